@@ -1,0 +1,21 @@
+namespace MicroHosting.Hosting.Internal;
+
+/// <summary>Go Micro's environment variable names (its <c>cmd</c> package).</summary>
+internal static class MicroEnvironment
+{
+    public const string ServerName = "MICRO_SERVER_NAME";
+    public const string ServerVersion = "MICRO_SERVER_VERSION";
+    public const string ServerId = "MICRO_SERVER_ID";
+    public const string ServerAddress = "MICRO_SERVER_ADDRESS";
+    public const string ServerAdvertise = "MICRO_SERVER_ADVERTISE";
+    public const string ServerMetadata = "MICRO_SERVER_METADATA";
+    public const string Registry = "MICRO_REGISTRY";
+    public const string RegistryAddress = "MICRO_REGISTRY_ADDRESS";
+    public const string RegisterTtl = "MICRO_REGISTER_TTL";
+    public const string RegisterInterval = "MICRO_REGISTER_INTERVAL";
+    public const string Broker = "MICRO_BROKER";
+    public const string BrokerAddress = "MICRO_BROKER_ADDRESS";
+    public const string ClientRetries = "MICRO_CLIENT_RETRIES";
+    public const string ClientRequestTimeout = "MICRO_CLIENT_REQUEST_TIMEOUT";
+    public const string Selector = "MICRO_SELECTOR";
+}

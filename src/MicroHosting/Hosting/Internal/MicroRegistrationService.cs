@@ -1,0 +1,228 @@
+using MicroHosting.Codecs;
+using MicroHosting.Registry;
+using MicroHosting.Server.Internal;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MicroHosting.Hosting.Internal;
+
+/// <summary>
+/// Registers this node once Kestrel has bound its real address, refreshes the registration every RegisterInterval,
+/// and deregisters when stopping begins, before in-flight requests drain. Also runs the lifecycle hooks.
+/// </summary>
+internal sealed partial class MicroRegistrationService(
+    IServiceProvider services,
+    IRegistry registry,
+    IServer server,
+    MicroEndpointCatalog catalog,
+    MicroRegistrationState state,
+    IOptions<MicroOptions> options,
+    IOptions<MicroLifecycleOptions> lifecycle,
+    TimeProvider timeProvider,
+    ILogger<MicroRegistrationService> logger) : IHostedLifecycleService, IAsyncDisposable
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _refreshLoop;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var hook in lifecycle.Value.BeforeStart)
+        {
+            await hook(services, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        if (addresses.Count == 0 && options.Value.Advertise is null)
+        {
+            LogNoAddress(options.Value.Name ?? string.Empty);
+        }
+        else
+        {
+            var service = Describe(AdvertiseAddress.Resolve(options.Value, addresses));
+            state.Service = service;
+            if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
+            {
+                LogWillRetry(service.Name, options.Value.Registry);
+            }
+
+            _refreshLoop = RefreshLoopAsync(service, _stopping.Token);
+        }
+
+        foreach (var hook in lifecycle.Value.AfterStart)
+        {
+            await hook(services, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var hook in lifecycle.Value.BeforeStop)
+        {
+            await RunStopHookAsync(hook, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop.ConfigureAwait(false);
+        }
+
+        if (state.Service is { } service)
+        {
+            try
+            {
+                await registry.DeregisterAsync(service, cancellationToken).ConfigureAwait(false);
+                state.Deregistered();
+                LogDeregistered(service.Name, service.Nodes[0].Id);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogDeregisterFailed(service.Name, ex);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var hook in lifecycle.Value.AfterStop)
+        {
+            await RunStopHookAsync(hook, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal MicroService Describe(HostPort address)
+    {
+        var value = options.Value;
+        var metadata = new Dictionary<string, string>(value.Metadata, StringComparer.Ordinal)
+        {
+            ["protocol"] = "mucp",
+            ["server"] = "mucp",
+            ["transport"] = "http",
+            ["registry"] = registry.Name,
+            ["broker"] = value.Broker,
+            ["framework"] = "microhosting",
+            ["content-types"] = string.Join(',', MicroContentTypes.Json, MicroContentTypes.Protobuf, MicroContentTypes.OctetStream),
+        };
+        foreach (var (key, item) in value.Metadata)
+        {
+            metadata[key] = item; // the user's own metadata wins over the defaults
+        }
+
+        return new MicroService
+        {
+            Name = value.Name!,
+            Version = value.Version,
+            Endpoints = catalog.Describe(),
+            Nodes =
+            [
+                new MicroNode
+                {
+                    Id = value.Id!,
+                    Address = address.Host,
+                    Port = address.Port,
+                    Metadata = metadata,
+                },
+            ],
+        };
+    }
+
+    private async Task<bool> TryRegisterAsync(MicroService service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.RegisterAsync(service, options.Value.RegisterTtl, cancellationToken).ConfigureAwait(false);
+            var first = !state.Registered;
+            state.Succeeded();
+            if (first)
+            {
+                LogRegistered(service.Name, service.Nodes[0].Id, service.Nodes[0].HostPort, registry.Name);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            state.Failed(ex.Message);
+            LogRegisterFailed(service.Name, registry.Name, ex);
+            return false;
+        }
+    }
+
+    private async Task RefreshLoopAsync(MicroService service, CancellationToken cancellationToken)
+    {
+        var interval = options.Value.RegisterInterval;
+        var retryDelay = TimeSpan.FromSeconds(1);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                // After a failure, retry with exponential backoff (capped), but never wait longer than the interval.
+                var delay = state.Registered ? interval : (retryDelay < interval ? retryDelay : interval);
+                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                if (await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
+                {
+                    retryDelay = TimeSpan.FromSeconds(1);
+                }
+                else
+                {
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task RunStopHookAsync(Func<IServiceProvider, CancellationToken, Task> hook, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hook(services, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A failing stop hook must not keep the node registered or the host from stopping.
+            LogHookFailed(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 100, EventName = "Registered", Level = LogLevel.Information, Message = "Registered {Service} node {NodeId} at {Address} in the {Registry} registry.")]
+    private partial void LogRegistered(string service, string nodeId, string address, string registry);
+
+    [LoggerMessage(EventId = 101, EventName = "RegisterFailed", Level = LogLevel.Warning, Message = "Registering {Service} in the {Registry} registry failed; retrying with backoff.")]
+    private partial void LogRegisterFailed(string service, string registry, Exception exception);
+
+    [LoggerMessage(EventId = 102, EventName = "Deregistered", Level = LogLevel.Information, Message = "Deregistered {Service} node {NodeId}.")]
+    private partial void LogDeregistered(string service, string nodeId);
+
+    [LoggerMessage(EventId = 103, EventName = "DeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering {Service} failed; the registration will expire after its TTL.")]
+    private partial void LogDeregisterFailed(string service, Exception exception);
+
+    [LoggerMessage(EventId = 104, EventName = "NoAddress", Level = LogLevel.Warning, Message = "{Service} has no listening address (an in-process test server?); it is not registered.")]
+    private partial void LogNoAddress(string service);
+
+    [LoggerMessage(EventId = 105, EventName = "RegisterRetrying", Level = LogLevel.Warning, Message = "{Service} started unregistered: the {Registry} registry is unavailable. Calls to this node will find it once registration succeeds.")]
+    private partial void LogWillRetry(string service, string registry);
+
+    [LoggerMessage(EventId = 106, EventName = "LifecycleHookFailed", Level = LogLevel.Error, Message = "A BeforeStop/AfterStop hook failed; stopping continues.")]
+    private partial void LogHookFailed(Exception exception);
+}

@@ -1,0 +1,100 @@
+using MicroHosting.Codecs;
+using MicroHosting.Hosting;
+using MicroHosting.Registry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Plug-in points of <see cref="IMicroBuilder"/>: registries, codecs and lifecycle hooks.</summary>
+public static class MicroBuilderExtensions
+{
+    /// <summary>
+    /// Makes a registry available under <paramref name="name"/>, selectable with <c>MICRO_REGISTRY</c> / <c>Micro:Registry</c>.
+    /// It does not select it: see <see cref="UseRegistry(IMicroBuilder, string)"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The name, lower case (<c>etcd</c>, <c>consul</c>).</param>
+    /// <param name="factory">Creates the registry once, when first needed.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AddRegistry(this IMicroBuilder builder, string name, Func<IServiceProvider, IRegistry> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAllKeyed(typeof(IRegistry), name.ToLowerInvariant());
+        builder.Services.AddKeyedSingleton(name.ToLowerInvariant(), (sp, _) => factory(sp));
+        return builder;
+    }
+
+    /// <summary>Selects the registry named <paramref name="name"/> in code. <c>MICRO_REGISTRY</c> and <c>Micro:Registry</c> still override it.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">A registry name: <c>mdns</c>, <c>memory</c>, <c>static</c>, or one added with <see cref="AddRegistry"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder UseRegistry(this IMicroBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Services.Configure<MicroOptions>(o => o.Registry = name);
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses this registry instance, for example one <see cref="InMemoryRegistry"/> shared by several hosts in one process.
+    /// Selected in code under the instance's <see cref="IRegistry.Name"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="registry">The registry.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return builder.AddRegistry(registry.Name, _ => registry).UseRegistry(registry.Name);
+    }
+
+    /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="codec">The codec.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AddCodec(this IMicroBuilder builder, MicroCodec codec)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(codec);
+        builder.Services.AddSingleton(codec);
+        return builder;
+    }
+
+    /// <summary>Runs <paramref name="hook"/> before the server starts (Go Micro's BeforeStart). Throwing fails the start.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="hook">The hook.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder BeforeStart(this IMicroBuilder builder, Func<IServiceProvider, CancellationToken, Task> hook)
+        => builder.Hook(o => o.BeforeStart.Add(hook));
+
+    /// <summary>Runs <paramref name="hook"/> once the service listens and is registered (Go Micro's AfterStart).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="hook">The hook.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AfterStart(this IMicroBuilder builder, Func<IServiceProvider, CancellationToken, Task> hook)
+        => builder.Hook(o => o.AfterStart.Add(hook));
+
+    /// <summary>Runs <paramref name="hook"/> when stopping begins, before deregistration (Go Micro's BeforeStop). Failures are logged.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="hook">The hook.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder BeforeStop(this IMicroBuilder builder, Func<IServiceProvider, CancellationToken, Task> hook)
+        => builder.Hook(o => o.BeforeStop.Add(hook));
+
+    /// <summary>Runs <paramref name="hook"/> after the host stopped (Go Micro's AfterStop). Failures are logged.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="hook">The hook.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AfterStop(this IMicroBuilder builder, Func<IServiceProvider, CancellationToken, Task> hook)
+        => builder.Hook(o => o.AfterStop.Add(hook));
+
+    private static IMicroBuilder Hook(this IMicroBuilder builder, Action<MicroLifecycleOptions> add)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(add);
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+using MicroHosting.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MicroHosting.Registry.Internal;
+
+/// <summary>Resolves the active <see cref="IRegistry"/>: the one registered under <see cref="MicroOptions.Registry"/>'s name.</summary>
+internal static class RegistrySelector
+{
+    public static IRegistry Select(IServiceProvider services)
+    {
+        var name = services.GetRequiredService<IOptions<MicroOptions>>().Value.Registry.Trim().ToLowerInvariant();
+        return services.GetKeyedService<IRegistry>(name)
+            ?? throw new InvalidOperationException(name switch
+            {
+                "etcd" => "MICRO_REGISTRY is 'etcd', but the etcd registry is not added: reference the MicroHosting.Registry.Etcd package and call builder.Services.AddMicro().AddEtcdRegistry().",
+                _ => $"Registry '{name}' (Micro:Registry / MICRO_REGISTRY) is not available. Built in: mdns, memory, static; others come from packages (etcd: MicroHosting.Registry.Etcd).",
+            });
+    }
+}

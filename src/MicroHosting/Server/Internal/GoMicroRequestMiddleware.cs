@@ -1,0 +1,45 @@
+using MicroHosting.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace MicroHosting.Server.Internal;
+
+/// <summary>
+/// Routes Go Micro's <c>POST /</c> (endpoint named in <c>Micro-Endpoint</c>/<c>Micro-Method</c>, or their <c>X-</c> forms)
+/// to the endpoint's native path before routing runs, so the same endpoint, filters and authorization serve both.
+/// </summary>
+internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpointCatalog catalog, MicroServerRuntime runtime)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.Path.Value is "/" && HttpMethods.IsPost(request.Method))
+        {
+            var headers = request.Headers;
+            var endpoint = First(headers, MicroHeaders.Endpoint, MicroHeaders.XEndpoint, MicroHeaders.Method, MicroHeaders.XMethod);
+            if (endpoint is not null)
+            {
+                context.Features.Set(new GoMicroRequestFeature(endpoint));
+                if (!catalog.TryGetPath(endpoint, out var path))
+                {
+                    return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), goMicro: true);
+                }
+
+                request.Path = path;
+            }
+        }
+
+        return next(context);
+    }
+
+    private static string? First(IHeaderDictionary headers, string a, string b, string c, string d)
+    {
+        StringValues value;
+        if ((value = headers[a]).Count > 0 || (value = headers[b]).Count > 0 || (value = headers[c]).Count > 0 || (value = headers[d]).Count > 0)
+        {
+            return value.ToString();
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
+
+namespace MicroHosting.Server.Internal;
+
+/// <summary>
+/// The routing data source for MicroHosting endpoints (<c>POST /Type/Method</c>). It builds the endpoints itself so
+/// that endpoint filters wrap the decoded request and context, not the raw <see cref="HttpContext"/>.
+/// </summary>
+internal sealed class MicroEndpointDataSource : EndpointDataSource
+{
+    private readonly Lock _gate = new();
+    private readonly List<(MicroHandler Handler, MicroConventionBuilder Conventions)> _entries = [];
+    private readonly IServiceProvider _services;
+    private readonly MicroEndpointCatalog _catalog;
+    private IReadOnlyList<Endpoint>? _endpoints;
+
+    public MicroEndpointDataSource(IServiceProvider services)
+    {
+        _services = services;
+        _catalog = services.GetRequiredService<MicroEndpointCatalog>();
+    }
+
+    public override IReadOnlyList<Endpoint> Endpoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _endpoints ??= Build();
+            }
+        }
+    }
+
+    public static string PathOf(string endpoint)
+    {
+        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
+        return "/" + endpoint[..dot] + "/" + endpoint[(dot + 1)..];
+    }
+
+    public static void ValidateName(string endpoint)
+    {
+        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == endpoint.Length - 1 || endpoint.IndexOf('.', dot + 1) >= 0 || endpoint.AsSpan().IndexOfAny("/ ?#{}") >= 0)
+        {
+            throw new InvalidOperationException(
+                $"Endpoint name '{endpoint}' is not of the form Type.Method (for example Greeter.Hello): one dot, no '/', spaces or route characters.");
+        }
+    }
+
+    public MicroConventionBuilder Add(IEnumerable<MicroHandler> handlers)
+    {
+        var conventions = new MicroConventionBuilder();
+        lock (_gate)
+        {
+            foreach (var handler in handlers)
+            {
+                ValidateName(handler.Name);
+                if (_entries.Any(e => string.Equals(e.Handler.Name, handler.Name, StringComparison.Ordinal)))
+                {
+                    throw new InvalidOperationException($"Endpoint '{handler.Name}' is mapped twice; each Type.Method can have one handler.");
+                }
+
+                _entries.Add((handler, conventions));
+                _catalog.Add(handler, PathOf(handler.Name));
+            }
+
+            _endpoints = null;
+        }
+
+        return conventions;
+    }
+
+    public override IChangeToken GetChangeToken() => NullChangeToken.Singleton;
+
+    private List<Endpoint> Build()
+    {
+        var runtime = _services.GetRequiredService<MicroServerRuntime>();
+        var endpoints = new List<Endpoint>(_entries.Count + 1);
+        foreach (var (handler, conventions) in _entries)
+        {
+            var builder = new RouteEndpointBuilder(null, RoutePatternFactory.Parse(PathOf(handler.Name)), order: 0)
+            {
+                DisplayName = $"Micro {handler.Name}",
+                ApplicationServices = _services,
+            };
+            builder.Metadata.Add(handler.Method);
+            builder.Metadata.Add(new HttpMethodMetadata([HttpMethods.Post]));
+            builder.Metadata.Add(new MicroEndpointMetadata(handler.Name, handler.RequestType, handler.ResponseType));
+            foreach (var convention in conventions.Conventions)
+            {
+                convention(builder);
+            }
+
+            foreach (var convention in conventions.FinallyConventions)
+            {
+                convention(builder);
+            }
+
+            builder.RequestDelegate = handler.CreateRequestDelegate(runtime, ComposeFilters(builder, handler));
+            endpoints.Add(builder.Build());
+        }
+
+        endpoints.Add(UnknownEndpoint(runtime));
+        return endpoints;
+    }
+
+    private EndpointFilterDelegate? ComposeFilters(RouteEndpointBuilder builder, MicroHandler handler)
+    {
+        if (builder.FilterFactories.Count == 0)
+        {
+            return null;
+        }
+
+        var context = new EndpointFilterFactoryContext { MethodInfo = handler.Method, ApplicationServices = _services };
+        var pipeline = handler.CreateFilterTarget();
+        for (var i = builder.FilterFactories.Count - 1; i >= 0; i--)
+        {
+            pipeline = builder.FilterFactories[i](context, pipeline);
+        }
+
+        return pipeline;
+    }
+
+    /// <summary>A POST to an unknown <c>/Type/Method</c> gets Go Micro's 404 error JSON instead of an empty 404.</summary>
+    private static RouteEndpoint UnknownEndpoint(MicroServerRuntime runtime)
+    {
+        var builder = new RouteEndpointBuilder(
+            context =>
+            {
+                var values = context.Request.RouteValues;
+                var name = $"{values["type"]}.{values["method"]}";
+                return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
+            },
+            RoutePatternFactory.Parse("/{type}/{method}"),
+            order: int.MaxValue)
+        {
+            DisplayName = "Micro unknown endpoint",
+        };
+        builder.Metadata.Add(new HttpMethodMetadata([HttpMethods.Post]));
+        return (RouteEndpoint)builder.Build();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+
+namespace MicroHosting.Server.Internal;
+
+/// <summary>The request path of a unary endpoint: decode, call, encode, and turn failures into Go Micro errors.</summary>
+internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo method, Func<TRequest, MicroContext, ValueTask<TResponse>> invoke)
+    : MicroHandler(name, method)
+{
+    public override Type RequestType => typeof(TRequest);
+
+    public override Type ResponseType => typeof(TResponse);
+
+    public override RequestDelegate CreateRequestDelegate(MicroServerRuntime runtime, EndpointFilterDelegate? filters)
+        => context => HandleAsync(context, runtime, filters);
+
+    public override EndpointFilterDelegate CreateFilterTarget()
+        => async invocation => await invoke(invocation.GetArgument<TRequest>(0), invocation.GetArgument<MicroContext>(1)).ConfigureAwait(false);
+
+    private async Task HandleAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
+    {
+        var goMicro = context.Features.Get<GoMicroRequestFeature>() is not null;
+        var codec = runtime.GetRequestCodec(context.Request, goMicro);
+        if (codec is null || !codec.CanHandle(typeof(TRequest)))
+        {
+            await runtime.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
+            return;
+        }
+
+        var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
+        var deadline = runtime.GetDeadline(context.Request);
+        CancellationTokenSource? deadlineSource = null;
+        CancellationTokenRegistration abortRegistration = default;
+        var cancellationToken = context.RequestAborted;
+        if (deadline is { } due)
+        {
+            var left = due - runtime.TimeProvider.GetUtcNow();
+            deadlineSource = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider);
+            abortRegistration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadlineSource);
+            cancellationToken = deadlineSource.Token;
+        }
+
+        var previous = MicroContext.Current;
+        try
+        {
+            var request = await runtime.ReadAsync<TRequest>(context, codec, cancellationToken).ConfigureAwait(false);
+            var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
+            MicroContext.Current = microContext;
+            runtime.OnServed(context);
+            if (filters is null)
+            {
+                var response = await invoke(request, microContext).ConfigureAwait(false);
+                await runtime.WriteResponseAsync(context, responseCodec, response, goMicro).ConfigureAwait(false);
+                return;
+            }
+
+            var result = await filters(EndpointFilterInvocationContext.Create(context, request, microContext)).ConfigureAwait(false);
+            switch (result)
+            {
+                case TResponse typed:
+                    await runtime.WriteResponseAsync(context, responseCodec, typed, goMicro).ConfigureAwait(false);
+                    break;
+                case IResult httpResult:
+                    await httpResult.ExecuteAsync(context).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new InvalidOperationException(
+                        $"An endpoint filter on {Name} returned {result?.GetType().Name ?? "null"}; filters must return the handler's {typeof(TResponse).Name}, an IResult, or throw a MicroException.");
+            }
+        }
+        catch (Exception ex)
+        {
+            var deadlinePassed = deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested;
+            await runtime.WriteExceptionAsync(context, ex, Name, deadlinePassed, goMicro).ConfigureAwait(false);
+        }
+        finally
+        {
+            MicroContext.Current = previous;
+            abortRegistration.Dispose();
+            deadlineSource?.Dispose();
+        }
+    }
+
+    private MicroException UnsupportedContentType(MicroServerRuntime runtime, string? contentType)
+    {
+        var supported = string.Join(", ", runtime.Codecs.ContentTypes.Where(t => runtime.Codecs.TryGetCodec(t, out var c) && c.CanHandle(typeof(TRequest))));
+        return new MicroException(
+            runtime.ServiceName,
+            StatusCodes.Status415UnsupportedMediaType,
+            $"Content-Type '{contentType}' cannot carry {Name}'s request ({typeof(TRequest).Name}); use one of: {supported}");
+    }
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using MicroHosting.Codecs;
+using MicroHosting.Hosting;
+using MicroHosting.Internal;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace MicroHosting.Server.Internal;
+
+/// <summary>What every handler shares at request time: codecs, limits, the clock, and how replies and errors are written.</summary>
+internal sealed partial class MicroServerRuntime
+{
+    private readonly ILogger _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private int _functionServed;
+
+    public MicroServerRuntime(
+        MicroCodecRegistry codecs,
+        IOptions<MicroOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MicroServerRuntime> logger,
+        IHostApplicationLifetime? lifetime = null)
+    {
+        Codecs = codecs;
+        var value = options.Value;
+        ServiceName = value.Name ?? "micro";
+        MaxRequestBodySize = value.MaxRequestBodySize;
+        Function = value.Function;
+        TimeProvider = timeProvider;
+        _logger = logger;
+        _lifetime = lifetime;
+    }
+
+    public MicroCodecRegistry Codecs { get; }
+
+    public string ServiceName { get; }
+
+    public long MaxRequestBodySize { get; }
+
+    public bool Function { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public MicroCodec? GetRequestCodec(HttpRequest request, bool goMicro)
+    {
+        var contentType = request.ContentType;
+        if (string.IsNullOrEmpty(contentType))
+        {
+            // Go Micro's transport treats a missing content type as protobuf; a native caller most likely sent JSON.
+            contentType = goMicro ? MicroContentTypes.Protobuf : MicroContentTypes.Json;
+        }
+
+        return Codecs.TryGetCodec(contentType, out var codec) ? codec : null;
+    }
+
+    public MicroCodec GetResponseCodec(HttpRequest request, MicroCodec requestCodec, Type responseType)
+    {
+        var accept = request.Headers.Accept;
+        if (accept.Count > 0)
+        {
+            foreach (var value in accept)
+            {
+                foreach (var segment in new StringTokenizer(value ?? string.Empty, [',']))
+                {
+                    var mediaType = segment.Trim();
+                    if (mediaType.Length > 0 && Codecs.TryGetCodec(mediaType.ToString(), out var codec) && codec.CanHandle(responseType))
+                    {
+                        return codec;
+                    }
+                }
+            }
+        }
+
+        if (requestCodec.CanHandle(responseType))
+        {
+            return requestCodec;
+        }
+
+        return Codecs.TryGetCodec(MicroContentTypes.Json, out var json) ? json : requestCodec;
+    }
+
+    public DateTimeOffset? GetDeadline(HttpRequest request)
+    {
+        var timeout = request.Headers[MicroHeaders.Timeout];
+        if (timeout.Count == 0)
+        {
+            return null;
+        }
+
+        // Go Micro sends the caller's remaining budget in integer nanoseconds.
+        if (long.TryParse(timeout.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var nanoseconds) && nanoseconds > 0)
+        {
+            return TimeProvider.GetUtcNow() + TimeSpan.FromTicks(Math.Max(1, nanoseconds / 100));
+        }
+
+        return null;
+    }
+
+    public async ValueTask<T> ReadAsync<T>(HttpContext context, MicroCodec codec, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var limit = MaxRequestBodySize;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(request.ContentLength.Value);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        PipeReader reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                throw TooLarge(buffer.Length);
+            }
+
+            if (result.IsCompleted)
+            {
+                try
+                {
+                    return codec.Decode<T>(buffer);
+                }
+                catch (MicroCodecException ex)
+                {
+                    throw new MicroException(ServiceName, StatusCodes.Status400BadRequest, ex.Message, innerException: ex);
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    public async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value, bool goMicro)
+    {
+        using var body = new PooledBufferWriter();
+        codec.Encode(body, value);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = codec.ContentType;
+        response.ContentLength = body.WrittenCount;
+        if (goMicro)
+        {
+            EchoId(context);
+        }
+
+        await response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public Task WriteErrorAsync(HttpContext context, MicroException error, bool goMicro)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            // Part of the reply is already on the wire; the only honest signal left is to abort it.
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        var json = error.ToJson();
+        if (goMicro)
+        {
+            // Go Micro replies 200 and carries the error in headers.
+            response.StatusCode = StatusCodes.Status200OK;
+            response.Headers[MicroHeaders.Error] = json;
+            response.Headers[MicroHeaders.XError] = json;
+            response.ContentLength = 0;
+            EchoId(context);
+            return Task.CompletedTask;
+        }
+
+        response.StatusCode = error.Code is >= 400 and <= 599 ? error.Code : StatusCodes.Status500InternalServerError;
+        response.ContentType = MicroContentTypes.Json;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Turns whatever a handler threw into the error the caller sees; internals never reach the wire.</summary>
+    public Task WriteExceptionAsync(HttpContext context, Exception exception, string endpoint, bool deadlinePassed, bool goMicro)
+    {
+        MicroException error;
+        switch (exception)
+        {
+            case MicroException micro:
+                error = micro;
+                break;
+            case OperationCanceledException when deadlinePassed:
+                error = MicroException.Timeout(ServiceName, $"{endpoint} did not finish before the caller's deadline");
+                break;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return Task.CompletedTask;
+            case BadHttpRequestException bad:
+                error = new MicroException(ServiceName, bad.StatusCode, bad.Message);
+                break;
+            default:
+                LogHandlerFailed(endpoint, exception);
+                error = MicroException.InternalServerError(ServiceName, $"{endpoint} failed: internal server error");
+                break;
+        }
+
+        return WriteErrorAsync(context, error, goMicro);
+    }
+
+    /// <summary>In function mode, the first served request ends the process gracefully (deregister, drain, stop).</summary>
+    public void OnServed(HttpContext context)
+    {
+        if (Function && _lifetime is not null && Interlocked.Exchange(ref _functionServed, 1) == 0)
+        {
+            context.Response.OnCompleted(
+                static state =>
+                {
+                    ((IHostApplicationLifetime)state).StopApplication();
+                    return Task.CompletedTask;
+                },
+                _lifetime);
+        }
+    }
+
+    private static void EchoId(HttpContext context)
+    {
+        var id = context.Request.Headers[MicroHeaders.Id];
+        if (id.Count == 0)
+        {
+            id = context.Request.Headers[MicroHeaders.XId];
+        }
+
+        if (id.Count > 0)
+        {
+            context.Response.Headers[MicroHeaders.Id] = id;
+            context.Response.Headers[MicroHeaders.XId] = id;
+        }
+    }
+
+    private MicroException TooLarge(long size) => new(
+        ServiceName,
+        StatusCodes.Status413PayloadTooLarge,
+        $"request body of {size} bytes exceeds the limit of {MaxRequestBodySize} bytes (MicroOptions.MaxRequestBodySize)");
+
+    [LoggerMessage(EventId = 1, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "Handler {Endpoint} failed; the caller got a 500 error without details.")]
+    private partial void LogHandlerFailed(string endpoint, Exception exception);
+}
