@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MicroHosting.TestUtilities;
+
+/// <summary>
+/// Finds the binaries of real servers (etcd, nats-server) that integration tests start as child processes, and free
+/// loopback ports for them. Without the binary a test skips with a message naming the Debian package, except on CI
+/// (<c>CI=true</c>), where a missing binary is a failure.
+/// </summary>
+public static class ExternalServer
+{
+    /// <summary>Gets whether this run is CI, where missing servers fail instead of skipping.</summary>
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Finds an executable on PATH (or in /usr/sbin, /usr/bin).</summary>
+    /// <param name="name">The executable name, for example <c>nats-server</c>.</param>
+    /// <returns>The full path, or <see langword="null"/>.</returns>
+    public static string? Find(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var directory in path.Split(Path.PathSeparator).Concat(["/usr/sbin", "/usr/bin", "/usr/local/bin"]))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Finds an executable or explains how to install it; on CI a missing binary throws.</summary>
+    /// <param name="name">The executable name.</param>
+    /// <param name="debianPackage">The Debian package that installs it.</param>
+    /// <returns>The full path.</returns>
+    /// <exception cref="InvalidOperationException">The binary is missing.</exception>
+    public static string Require(string name, string debianPackage)
+        => Find(name) ?? throw new InvalidOperationException(MissingMessage(name, debianPackage));
+
+    /// <summary>The message for a missing server binary.</summary>
+    /// <param name="name">The executable name.</param>
+    /// <param name="debianPackage">The Debian package that installs it.</param>
+    /// <returns>The message.</returns>
+    public static string MissingMessage(string name, string debianPackage)
+        => $"'{name}' is not installed: run 'apt-get install -y {debianPackage}' (.ci/run does this).";
+
+    /// <summary>Returns a TCP port on 127.0.0.1 that is free right now.</summary>
+    /// <returns>The port.</returns>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
