@@ -13,6 +13,9 @@ namespace MicroHosting.Codecs;
 public sealed class JsonMicroCodec : MicroCodec
 {
     private static readonly JsonParser ProtoParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    // Zero values are written out, so a reply such as {"count":0} is not an empty object to its reader.
+    private static readonly JsonFormatter ProtoFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
     private static readonly ReadOnlySequence<byte> EmptyObject = new("{}"u8.ToArray());
     private readonly JsonSerializerOptions _options;
     private readonly JsonWriterOptions _writerOptions;
@@ -76,7 +79,7 @@ public sealed class JsonMicroCodec : MicroCodec
         ArgumentNullException.ThrowIfNull(output);
         if (ProtobufTypeInfo<T>.IsMessage && value is IMessage message)
         {
-            var text = JsonFormatter.Default.Format(message);
+            var text = ProtoFormatter.Format(message);
             Encoding.UTF8.GetBytes(text, output);
             return;
         }

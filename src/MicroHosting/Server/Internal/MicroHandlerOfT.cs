@@ -83,7 +83,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
 
     private MicroException UnsupportedContentType(MicroServerRuntime runtime, string? contentType)
     {
-        var supported = string.Join(", ", runtime.Codecs.ContentTypes.Where(t => runtime.Codecs.TryGetCodec(t, out var c) && c.CanHandle(typeof(TRequest))));
+        var supported = string.Join(", ", runtime.Codecs.Codecs.Where(c => c.CanHandle(typeof(TRequest))).Select(c => c.ContentType));
         return new MicroException(
             runtime.ServiceName,
             StatusCodes.Status415UnsupportedMediaType,
