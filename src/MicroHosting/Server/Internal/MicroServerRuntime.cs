@@ -47,6 +47,9 @@ internal sealed partial class MicroServerRuntime
 
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>Gets a token cancelled when the host begins stopping; open streams end on it.</summary>
+    public CancellationToken Stopping => _lifetime?.ApplicationStopping ?? CancellationToken.None;
+
     public MicroCodec? GetRequestCodec(HttpRequest request, bool goMicro)
     {
         var contentType = request.ContentType;
@@ -210,12 +213,18 @@ internal sealed partial class MicroServerRuntime
                 error = new MicroException(ServiceName, bad.StatusCode, bad.Message);
                 break;
             default:
-                LogHandlerFailed(endpoint, exception);
-                error = MicroException.InternalServerError(ServiceName, $"{endpoint} failed: internal server error");
+                error = InternalError(endpoint, exception);
                 break;
         }
 
         return WriteErrorAsync(context, error, goMicro);
+    }
+
+    /// <summary>Logs an unexpected handler failure and returns the 500 error the caller sees, without internals.</summary>
+    public MicroException InternalError(string endpoint, Exception exception)
+    {
+        LogHandlerFailed(endpoint, exception);
+        return MicroException.InternalServerError(ServiceName, $"{endpoint} failed: internal server error");
     }
 
     /// <summary>In function mode, the first served request ends the process gracefully (deregister, drain, stop).</summary>
