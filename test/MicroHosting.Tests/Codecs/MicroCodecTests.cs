@@ -52,6 +52,15 @@ public sealed class MicroCodecTests
         Assert.StartsWith("The body is not valid JSON for HelloReply", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\u0001\u0002")]
+    [InlineData("{\"number\": \"x\"}")]
+    [InlineData("{\"text\": ")]
+    public void Json_MalformedProtobufJson_ThrowsCodecException(string body)
+    {
+        Assert.Throws<MicroCodecException>(() => new JsonMicroCodec().Decode<EchoRequest>(new ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(body))));
+    }
+
     [Fact]
     public void Protobuf_RoundTrips()
     {

@@ -14,9 +14,8 @@ internal sealed class StreamClient : IAsyncDisposable
     public static async Task<StreamClient> ConnectAsync(Uri baseAddress, string path, string contentType = "application/json", Action<ClientWebSocketOptions>? configure = null)
     {
         var client = new StreamClient();
-        client._socket.Options.SetRequestHeader("Content-Type", contentType);
         configure?.Invoke(client._socket.Options);
-        await client._socket.ConnectAsync(new Uri($"ws://{baseAddress.Authority}{path}"), CancellationToken.None);
+        await client._socket.ConnectAsync(new Uri($"ws://{baseAddress.Authority}{path}?content-type={Uri.EscapeDataString(contentType)}"), CancellationToken.None);
         return client;
     }
 

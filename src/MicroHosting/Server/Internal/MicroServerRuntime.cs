@@ -52,7 +52,8 @@ internal sealed partial class MicroServerRuntime
 
     public MicroCodec? GetRequestCodec(HttpRequest request, bool goMicro)
     {
-        var contentType = request.ContentType;
+        // WebSocket clients (browsers, ClientWebSocket) cannot send Content-Type on the upgrade, so streams also take it from the query.
+        var contentType = request.ContentType ?? (request.Query.TryGetValue("content-type", out var query) ? query.ToString() : null);
         if (string.IsNullOrEmpty(contentType))
         {
             // Go Micro's transport treats a missing content type as protobuf; a native caller most likely sent JSON.
