@@ -196,30 +196,18 @@ internal sealed partial class MicroServerRuntime
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
-    /// <summary>Turns whatever a handler threw into the error the caller sees; internals never reach the wire.</summary>
-    public Task WriteExceptionAsync(HttpContext context, Exception exception, string endpoint, bool deadlinePassed, bool goMicro)
+    /// <summary>
+    /// Turns whatever a handler threw into the error the caller sees; internals never reach the wire.
+    /// Returns <see langword="null"/> when the caller is gone and there is no one to tell.
+    /// </summary>
+    public MicroException? ToError(HttpContext context, Exception exception, string endpoint, bool deadlinePassed) => exception switch
     {
-        MicroException error;
-        switch (exception)
-        {
-            case MicroException micro:
-                error = micro;
-                break;
-            case OperationCanceledException when deadlinePassed:
-                error = MicroException.Timeout(ServiceName, $"{endpoint} did not finish before the caller's deadline");
-                break;
-            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                return Task.CompletedTask;
-            case BadHttpRequestException bad:
-                error = new MicroException(ServiceName, bad.StatusCode, bad.Message);
-                break;
-            default:
-                error = InternalError(endpoint, exception);
-                break;
-        }
-
-        return WriteErrorAsync(context, error, goMicro);
-    }
+        MicroException micro => micro,
+        OperationCanceledException when deadlinePassed => MicroException.Timeout(ServiceName, $"{endpoint} did not finish before the caller's deadline"),
+        OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+        BadHttpRequestException bad => new MicroException(ServiceName, bad.StatusCode, bad.Message),
+        _ => InternalError(endpoint, exception),
+    };
 
     /// <summary>Logs an unexpected handler failure and returns the 500 error the caller sees, without internals.</summary>
     public MicroException InternalError(string endpoint, Exception exception)

@@ -94,13 +94,9 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
         {
             var error = ex switch
             {
-                MicroException micro => micro,
                 OperationCanceledException when runtime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
-                OperationCanceledException when deadline is not null && !context.RequestAborted.IsCancellationRequested
-                    => MicroException.Timeout(runtime.ServiceName, $"{Name} did not finish before the caller's deadline"),
                 WebSocketException => null,
-                OperationCanceledException => null,
-                _ => runtime.InternalError(Name, ex),
+                _ => runtime.ToError(context, ex, Name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
             };
             if (error is null)
             {
