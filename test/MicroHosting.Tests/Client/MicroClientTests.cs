@@ -100,6 +100,23 @@ public sealed class MicroClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_CustomSelector_ByNameOrPerCall_PicksTheNode()
+    {
+        await using var services = TestClient.Create(
+            _registry,
+            new() { ["MICRO_SELECTOR"] = "last" },
+            s => s.AddKeyedSingleton<IMicroNodeSelector>("last", new LastSelector()));
+        var client = services.GetRequiredService<IMicroClient>();
+        var registered = (await _registry.GetServiceAsync("greeter")).SelectMany(s => s.Nodes).Select(n => n.Id).ToList();
+
+        var byName = await CountServedAsync(client, 5);
+        var perCall = await CountServedAsync(client, 5, new MicroCallOptions { Selector = new FirstSelector() });
+
+        Assert.Equal([registered[^1]], byName.Keys);
+        Assert.Equal([registered[0]], perCall.Keys);
+    }
+
+    [Fact]
     public async Task SendAsync_UnknownService_ThrowsNodeNotFound()
     {
         await using var services = TestClient.Create(_registry);
@@ -158,6 +175,16 @@ public sealed class MicroClientTests : IAsyncLifetime
         }
 
         return served;
+    }
+
+    private sealed class LastSelector : IMicroNodeSelector
+    {
+        public int Select(string service, ReadOnlySpan<MicroNode> candidates) => candidates.Length - 1;
+    }
+
+    private sealed class FirstSelector : IMicroNodeSelector
+    {
+        public int Select(string service, ReadOnlySpan<MicroNode> candidates) => 0;
     }
 
     private IEnumerable<string> NodeIds() => _nodes.Select(TestClient.NodeId).Order();
