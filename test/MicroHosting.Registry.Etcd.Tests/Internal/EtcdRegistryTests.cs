@@ -179,7 +179,7 @@ public sealed class EtcdRegistryTests(EtcdFixture fixture)
     {
         var name = TestData.UniqueName("gomicro");
         using var etcd = RawClient();
-        await etcd.PutAsync($"/micro/registry/{name}/{name}-v2",
+        await etcd.PutAsync($"/micro/registry/{name}/{name}-a-v2",
             $$$"""{"name":"{{{name}}}","version":"latest","metadata":null,"endpoints":[{"name":"Greeter.Hello","request":{"name":"Request","type":"Request","values":null},"response":null,"metadata":null}],"nodes":[{"id":"{{{name}}}-a-v2","address":"10.0.0.5:8080","metadata":{"protocol":"mucp"}}]}""");
         await etcd.PutAsync($"/micro/registry/{name}/{name}-v1",
             $$$"""{"name":"{{{name}}}","version":"latest","nodes":[{"id":"{{{name}}}-v1","address":"10.0.0.6","port":9090,"metadata":null}]}""");
