@@ -11,7 +11,7 @@ namespace MicroHosting.Registry.Etcd.Internal;
 /// Go Micro's etcd registry: one key per node under <see cref="EtcdRegistryOptions.Prefix"/>, attached to a lease of the
 /// registration TTL that every refresh keeps alive; lookups read the prefix; watches resume from the last seen revision.
 /// </summary>
-internal sealed partial class EtcdRegistry : IRegistry, IAsyncDisposable
+internal sealed partial class EtcdRegistry : IRegistry, IDisposable, IAsyncDisposable
 {
     public const string RegistryName = "etcd";
     private const string ErrorId = "go.micro.registry";
@@ -24,6 +24,7 @@ internal sealed partial class EtcdRegistry : IRegistry, IAsyncDisposable
     private readonly SemaphoreSlim _registrationGate = new(1, 1);
     private readonly Dictionary<string, Registration> _registrations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
+    private int _disposed;
 
     public EtcdRegistry(IOptions<EtcdRegistryOptions> options, TimeProvider timeProvider, ILogger<EtcdRegistry> logger)
     {
@@ -108,12 +109,21 @@ internal sealed partial class EtcdRegistry : IRegistry, IAsyncDisposable
             ct => _client.GetAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(Keys.Prefix), RangeEnd = EtcdClient.GetRangeEnd(ByteString.CopyFromUtf8(Keys.Prefix)), Limit = 1, KeysOnly = true }, cancellationToken: ct),
             cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await _disposing.CancelAsync().ConfigureAwait(false);
-        _client.Dispose();
-        _registrationGate.Dispose();
-        _disposing.Dispose();
+        // The container may dispose this twice: it is both the EtcdRegistry singleton and the keyed IRegistry.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _disposing.Cancel();
+            _client.Dispose();
+            _disposing.Dispose();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     internal Task<RangeResponse> RangeAsync(string prefix, string what, CancellationToken cancellationToken)
