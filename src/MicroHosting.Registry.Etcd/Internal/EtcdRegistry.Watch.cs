@@ -8,12 +8,13 @@ internal sealed partial class EtcdRegistry
     private const int WatchBuffer = 1024;
 
     /// <summary>
-    /// Streams changes under the prefix (or one service's keys). The watch survives etcd restarts and lost connections:
-    /// it reconnects with backoff and resumes from the last revision it saw, so no change is skipped.
+    /// Streams changes under the prefix (or one service's keys). The watch starts at this call, not at the first
+    /// enumeration, and is live once etcd has answered its first read. It survives etcd restarts and lost
+    /// connections: it reconnects with backoff and resumes from the last revision it saw, so no change is skipped.
     /// </summary>
-    public async IAsyncEnumerable<RegistryEvent> WatchAsync(string? service = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RegistryEvent> WatchAsync(string? service = null, CancellationToken cancellationToken = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         var channel = Channel.CreateBounded<RegistryEvent>(new BoundedChannelOptions(WatchBuffer)
         {
             SingleReader = true,
@@ -22,9 +23,19 @@ internal sealed partial class EtcdRegistry
         });
         var watcher = new EtcdWatcher(this, Keys.Service(service), service, _timeProvider, _logger);
         var pump = watcher.RunAsync(channel.Writer, stop.Token);
+        return ReadAsync(channel.Reader, stop, pump, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<RegistryEvent> ReadAsync(
+        ChannelReader<RegistryEvent> reader,
+        CancellationTokenSource stop,
+        Task pump,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var enumeration = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            await foreach (var item in reader.ReadAllAsync(enumeration.Token).ConfigureAwait(false))
             {
                 yield return item;
             }
@@ -33,6 +44,7 @@ internal sealed partial class EtcdRegistry
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await pump.ConfigureAwait(false);
+            stop.Dispose();
         }
     }
 }
