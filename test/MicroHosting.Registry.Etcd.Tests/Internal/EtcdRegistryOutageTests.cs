@@ -117,9 +117,12 @@ public sealed class EtcdRegistryOutageTests
     [Fact]
     public async Task GetServiceAsync_NothingListening_ThrowsMicroExceptionQuickly()
     {
-        await using var registry = TestData.Registry($"127.0.0.1:{ExternalServer.FreeTcpPort()}");
+        await using var registry = TestData.Registry($"127.0.0.1:{ExternalServer.FreeTcpPort()}", o => o.OperationTimeout = TimeSpan.FromSeconds(60));
+        var started = System.Diagnostics.Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<MicroException>(() => registry.GetServiceAsync("greeter"));
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"a refused connection should fail fast, not wait for the 60 s timeout, but took {started.Elapsed}");
 
         Assert.Equal("go.micro.registry", error.Id);
         Assert.Contains("reading service greeter failed", error.Detail, StringComparison.Ordinal);
