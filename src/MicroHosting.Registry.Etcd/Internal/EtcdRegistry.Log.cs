@@ -11,5 +11,5 @@ internal sealed partial class EtcdRegistry
     private partial void LogLeaseExpired(string key, long leaseId);
 
     [LoggerMessage(EventId = 602, EventName = "EtcdValueUndecodable", Level = LogLevel.Warning, Message = "Skipped etcd key {Key}: its value is not a Go Micro service with a node.")]
-    private partial void LogUndecodable(string key);
+    internal partial void LogUndecodable(string key);
 }

@@ -15,7 +15,4 @@ internal sealed partial class EtcdWatcher
 
     [LoggerMessage(EventId = 613, EventName = "EtcdClusterChanged", Level = LogLevel.Warning, Message = "etcd answered from a different cluster; reading {Prefix} again to catch up.")]
     private partial void LogClusterChanged(string prefix);
-
-    [LoggerMessage(EventId = 614, EventName = "EtcdWatchValueUndecodable", Level = LogLevel.Warning, Message = "Skipped etcd key {Key}: its value is not a Go Micro service with a node.")]
-    private partial void LogUndecodable(string key);
 }

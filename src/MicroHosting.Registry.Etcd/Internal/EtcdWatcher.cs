@@ -211,7 +211,7 @@ internal sealed partial class EtcdWatcher(EtcdRegistry registry, string prefix, 
         var decoded = EtcdServiceCodec.TryDecode(kv.Value.Span);
         if (decoded is null)
         {
-            LogUndecodable(kv.Key.ToStringUtf8());
+            registry.LogUndecodable(kv.Key.ToStringUtf8());
         }
 
         return decoded;
