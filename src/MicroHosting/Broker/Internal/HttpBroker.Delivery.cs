@@ -64,8 +64,8 @@ internal sealed partial class HttpBroker
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            _metrics.DeliveryFailed(Name, attempt.Topic);
             LogDeliveryFailed(attempt.Topic, attempt.Queue ?? "(broadcast)", attempt.Attempts, ex.Message);
+            _metrics.DeliveryFailed(Name, attempt.Topic);
         }
         catch (OperationCanceledException)
         {

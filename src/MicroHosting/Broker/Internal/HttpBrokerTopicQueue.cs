@@ -55,9 +55,17 @@ internal sealed class HttpBrokerTopicQueue
     {
         try
         {
-            await foreach (var envelope in _channel.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            // A message leaves the queue only when a delivery slot is free, so the queue bound is what waits.
+            var reader = _channel.Reader;
+            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 await _slots.WaitAsync(stopping).ConfigureAwait(false);
+                if (!reader.TryRead(out var envelope))
+                {
+                    _slots.Release();
+                    continue;
+                }
+
                 _inFlight.Enter();
                 _ = DeliverAsync(envelope, stopping);
             }
