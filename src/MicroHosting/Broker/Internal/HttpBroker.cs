@@ -17,7 +17,7 @@ namespace MicroHosting.Broker.Internal;
 /// Go Micro's, publishing goes through a bounded queue per topic and each delivery is retried with backoff (on another
 /// queue member when there is one) before it is logged and counted as failed.
 /// </summary>
-internal sealed partial class HttpBroker : IBroker, IAsyncDisposable
+internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposable
 {
     public const string ClientName = "MicroHosting.Broker.Http";
     public const string SubscribePath = "/_sub";
@@ -154,6 +154,9 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static HttpBrokerOptions Validate(HttpBrokerOptions options)
     {
