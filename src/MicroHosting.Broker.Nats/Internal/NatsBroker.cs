@@ -11,7 +11,7 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// headers and the body as the payload. Core NATS delivers at most once: messages published while no subscriber is
 /// connected, or while the connection is down beyond the client's buffer, are lost. Reconnection is the client's.
 /// </summary>
-internal sealed partial class NatsBroker : IBroker, IAsyncDisposable
+internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposable
 {
     private readonly Lazy<NatsConnection> _connection;
     private readonly BrokerMetrics _metrics;
@@ -66,6 +66,9 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable
         var connection = _connection.Value;
         await connection.ConnectAsync().ConfigureAwait(false);
         var subscription = await connection.SubscribeCoreAsync<byte[]>(topic, options?.Queue, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        // The server handles a connection's commands in order: once the PONG is back, the SUB is in force.
+        await connection.PingAsync(cancellationToken).ConfigureAwait(false);
         return new NatsBrokerSubscription(this, subscription, topic, options?.Queue, handler, _loggerFactory.CreateLogger<NatsBrokerSubscription>());
     }
 
@@ -76,6 +79,9 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable
             await _connection.Value.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Accepts Go Micro's bare <c>host:port</c> list as well as <c>nats://</c> URLs.</summary>
     internal static string NormalizeUrl(string addresses)
