@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using MicroHosting.Internal;
 using Microsoft.AspNetCore.WebUtilities;
@@ -114,12 +116,55 @@ public class MicroException : Exception
         return new MicroException(null, 0, text, string.Empty);
     }
 
-    /// <summary>Returns the error JSON, ASCII only, so it is also a valid header value.</summary>
+    /// <summary>Returns the error JSON, ASCII only, so it is also a valid header value (<c>Micro-Error</c>).</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(
-        new MicroErrorWire { Id = Id, Code = Code, Detail = Detail, Status = Status },
-        MicroErrorJsonContext.Wire.MicroErrorWire);
+    public string ToJson()
+    {
+        var json = new StringBuilder(64 + Detail.Length);
+        json.Append("{\"id\":");
+        AppendString(json, Id);
+        json.Append(",\"code\":").Append(Code.ToString(CultureInfo.InvariantCulture)).Append(",\"detail\":");
+        AppendString(json, Detail);
+        json.Append(",\"status\":");
+        AppendString(json, Status);
+        return json.Append('}').ToString();
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().FullName}: {ToJson()}";
+
+    // Escapes quotes, backslashes, control characters and everything outside ASCII; nothing else, so the text stays readable.
+    private static void AppendString(StringBuilder json, string value)
+    {
+        json.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"':
+                    json.Append("\\\"");
+                    break;
+                case '\\':
+                    json.Append("\\\\");
+                    break;
+                case '\n':
+                    json.Append("\\n");
+                    break;
+                case '\r':
+                    json.Append("\\r");
+                    break;
+                case '\t':
+                    json.Append("\\t");
+                    break;
+                case < ' ' or > '~':
+                    json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    json.Append(c);
+                    break;
+            }
+        }
+
+        json.Append('"');
+    }
 }

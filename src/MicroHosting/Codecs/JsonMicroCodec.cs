@@ -13,6 +13,9 @@ namespace MicroHosting.Codecs;
 public sealed class JsonMicroCodec : MicroCodec
 {
     private static readonly JsonParser ProtoParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    // Zero values are written out, so a reply such as {"count":0} is not an empty object to its reader.
+    private static readonly JsonFormatter ProtoFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
     private static readonly ReadOnlySequence<byte> EmptyObject = new("{}"u8.ToArray());
     private readonly JsonSerializerOptions _options;
     private readonly JsonWriterOptions _writerOptions;
@@ -30,7 +33,7 @@ public sealed class JsonMicroCodec : MicroCodec
     public override string ContentType => MicroContentTypes.Json;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json", "application/grpc+json"];
+    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json"];
 
     /// <summary>Gets the serializer options this codec uses.</summary>
     public JsonSerializerOptions SerializerOptions => _options;
@@ -64,7 +67,7 @@ public sealed class JsonMicroCodec : MicroCodec
 
             return value!;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or InvalidJsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
         {
             throw new MicroCodecException($"The body is not valid JSON for {typeof(T).Name}: {ex.Message}", ex);
         }
@@ -76,7 +79,7 @@ public sealed class JsonMicroCodec : MicroCodec
         ArgumentNullException.ThrowIfNull(output);
         if (ProtobufTypeInfo<T>.IsMessage && value is IMessage message)
         {
-            var text = JsonFormatter.Default.Format(message);
+            var text = ProtoFormatter.Format(message);
             Encoding.UTF8.GetBytes(text, output);
             return;
         }

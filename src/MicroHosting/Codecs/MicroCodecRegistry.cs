@@ -26,7 +26,11 @@ public sealed class MicroCodecRegistry
         }
 
         ContentTypes = [.. _codecs.Keys.Order(StringComparer.Ordinal)];
+        Codecs = [.. _codecs.Values.Distinct()];
     }
+
+    /// <summary>Gets the distinct codecs, each once.</summary>
+    public IReadOnlyList<MicroCodec> Codecs { get; }
 
     /// <summary>Gets every content type a codec is registered for.</summary>
     public IReadOnlyList<string> ContentTypes { get; }
