@@ -1,3 +1,5 @@
+using MicroHosting.Broker;
+
 namespace MicroHosting.Client;
 
 /// <summary>
@@ -32,4 +34,16 @@ public interface IMicroClient
     /// <returns>The reply, the node that served it and the number of attempts.</returns>
     /// <exception cref="MicroException">As for <see cref="CallAsync{TRequest, TResponse}"/>.</exception>
     Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes <paramref name="message"/> to <paramref name="topic"/> (Go Micro's <c>client.Publish</c>); the same as
+    /// <see cref="IMicroPublisher.PublishAsync{T}"/>, through the selected broker.
+    /// </summary>
+    /// <typeparam name="T">The message type.</typeparam>
+    /// <param name="topic">The topic, for example <c>orders.placed</c>.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="options">Content type and extra metadata; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the publish.</param>
+    /// <returns>Completes when the broker accepted the message.</returns>
+    Task PublishAsync<T>(string topic, T message, MicroPublishOptions? options = null, CancellationToken cancellationToken = default);
 }

@@ -33,7 +33,7 @@ public sealed class JsonMicroCodec : MicroCodec
     public override string ContentType => MicroContentTypes.Json;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json", "application/grpc+json"];
+    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json"];
 
     /// <summary>Gets the serializer options this codec uses.</summary>
     public JsonSerializerOptions SerializerOptions => _options;

@@ -1,3 +1,4 @@
+using MicroHosting.Broker;
 using MicroHosting.Client;
 using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -162,6 +163,25 @@ public sealed class MicroClientTests : IAsyncLifetime
 
         Assert.Equal($"Hello John from {TestClient.NodeId(_nodes[2])}", reply.Value.Message);
         Assert.Equal(address, reply.Node.Id);
+    }
+
+    [Fact]
+    public async Task PublishAsync_DelegatesToTheBroker()
+    {
+        var broker = new InMemoryBroker();
+        var received = new TaskCompletionSource<BrokerMessage>();
+        await broker.SubscribeAsync("greetings", (topic, message, _) =>
+        {
+            received.TrySetResult(message);
+            return ValueTask.CompletedTask;
+        });
+        await using var services = TestClient.Create(_registry, configure: s => s.AddMicroCore().UseBroker(broker));
+
+        await services.GetRequiredService<IMicroClient>().PublishAsync("greetings", new HelloRequest("Ann"));
+        var message = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("greetings", message.GetHeader("Micro-Topic"));
+        Assert.Equal("{\"name\":\"Ann\"}", System.Text.Encoding.UTF8.GetString(message.Body.Span));
     }
 
     private static async Task<Dictionary<string, int>> CountServedAsync(IMicroClient client, int calls, MicroCallOptions? options = null)
