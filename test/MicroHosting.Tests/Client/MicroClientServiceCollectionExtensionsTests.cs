@@ -4,6 +4,8 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Tests.Client;
 
@@ -78,14 +80,23 @@ public sealed class MicroClientServiceCollectionExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void AddMicroClient_ThenAddMicroCore_AddsTheClientServicesOnce()
+    public void AddMicroClient_ThenAddMicroCore_AddsTheClientPipelineOnce()
     {
-        var services = new ServiceCollection();
-        services.AddMicroClient<TypedGreeter>("greeter");
-        var count = services.Count;
-        services.AddMicroCore();
+        var once = new ServiceCollection().AddLogging();
+        once.AddMicroCore();
+        var thrice = new ServiceCollection().AddLogging();
+        thrice.AddMicroClient<TypedGreeter>("greeter");
+        thrice.AddMicroCore();
+        thrice.AddMicroCore();
 
-        Assert.Equal(count, services.Count);
+        Assert.Equal(HandlerSetups(once), HandlerSetups(thrice));
+        Assert.Single(thrice, d => d.ServiceType == typeof(IMicroClient));
+    }
+
+    private static int HandlerSetups(IServiceCollection services)
+    {
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(MicroClientOptions.HttpClientName).HttpMessageHandlerBuilderActions.Count;
     }
 
     private sealed class TypedGreeter(MicroServiceClient client)
