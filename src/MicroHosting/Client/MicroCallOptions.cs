@@ -15,7 +15,9 @@ public sealed class MicroCallOptions
 
     /// <summary>
     /// Gets or sets the time budget of the whole call, retries included. Inside a handler, the caller's remaining
-    /// deadline caps it. Default <see cref="MicroClientOptions.RequestTimeout"/> (5 s).
+    /// deadline caps it. Default <see cref="MicroClientOptions.RequestTimeout"/> (5 s). For a stream it is the deadline of
+    /// the whole stream, from opening to the last message; a stream has no deadline unless this is set (on the call or
+    /// the typed client) or the calling handler has one.
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
