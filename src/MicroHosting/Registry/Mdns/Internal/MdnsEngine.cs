@@ -46,6 +46,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
 
     public string Domain => _zone.Domain;
 
+    internal MdnsTransport? Transport => Volatile.Read(ref _transport);
+
     public bool IsStarted => Volatile.Read(ref _transport) is not null;
 
     public async Task StartAsync(CancellationToken cancellationToken)
