@@ -10,7 +10,7 @@ namespace MicroHosting.Registry.Mdns;
 /// registers and says goodbye when it deregisters; what the network announces reaches <see cref="WatchAsync"/> as it
 /// happens. The UDP responder starts on first use (or with the host) and stops on <see cref="DisposeAsync"/>.
 /// </summary>
-public sealed class MdnsRegistry : IRegistry, IAsyncDisposable
+public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
 {
     private readonly MdnsEngine _engine;
 
@@ -65,6 +65,9 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable
     /// <summary>Sends goodbyes for the nodes still registered and closes the sockets.</summary>
     /// <returns>A task that completes when stopped.</returns>
     public ValueTask DisposeAsync() => _engine.DisposeAsync();
+
+    /// <summary>Sends goodbyes for the nodes still registered and closes the sockets, blocking until done.</summary>
+    public void Dispose() => _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal Task StartAsync(CancellationToken cancellationToken) => _engine.StartAsync(cancellationToken);
 
