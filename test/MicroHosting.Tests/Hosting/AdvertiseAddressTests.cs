@@ -1,0 +1,43 @@
+using MicroHosting.Hosting;
+using MicroHosting.Hosting.Internal;
+
+namespace MicroHosting.Tests.Hosting;
+
+public sealed class AdvertiseAddressTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", "127.0.0.1", 5000)]
+    [InlineData("http://localhost:5001", "127.0.0.1", 5001)]
+    [InlineData("http://[::1]:5002", "::1", 5002)]
+    public void Resolve_BoundHost_IsKept(string bound, string host, int port)
+    {
+        Assert.Equal(new HostPort(host, port), AdvertiseAddress.Resolve(new MicroOptions(), [bound]));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5000")]
+    [InlineData("http://[::]:5000")]
+    [InlineData("http://+:5000")]
+    [InlineData("http://*:5000")]
+    public void Resolve_WildcardHost_IsReplacedByAnAddressOfThisMachine(string bound)
+    {
+        var resolved = AdvertiseAddress.Resolve(new MicroOptions(), [bound]);
+
+        Assert.Equal(5000, resolved.Port);
+        Assert.True(System.Net.IPAddress.TryParse(resolved.Host, out var ip) && !ip.Equals(System.Net.IPAddress.Any), resolved.Host);
+    }
+
+    [Fact]
+    public void Resolve_Advertise_WinsOverBound()
+    {
+        Assert.Equal(new HostPort("10.0.0.5", 9000), AdvertiseAddress.Resolve(new MicroOptions { Advertise = "10.0.0.5:9000" }, ["http://127.0.0.1:5000"]));
+    }
+
+    [Fact]
+    public void Resolve_SeveralBound_PrefersTheConfiguredPort()
+    {
+        var resolved = AdvertiseAddress.Resolve(new MicroOptions { Address = "127.0.0.1:7001" }, ["http://127.0.0.1:7000", "http://127.0.0.1:7001"]);
+
+        Assert.Equal(7001, resolved.Port);
+    }
+}
