@@ -9,7 +9,7 @@ namespace MicroHosting.Tests.Registry.Mdns;
 /// <summary>Packets exactly as Go Micro's querier and responder write them, against this registry.</summary>
 public sealed class MdnsGoMicroWireTests
 {
-    private static readonly string[] GoMicroTxt = File.ReadAllLines(Path.Combine(SharedTestData(), "gomicro-v2-server.txt")).Where(l => l.Length > 0).ToArray();
+    private static readonly string[] GoMicroTxt = File.ReadAllLines(Path.Combine(MdnsTestSupport.VectorDirectory, "gomicro-v2-server.txt")).Where(l => l.Length > 0).ToArray();
 
     [Fact]
     public async Task Responder_GoMicroQuery_AnswersByUnicastWithIdQuestionAndRecords()
@@ -148,16 +148,5 @@ public sealed class MdnsGoMicroWireTests
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Any, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    private static string SharedTestData()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "shared", "testdata", "gomicro-txt")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? throw new DirectoryNotFoundException("shared/testdata"), "shared", "testdata", "gomicro-txt");
     }
 }

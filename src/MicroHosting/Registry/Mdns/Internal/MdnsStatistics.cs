@@ -1,8 +1,19 @@
+using System.Diagnostics.Metrics;
+using MicroHosting.Diagnostics;
+
 namespace MicroHosting.Registry.Mdns.Internal;
 
-/// <summary>Counters of what the engine received, dropped and sent; read by tests and benchmarks.</summary>
+/// <summary>
+/// Counters of what the engine received, dropped and sent; read by tests and benchmarks. Drops are also reported on
+/// the <c>MicroHosting</c> meter as <c>micro.mdns.packets.dropped</c>, tagged with the reason.
+/// </summary>
 internal sealed class MdnsStatistics
 {
+    private static readonly Counter<long> Dropped = MicroTelemetry.Meter.CreateCounter<long>(
+        "micro.mdns.packets.dropped",
+        unit: "{packet}",
+        description: "mDNS packets dropped, by reason: malformed, oversized, rate_limited.");
+
     private long _received;
     private long _malformed;
     private long _ignored;
@@ -27,13 +38,23 @@ internal sealed class MdnsStatistics
 
     public void Receive() => Interlocked.Increment(ref _received);
 
-    public void Malform() => Interlocked.Increment(ref _malformed);
+    public static void DropOversized() => Dropped.Add(1, new KeyValuePair<string, object?>("reason", "oversized"));
+
+    public void Malform()
+    {
+        Interlocked.Increment(ref _malformed);
+        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "malformed"));
+    }
 
     public void Ignore() => Interlocked.Increment(ref _ignored);
 
     public void Answer() => Interlocked.Increment(ref _queriesAnswered);
 
-    public void Limit() => Interlocked.Increment(ref _rateLimited);
+    public void Limit()
+    {
+        Interlocked.Increment(ref _rateLimited);
+        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "rate_limited"));
+    }
 
     public void Sent() => Interlocked.Increment(ref _sent);
 }

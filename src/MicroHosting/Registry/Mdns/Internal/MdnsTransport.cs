@@ -230,6 +230,7 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
             {
                 Interlocked.Increment(ref _oversized);
+                MdnsStatistics.DropOversized();
                 continue;
             }
             catch (SocketException ex)
@@ -247,6 +248,7 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
             if (result.ReceivedBytes > MaxPacketSize || (result.SocketFlags & SocketFlags.Truncated) != 0)
             {
                 Interlocked.Increment(ref _oversized);
+                MdnsStatistics.DropOversized();
                 continue;
             }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MicroHosting.Registry;
 using MicroHosting.Registry.Mdns.Internal;
+using MicroHosting.Tests.Registry.Mdns;
 
 namespace MicroHosting.Tests.Registry.Mdns.Internal;
 
@@ -11,7 +12,7 @@ public sealed class MdnsTxtTests
     public static TheoryData<string> Vectors()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(VectorDirectory, "*.txt").Order())
+        foreach (var file in Directory.GetFiles(MdnsTestSupport.VectorDirectory, "*.txt").Order())
         {
             data.Add(Path.GetFileNameWithoutExtension(file));
         }
@@ -19,28 +20,12 @@ public sealed class MdnsTxtTests
         return data;
     }
 
-    private static string VectorDirectory
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "shared", "testdata", "gomicro-txt")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory is null
-                ? throw new DirectoryNotFoundException("../shared/testdata/gomicro-txt not found above the test directory.")
-                : Path.Combine(directory.FullName, "shared", "testdata", "gomicro-txt");
-        }
-    }
-
     [Theory]
     [MemberData(nameof(Vectors))]
     public void Decode_GoMicroVector_EqualsItsJson(string name)
     {
-        var strings = File.ReadAllLines(Path.Combine(VectorDirectory, name + ".txt")).Where(l => l.Length > 0).ToArray();
-        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(VectorDirectory, name + ".json")))!;
+        var strings = File.ReadAllLines(Path.Combine(MdnsTestSupport.VectorDirectory, name + ".txt")).Where(l => l.Length > 0).ToArray();
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(MdnsTestSupport.VectorDirectory, name + ".json")))!;
 
         var payload = MdnsTxt.Decode(strings, out var error);
 
@@ -68,7 +53,7 @@ public sealed class MdnsTxtTests
     [MemberData(nameof(Vectors))]
     public void Encode_GoMicroVector_RoundTripsWithShortStrings(string name)
     {
-        var strings = File.ReadAllLines(Path.Combine(VectorDirectory, name + ".txt")).Where(l => l.Length > 0).ToArray();
+        var strings = File.ReadAllLines(Path.Combine(MdnsTestSupport.VectorDirectory, name + ".txt")).Where(l => l.Length > 0).ToArray();
         var original = MdnsTxt.Decode(strings, out _)!;
 
         var encoded = MdnsTxt.Encode(original);
