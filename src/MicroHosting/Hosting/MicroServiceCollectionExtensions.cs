@@ -40,6 +40,7 @@ public static class MicroServiceCollectionExtensions
             services.AddHealthChecks().AddCheck<MicroRegistrationHealthCheck>("micro-registration", tags: ["micro"]);
         }
 
+        MicroHosting.Broker.Internal.BrokerServices.AddServer(services);
         return builder;
     }
 
@@ -77,6 +78,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
         MdnsMicroBuilderExtensions.AddMdnsCore(services);
         services.TryAddSingleton(RegistrySelector.Select);
+        MicroHosting.Broker.Internal.BrokerServices.AddCore(services);
         return new MicroBuilder(services);
     }
 }
