@@ -32,7 +32,8 @@ public sealed class MicroCallOptions
 
     /// <summary>
     /// Gets or sets a fixed <c>host:port</c> to call instead of asking the registry (Go Micro's <c>WithAddress</c>).
-    /// The call uses Go Micro's <c>POST /</c> protocol, which MicroHosting servers also answer.
+    /// The call uses Go Micro's <c>POST /</c> protocol, which MicroHosting servers also answer; a stream assumes a
+    /// MicroHosting node there (Go Micro's HTTP transport has no streams).
     /// </summary>
     public string? Address { get; set; }
 
