@@ -24,74 +24,28 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
     public int Received { get; private set; }
 
     public async ValueTask SendAsync(TRequest message, CancellationToken cancellationToken)
-    {
-        var linked = Link(cancellationToken);
-        try
-        {
-            await SendCoreAsync(message, linked?.Token ?? Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var mapped = Translate(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
+        => await GuardAsync(
+            static async (call, message, token) =>
             {
-                throw;
-            }
-
-            throw mapped;
-        }
-        finally
-        {
-            linked?.Dispose();
-        }
-    }
+                await call.SendCoreAsync(message, token).ConfigureAwait(false);
+                return true;
+            },
+            message,
+            cancellationToken).ConfigureAwait(false);
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
-    {
-        var linked = Link(cancellationToken);
-        try
-        {
-            await CompleteCoreAsync(linked?.Token ?? Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var mapped = Translate(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
+        => await GuardAsync(
+            static async (call, _, token) =>
             {
-                throw;
-            }
-
-            throw mapped;
-        }
-        finally
-        {
-            linked?.Dispose();
-        }
-    }
+                await call.CompleteCoreAsync(token).ConfigureAwait(false);
+                return true;
+            },
+            0,
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>Receives the next message into <see cref="Current"/>; <see langword="false"/> when the node ended the stream normally.</summary>
-    public async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        var linked = Link(cancellationToken);
-        try
-        {
-            return await ReceiveCoreAsync(linked?.Token ?? Token).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var mapped = Translate(ex, cancellationToken);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
-        }
-        finally
-        {
-            linked?.Dispose();
-        }
-    }
+    public ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
+        => GuardAsync(static (call, _, token) => call.ReceiveCoreAsync(token), 0, cancellationToken);
 
     public async IAsyncEnumerable<TResponse> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -148,12 +102,12 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             }
 
             var mapped = Translate(ex, default);
-            if (ReferenceEquals(mapped, ex))
+            if (!ReferenceEquals(mapped, ex))
             {
-                throw;
+                throw mapped;
             }
 
-            throw mapped;
+            throw;
         }
 
         return await reply.ConfigureAwait(false);
@@ -327,6 +281,25 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         if (socket.State != WebSocketState.Closed)
         {
             socket.Abort();
+        }
+    }
+
+    /// <summary>Runs one operation under the stream's token and the operation's own, and maps its failure for the caller.</summary>
+    private async ValueTask<TResult> GuardAsync<TArg, TResult>(
+        Func<MicroStreamCall<TRequest, TResponse>, TArg, CancellationToken, ValueTask<TResult>> operation, TArg arg, CancellationToken cancellationToken)
+    {
+        var linked = Link(cancellationToken);
+        try
+        {
+            return await operation(this, arg, linked?.Token ?? Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(ex, cancellationToken) is var mapped && !ReferenceEquals(mapped, ex))
+        {
+            throw mapped;
+        }
+        finally
+        {
+            linked?.Dispose();
         }
     }
 

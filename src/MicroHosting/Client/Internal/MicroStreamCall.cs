@@ -92,14 +92,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         {
             return await _streamer.OpenPipeline.ExecuteAsync(static (call, token) => call.AttemptAsync(token), this, Token).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (Translate(ex, default) is var mapped && !ReferenceEquals(mapped, ex))
         {
-            var mapped = Translate(ex, default);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
             throw mapped;
         }
     }
