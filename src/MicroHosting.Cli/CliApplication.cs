@@ -40,7 +40,7 @@ internal static class CliApplication
 
     private static readonly Option<string> TimeoutOption = new("--timeout")
     {
-        Description = "How long a call, stream or health check may take: 10s, 500ms, 1m [default 10s]",
+        Description = "How long a call, stream or health check may take: 10s, 500ms, 1m",
         DefaultValueFactory = _ => "10s",
         Recursive = true,
     };

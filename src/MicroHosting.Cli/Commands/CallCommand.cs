@@ -28,11 +28,19 @@ internal static class CallCommand
             session.WriteJson(reply.Value);
             return ExitCodes.Ok;
         }
-        catch (MicroException ex) when (ex is not (MicroNodeNotFoundException or MicroNodesFailedException) && !(ex.Code == 408 && ex.Id == MicroClientErrors.Id))
+        catch (MicroException ex)
         {
-            // The service's own error: its JSON is the result.
+            // The error JSON is the result; remote errors and "no node" or "no answer" differ by exit code.
             await session.Out.WriteLineAsync(ex.ToJson()).ConfigureAwait(false);
-            return ExitCodes.RemoteError;
+            // Errors the client raised itself (registry down, timeout, every node failed) carry its id; the rest came from the service.
+            if (ex is not (MicroNodeNotFoundException or MicroNodesFailedException) && ex.Id != MicroClientErrors.Id)
+            {
+                return ExitCodes.RemoteError;
+            }
+
+            var (code, message) = CliErrors.Classify(ex);
+            await session.Error.WriteLineAsync("error: " + message).ConfigureAwait(false);
+            return code;
         }
     }
 }
