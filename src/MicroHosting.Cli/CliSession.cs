@@ -69,6 +69,19 @@ internal sealed class CliSession(CliSettings settings, ServiceProvider services,
     /// <summary>Call options with the tool's timeout; the registry's nodes, no retries beyond <c>MICRO_CLIENT_RETRIES</c>.</summary>
     public MicroCallOptions CallOptions(string? address = null) => new() { Timeout = Settings.Timeout, Address = address };
 
+    /// <summary>Looks a service up (with progress); an empty list means it is not registered, and that is reported on standard error.</summary>
+    public async Task<IReadOnlyList<MicroService>> LookUpAsync(string name, CancellationToken cancellationToken)
+    {
+        var registry = Registry;
+        var versions = await Output.Progress.RunAsync($"looking up {name} in the {registry.Name} registry", ct => registry.GetServiceAsync(name, ct), cancellationToken).ConfigureAwait(false);
+        if (versions.Count == 0)
+        {
+            await Error.WriteLineAsync($"error: service {name} not found in the {registry.Name} registry").ConfigureAwait(false);
+        }
+
+        return versions;
+    }
+
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     public ValueTask DisposeAsync() => services.DisposeAsync();

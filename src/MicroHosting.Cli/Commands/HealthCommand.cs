@@ -9,12 +9,10 @@ internal static class HealthCommand
 {
     public static async Task<int> RunAsync(CliSession session, string name, CancellationToken cancellationToken)
     {
-        var registry = session.Registry;
-        var versions = await Progress.RunAsync($"looking up {name} in the {registry.Name} registry", ct => registry.GetServiceAsync(name, ct), cancellationToken).ConfigureAwait(false);
+        var versions = await session.LookUpAsync(name, cancellationToken).ConfigureAwait(false);
         var nodes = versions.SelectMany(s => s.Nodes.Select(n => (s.Version, Node: n))).ToList();
         if (nodes.Count == 0)
         {
-            await session.Error.WriteLineAsync($"error: service {name} not found in the {registry.Name} registry").ConfigureAwait(false);
             return ExitCodes.NotFound;
         }
 

@@ -9,11 +9,9 @@ internal static class ServiceCommand
 {
     public static async Task<int> RunAsync(CliSession session, string name, CancellationToken cancellationToken)
     {
-        var registry = session.Registry;
-        var versions = await Progress.RunAsync($"looking up {name} in the {registry.Name} registry", ct => registry.GetServiceAsync(name, ct), cancellationToken).ConfigureAwait(false);
+        var versions = await session.LookUpAsync(name, cancellationToken).ConfigureAwait(false);
         if (versions.Count == 0)
         {
-            await session.Error.WriteLineAsync($"error: service {name} not found in the {registry.Name} registry").ConfigureAwait(false);
             return ExitCodes.NotFound;
         }
 

@@ -35,14 +35,15 @@ internal static class StreamCommand
             return ExitCodes.Usage;
         }
 
-        var registry = session.Registry;
-        var versions = await Progress.RunAsync($"looking up {service} in the {registry.Name} registry", ct => registry.GetServiceAsync(service, ct), cancellationToken).ConfigureAwait(false);
+        var versions = await session.LookUpAsync(service, cancellationToken).ConfigureAwait(false);
         var nodes = versions.SelectMany(s => s.Nodes).Where(n => n.Metadata.TryGetValue("framework", out var f) && f == "microhosting").ToList();
         if (nodes.Count == 0)
         {
-            await session.Error.WriteLineAsync(versions.Count == 0
-                ? $"error: service {service} not found in the {registry.Name} registry"
-                : $"error: no node of {service} speaks MicroHosting's stream protocol (Go Micro nodes stream over their own transport)").ConfigureAwait(false);
+            if (versions.Count > 0)
+            {
+                await session.Error.WriteLineAsync($"error: no node of {service} speaks MicroHosting's stream protocol (Go Micro nodes stream over their own transport)").ConfigureAwait(false);
+            }
+
             return ExitCodes.NotFound;
         }
 
