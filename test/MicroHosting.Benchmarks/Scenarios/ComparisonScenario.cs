@@ -1,0 +1,22 @@
+using MicroHosting.Benchmarks.Comparison;
+
+namespace MicroHosting.Benchmarks.Scenarios;
+
+/// <summary>A load-test scenario: tables of targets and baselines run against the same servers.</summary>
+internal abstract class ComparisonScenario : Scenario
+{
+    public override async Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var tables = Tables;
+        var concurrency = options.ConcurrencyOr([.. DefaultConcurrency]);
+        await using var servers = await StartServersAsync(options, cancellationToken).ConfigureAwait(false);
+        await log.WriteLineAsync($"{Name}: {servers.Placement}").ConfigureAwait(false);
+        var rows = await ComparisonRunner.RunAsync(tables, concurrency, options, servers, log, cancellationToken).ConfigureAwait(false);
+        var markdown = MarkdownReport.Format($"{Name}: {Description}", servers.Placement, options, tables, rows);
+        return new ScenarioReport(Name, markdown) { Rows = rows };
+    }
+
+    protected abstract IReadOnlyList<ComparisonTable> Tables { get; }
+
+    protected abstract IReadOnlyList<int> DefaultConcurrency { get; }
+}

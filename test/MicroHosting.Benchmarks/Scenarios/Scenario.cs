@@ -1,0 +1,42 @@
+using MicroHosting.Benchmarks.Servers;
+
+namespace MicroHosting.Benchmarks.Scenarios;
+
+/// <summary>One benchmark scenario of the command line.</summary>
+internal abstract class Scenario
+{
+    /// <summary>Gets every scenario, in the order of the issue.</summary>
+    public static IReadOnlyList<Scenario> All { get; } =
+    [
+        new ServerScenario(),
+        new UnaryScenario(),
+        new NotAvailableScenario(
+            "call-path",
+            "Full client call path (registry cache + selector + Polly) vs a direct address at a fixed rate",
+            "the MicroHosting client (IMicroClient, registry cache, selector, Polly pipeline) is not on main yet"),
+        new MicroScenario(),
+        new NotAvailableScenario(
+            "mdns",
+            "mDNS: register -> visible in another process, goodbye -> gone, kill -> gone",
+            "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
+        new NotAvailableScenario(
+            "pubsub",
+            "HTTP and NATS brokers: messages/s and publish->deliver latency vs raw NATS.Net",
+            "the brokers (src/MicroHosting/Broker, src/MicroHosting.Broker.Nats) are not on main yet"),
+        new NotAvailableScenario(
+            "streaming",
+            "Streaming messages/s vs gRPC server streaming",
+            "MicroHosting streaming is not on main yet"),
+    ];
+
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken);
+
+    protected static async Task<IBenchServers> StartServersAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+        => options.InProcess
+            ? await InProcessServers.StartAsync(cancellationToken).ConfigureAwait(false)
+            : await ChildProcessServers.StartAsync(options.Pin, cancellationToken).ConfigureAwait(false);
+}
