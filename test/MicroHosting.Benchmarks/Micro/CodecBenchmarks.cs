@@ -56,7 +56,7 @@ public class CodecBenchmarks
     [BenchmarkCategory("json-decode-small")]
     public GreetRequest JsonDecode() => _json.Decode<GreetRequest>(new ReadOnlySequence<byte>(_smallJson));
 
-    [Benchmark(Baseline = true, Description = "Google.Protobuf WriteTo")]
+    [Benchmark(Baseline = true, Description = "Protobuf.WriteTo")]
     [BenchmarkCategory("protobuf-encode-600B")]
     public int ProtobufEncodeBaseline()
     {
@@ -74,7 +74,7 @@ public class CodecBenchmarks
         return _output.WrittenCount;
     }
 
-    [Benchmark(Baseline = true, Description = "Google.Protobuf ParseFrom")]
+    [Benchmark(Baseline = true, Description = "Protobuf.ParseFrom")]
     [BenchmarkCategory("protobuf-decode-600B")]
     public Payload ProtobufDecodeBaseline() => Payload.Parser.ParseFrom(new ReadOnlySequence<byte>(_largeProtobuf));
 
@@ -82,7 +82,7 @@ public class CodecBenchmarks
     [BenchmarkCategory("protobuf-decode-600B")]
     public Payload ProtobufDecode() => _protobuf.Decode<Payload>(new ReadOnlySequence<byte>(_largeProtobuf));
 
-    [Benchmark(Baseline = true, Description = "Google.Protobuf JsonFormatter")]
+    [Benchmark(Baseline = true, Description = "Protobuf.JsonFormatter")]
     [BenchmarkCategory("protojson-encode-600B")]
     public int ProtoJsonEncodeBaseline()
     {
@@ -100,7 +100,7 @@ public class CodecBenchmarks
         return _output.WrittenCount;
     }
 
-    [Benchmark(Baseline = true, Description = "Google.Protobuf JsonParser")]
+    [Benchmark(Baseline = true, Description = "Protobuf.JsonParser")]
     [BenchmarkCategory("protojson-decode-600B")]
     public Payload ProtoJsonDecodeBaseline() => ProtoParser.Parse<Payload>(Encoding.UTF8.GetString(_largeJson));
 

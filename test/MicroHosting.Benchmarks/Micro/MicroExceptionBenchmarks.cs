@@ -17,7 +17,7 @@ public class MicroExceptionBenchmarks
     private readonly ErrorRecord _record = new("greeter", 404, "no user named \"ada\" in region eu-west-1", "Not Found");
     private readonly string _json = MicroException.NotFound("greeter", "no user named \"ada\" in region eu-west-1").ToJson();
 
-    [Benchmark(Baseline = true, Description = "System.Text.Json record")]
+    [Benchmark(Baseline = true, Description = "System.Text.Json")]
     [BenchmarkCategory("error-to-json")]
     public string ToJsonBaseline() => JsonSerializer.Serialize(_record, JsonSerializerOptions.Web);
 
@@ -25,7 +25,7 @@ public class MicroExceptionBenchmarks
     [BenchmarkCategory("error-to-json")]
     public string ToJson() => _error.ToJson();
 
-    [Benchmark(Baseline = true, Description = "System.Text.Json record")]
+    [Benchmark(Baseline = true, Description = "System.Text.Json")]
     [BenchmarkCategory("error-parse")]
     public ErrorRecord? ParseBaseline() => JsonSerializer.Deserialize<ErrorRecord>(_json, JsonSerializerOptions.Web);
 
