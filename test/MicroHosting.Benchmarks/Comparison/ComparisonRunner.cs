@@ -97,7 +97,7 @@ internal static class ComparisonRunner
                         p99Ratio = Median(mine.Zip(first, (m, b) => b.P99 > TimeSpan.Zero ? m.P99 / b.P99 : 0));
                     }
 
-                    yield return new ComparisonRow(table.Title, callers, table.Targets[t].Name, MedianOf(mine), ratios, p99Ratio);
+                    yield return new ComparisonRow(table.Title, callers, table.Targets[t].Name, table.Targets[t].Baseline, MedianOf(mine), ratios, p99Ratio);
                 }
             }
         }
