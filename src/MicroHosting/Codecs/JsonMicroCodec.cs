@@ -33,7 +33,7 @@ public sealed class JsonMicroCodec : MicroCodec
     public override string ContentType => MicroContentTypes.Json;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json", "application/grpc+json"];
+    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["text/json"];
 
     /// <summary>Gets the serializer options this codec uses.</summary>
     public JsonSerializerOptions SerializerOptions => _options;
@@ -67,7 +67,7 @@ public sealed class JsonMicroCodec : MicroCodec
 
             return value!;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or InvalidJsonException or InvalidProtocolBufferException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
         {
             throw new MicroCodecException($"The body is not valid JSON for {typeof(T).Name}: {ex.Message}", ex);
         }

@@ -11,7 +11,7 @@ public sealed class ProtobufMicroCodec : MicroCodec
     public override string ContentType => MicroContentTypes.Protobuf;
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["application/x-protobuf", "application/grpc", "application/grpc+proto"];
+    public override IReadOnlyList<string> AdditionalContentTypes { get; } = ["application/x-protobuf"];
 
     /// <inheritdoc />
     public override bool CanHandle(Type type) => typeof(IMessage).IsAssignableFrom(type);

@@ -65,6 +65,12 @@ public static class MicroServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, JsonMicroCodec>(_ => new JsonMicroCodec()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, ProtobufMicroCodec>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, BytesMicroCodec>());
+        if (!services.Any(d => d.ServiceType == typeof(MicroCodec) && d.ImplementationInstance is GrpcFramedMicroCodec))
+        {
+            // Two instances of one type: TryAddEnumerable would keep only the first.
+            services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc", new ProtobufMicroCodec(), "application/grpc+proto"));
+            services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc+json", new JsonMicroCodec()));
+        }
         services.TryAddSingleton<MicroCodecRegistry>();
 
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));

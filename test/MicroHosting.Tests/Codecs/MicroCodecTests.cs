@@ -1,5 +1,6 @@
 using System.Buffers;
 using MicroHosting.Codecs;
+using Google.Protobuf;
 using MicroHosting.Tests.Protos;
 
 namespace MicroHosting.Tests.Codecs;
@@ -52,6 +53,15 @@ public sealed class MicroCodecTests
         Assert.StartsWith("The body is not valid JSON for HelloReply", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\u0001\u0002")]
+    [InlineData("{\"number\": \"x\"}")]
+    [InlineData("{\"text\": ")]
+    public void Json_MalformedProtobufJson_ThrowsCodecException(string body)
+    {
+        Assert.Throws<MicroCodecException>(() => new JsonMicroCodec().Decode<EchoRequest>(new ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(body))));
+    }
+
     [Fact]
     public void Protobuf_RoundTrips()
     {
@@ -64,6 +74,30 @@ public sealed class MicroCodecTests
 
     [Fact]
     public void Protobuf_PlainType_IsNotHandled() => Assert.False(new ProtobufMicroCodec().CanHandle(typeof(HelloRequest)));
+
+    [Fact]
+    public void GrpcFramed_WritesFiveByteHeaderAndRoundTrips()
+    {
+        var codec = new GrpcFramedMicroCodec("application/grpc", new ProtobufMicroCodec());
+        var message = new EchoRequest { Text = "framed" };
+
+        var bytes = Encode(codec, message);
+
+        Assert.Equal(0, bytes[0]);
+        Assert.Equal(message.CalculateSize(), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(1, 4)));
+        Assert.Equal("framed", codec.Decode<EchoRequest>(new ReadOnlySequence<byte>(bytes)).Text);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 0, 0 })]
+    [InlineData(new byte[] { 1, 0, 0, 0, 0 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 9, 1 })]
+    public void GrpcFramed_BadFrame_ThrowsCodecException(byte[] body)
+    {
+        var codec = new GrpcFramedMicroCodec("application/grpc", new ProtobufMicroCodec());
+
+        Assert.Throws<MicroCodecException>(() => codec.Decode<EchoRequest>(new ReadOnlySequence<byte>(body)));
+    }
 
     [Fact]
     public void Bytes_RoundTripsArrayAndMemory()

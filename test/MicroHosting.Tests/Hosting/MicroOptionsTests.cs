@@ -143,7 +143,7 @@ public sealed class MicroOptionsTests
         services.AddMicro();
 
         Assert.Single(services, d => d.ImplementationType?.Name == "MicroRegistrationService");
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec)));
+        Assert.Equal(5, services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec)));
     }
 
     private static MicroOptions Resolve(Dictionary<string, string?> values, Action<MicroOptions>? configure = null)

@@ -33,9 +33,10 @@ public sealed class InMemoryRegistryTests
         using var registry = new InMemoryRegistry();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var events = new List<RegistryEvent>();
+        var watch = registry.WatchAsync("greeter", cts.Token);
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in registry.WatchAsync("greeter", cts.Token))
+            await foreach (var e in watch)
             {
                 events.Add(e);
                 if (events.Count == 3)
@@ -44,7 +45,6 @@ public sealed class InMemoryRegistryTests
                 }
             }
         });
-        await Task.Delay(100);
 
         await registry.RegisterAsync(Service("a"), TimeSpan.Zero);
         await registry.RegisterAsync(Service("a"), TimeSpan.Zero);
@@ -62,9 +62,10 @@ public sealed class InMemoryRegistryTests
         using var registry = new InMemoryRegistry(time);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var deleted = new TaskCompletionSource<RegistryEvent>();
+        var watch = registry.WatchAsync(null, cts.Token);
         _ = Task.Run(async () =>
         {
-            await foreach (var e in registry.WatchAsync(null, cts.Token))
+            await foreach (var e in watch)
             {
                 if (e.Type == RegistryEventType.Delete)
                 {
@@ -72,7 +73,6 @@ public sealed class InMemoryRegistryTests
                 }
             }
         });
-        await Task.Delay(100);
         await registry.RegisterAsync(Service("a"), TimeSpan.FromSeconds(10));
 
         time.Advance(TimeSpan.FromSeconds(9));

@@ -71,6 +71,23 @@ public sealed class GoMicroProtocolTests : IAsyncLifetime
         Assert.Contains("\"text\": \"json|\"", Encoding.UTF8.GetString(response.Body), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/grpc")]
+    [InlineData("application/grpc+proto")]
+    public async Task Post_GrpcFramedProtobuf_RepliesFramed(string contentType)
+    {
+        var message = new EchoRequest { Text = "g" }.ToByteArray();
+        var body = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(1), message.Length);
+        message.CopyTo(body, 5);
+        var response = await RawHttp.SendAsync(_app.BaseAddress(), GoMicroHead("Echo.Call", contentType, body.Length), body);
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(contentType == "application/grpc" ? "application/grpc" : "application/grpc", response.Header("Content-Type"));
+        Assert.Equal(0, response.Body[0]);
+        Assert.Equal("g|", EchoReply.Parser.ParseFrom(response.Body.AsSpan(5)).Text);
+    }
+
     [Fact]
     public async Task Post_HandlerError_Returns200WithMicroErrorHeaders()
     {

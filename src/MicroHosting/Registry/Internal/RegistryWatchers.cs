@@ -23,7 +23,11 @@ internal sealed class RegistryWatchers
         }
     }
 
-    public async IAsyncEnumerable<RegistryEvent> WatchAsync(string? service, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts watching now, so no event published after this call is missed, even before the caller starts enumerating.
+    /// The watch ends when the enumeration ends or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public IAsyncEnumerable<RegistryEvent> WatchAsync(string? service, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<RegistryEvent>(new BoundedChannelOptions(BufferPerWatcher)
         {
@@ -35,6 +39,16 @@ internal sealed class RegistryWatchers
             _channels = [.. _channels, channel];
         }
 
+        var registration = cancellationToken.Register(() => Remove(channel));
+        return ReadAsync(channel, service, registration, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RegistryEvent> ReadAsync(
+        Channel<RegistryEvent> channel,
+        string? service,
+        CancellationTokenRegistration registration,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
             await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -47,10 +61,16 @@ internal sealed class RegistryWatchers
         }
         finally
         {
-            lock (_gate)
-            {
-                _channels = Array.FindAll(_channels, c => c != channel);
-            }
+            await registration.DisposeAsync().ConfigureAwait(false);
+            Remove(channel);
+        }
+    }
+
+    private void Remove(Channel<RegistryEvent> channel)
+    {
+        lock (_gate)
+        {
+            _channels = Array.FindAll(_channels, c => c != channel);
         }
     }
 }

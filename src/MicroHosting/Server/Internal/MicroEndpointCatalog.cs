@@ -23,7 +23,7 @@ internal sealed class MicroEndpointCatalog
                 Name = handler.Name,
                 Request = MicroValueDescriber.Describe(handler.RequestType),
                 Response = MicroValueDescriber.Describe(handler.ResponseType),
-                Metadata = new Dictionary<string, string> { ["stream"] = "false" },
+                Metadata = new Dictionary<string, string> { ["stream"] = handler.Kind == MicroStreamKind.Unary ? "false" : "true" },
             });
         }
     }

@@ -90,7 +90,8 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
                 ApplicationServices = _services,
             };
             builder.Metadata.Add(handler.Method);
-            builder.Metadata.Add(new HttpMethodMetadata([HttpMethods.Post]));
+            // Streams are WebSockets: GET with Upgrade on HTTP/1.1, extended CONNECT on HTTP/2.
+            builder.Metadata.Add(new HttpMethodMetadata(handler.Kind == MicroStreamKind.Unary ? [HttpMethods.Post] : [HttpMethods.Get, HttpMethods.Connect, HttpMethods.Post]));
             builder.Metadata.Add(new MicroEndpointMetadata(handler.Name, handler.RequestType, handler.ResponseType));
             foreach (var convention in conventions.Conventions)
             {

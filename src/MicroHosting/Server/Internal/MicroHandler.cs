@@ -23,4 +23,7 @@ internal abstract class MicroHandler(string name, MethodInfo method)
 
     /// <summary>The innermost filter delegate: calls the handler with the arguments the filters may have replaced.</summary>
     public abstract EndpointFilterDelegate CreateFilterTarget();
+
+    /// <summary>Gets what flows each way; streams are served over WebSockets.</summary>
+    public virtual MicroStreamKind Kind => MicroStreamKind.Unary;
 }

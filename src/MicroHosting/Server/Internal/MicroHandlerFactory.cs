@@ -11,7 +11,11 @@ internal static class MicroHandlerFactory
 {
     private const string Shapes =
         "(TRequest request), (TRequest request, CancellationToken cancellationToken), (TRequest request, MicroContext context) " +
-        "or (TRequest request, MicroContext context, CancellationToken cancellationToken), returning Task<TResponse>, ValueTask<TResponse> or TResponse";
+        "or (TRequest request, MicroContext context, CancellationToken cancellationToken), returning Task<TResponse>, ValueTask<TResponse> or TResponse; " +
+        "for streams, IAsyncEnumerable<TRequest> in place of the request and/or IAsyncEnumerable<TResponse> as the return type";
+
+    private static readonly MethodInfo BuildDelegateMethod = typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromDelegate), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo BuildInstanceMethod = typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromInstance), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     public static MicroHandler FromDelegate(string name, Delegate handler)
     {
@@ -20,9 +24,9 @@ internal static class MicroHandlerFactory
         var signature = Analyze(method, $"The handler for '{name}'");
         var funcType = FuncType(signature.Parameters, method.ReturnType);
         var typed = handler.GetType() == funcType ? handler : method.CreateDelegate(funcType, handler.Target);
-        var create = typeof(MicroHandlerFactory).GetMethod(nameof(CreateDelegateHandler), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(signature.RequestType, method.ReturnType, signature.ResponseType);
-        return (MicroHandler)create.Invoke(null, [name, method, typed, signature.Shape])!;
+        return (MicroHandler)BuildDelegateMethod
+            .MakeGenericMethod(signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
+            .Invoke(null, [name, method, typed, signature])!;
     }
 
     public static IReadOnlyList<MicroHandler> FromType(Type handlerType, string typeName)
@@ -30,21 +34,20 @@ internal static class MicroHandlerFactory
         var handlers = new List<MicroHandler>();
         foreach (var method in handlerType.GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (method.DeclaringType == typeof(object) || method.IsSpecialName || method.IsGenericMethodDefinition || !IsAsyncOrValue(method.ReturnType)
+            if (method.DeclaringType == typeof(object) || method.IsSpecialName || method.IsGenericMethodDefinition || !IsHandlerReturn(method.ReturnType)
                 || (method.Name == nameof(IAsyncDisposable.DisposeAsync) && method.GetParameters().Length == 0))
             {
                 continue;
             }
 
-            var name = $"{typeName}.{method.Name}";
             var signature = Analyze(method, $"Method {handlerType.Name}.{method.Name}");
             var parameters = new Type[signature.Parameters.Length + 1];
             parameters[0] = handlerType;
             signature.Parameters.CopyTo(parameters, 1);
             var open = method.CreateDelegate(FuncType(parameters, method.ReturnType));
-            var create = typeof(MicroHandlerFactory).GetMethod(nameof(CreateInstanceHandler), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(handlerType, signature.RequestType, method.ReturnType, signature.ResponseType);
-            handlers.Add((MicroHandler)create.Invoke(null, [name, method, open, signature.Shape])!);
+            handlers.Add((MicroHandler)BuildInstanceMethod
+                .MakeGenericMethod(handlerType, signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
+                .Invoke(null, [$"{typeName}.{method.Name}", method, open, signature])!);
         }
 
         if (handlers.Count == 0)
@@ -56,9 +59,11 @@ internal static class MicroHandlerFactory
         return handlers;
     }
 
-    private static bool IsAsyncOrValue(Type returnType) =>
-        returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        || returnType == typeof(Task) || returnType == typeof(ValueTask);
+    private static bool IsHandlerReturn(Type returnType) =>
+        returnType == typeof(Task) || returnType == typeof(ValueTask) || Generic(returnType) is { } definition
+        && (definition == typeof(Task<>) || definition == typeof(ValueTask<>) || definition == typeof(IAsyncEnumerable<>));
+
+    private static Type? Generic(Type type) => type.IsGenericType ? type.GetGenericTypeDefinition() : null;
 
     private static Signature Analyze(MethodInfo method, string what)
     {
@@ -73,10 +78,13 @@ internal static class MicroHandlerFactory
         };
 
         var returnType = method.ReturnType;
+        var definition = Generic(returnType);
+        bool streamOut;
         Type responseType;
-        if (returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        if (definition == typeof(Task<>) || definition == typeof(ValueTask<>) || definition == typeof(IAsyncEnumerable<>))
         {
             responseType = returnType.GetGenericArguments()[0];
+            streamOut = definition == typeof(IAsyncEnumerable<>);
         }
         else if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
         {
@@ -85,9 +93,19 @@ internal static class MicroHandlerFactory
         else
         {
             responseType = returnType;
+            streamOut = false;
         }
 
-        return new Signature(parameters, parameters[0], responseType, shape);
+        var streamIn = Generic(parameters[0]) == typeof(IAsyncEnumerable<>);
+        var requestType = streamIn ? parameters[0].GetGenericArguments()[0] : parameters[0];
+        var kind = (streamIn, streamOut) switch
+        {
+            (false, false) => MicroStreamKind.Unary,
+            (false, true) => MicroStreamKind.Server,
+            (true, false) => MicroStreamKind.Client,
+            _ => MicroStreamKind.Bidirectional,
+        };
+        return new Signature(parameters, requestType, responseType, shape, kind);
     }
 
     private static bool IsContextual(Type type) => type == typeof(CancellationToken) || type == typeof(MicroContext);
@@ -105,47 +123,67 @@ internal static class MicroHandlerFactory
         };
     }
 
-    private static MicroHandler CreateDelegateHandler<TRequest, TReturn, TResponse>(string name, MethodInfo method, Delegate handler, Shape shape)
+    private static MicroHandler BuildFromDelegate<TParam, TReturn, TRequest, TResponse>(string name, MethodInfo method, Delegate handler, Signature signature)
     {
-        Func<TRequest, MicroContext, TReturn> call = shape switch
+        Func<TParam, MicroContext, TReturn> call = handler switch
         {
-            Shape.Request => Bind((Func<TRequest, TReturn>)handler),
-            Shape.RequestToken => Bind((Func<TRequest, CancellationToken, TReturn>)handler),
-            Shape.RequestContext => (Func<TRequest, MicroContext, TReturn>)handler,
-            _ => Bind((Func<TRequest, MicroContext, CancellationToken, TReturn>)handler),
+            Func<TParam, TReturn> f => (r, _) => f(r),
+            Func<TParam, CancellationToken, TReturn> f => (r, c) => f(r, c.CancellationToken),
+            Func<TParam, MicroContext, TReturn> f => f,
+            Func<TParam, MicroContext, CancellationToken, TReturn> f => (r, c) => f(r, c, c.CancellationToken),
+            _ => throw new InvalidOperationException($"Unsupported handler shape {signature.Shape}."),
         };
-        var unwrap = Unwrap<TReturn, TResponse>();
-        return new MicroHandler<TRequest, TResponse>(name, method, (request, context) => unwrap(call(request, context)));
-
-        static Func<TRequest, MicroContext, TReturn> Bind(Delegate d) => d switch
-        {
-            Func<TRequest, TReturn> f => (r, _) => f(r),
-            Func<TRequest, CancellationToken, TReturn> f => (r, c) => f(r, c.CancellationToken),
-            Func<TRequest, MicroContext, CancellationToken, TReturn> f => (r, c) => f(r, c, c.CancellationToken),
-            _ => throw new InvalidOperationException("Unsupported handler shape."),
-        };
+        return Build<TParam, TReturn, TRequest, TResponse>(name, method, call, signature.Kind);
     }
 
-    private static MicroHandler CreateInstanceHandler<THandler, TRequest, TReturn, TResponse>(string name, MethodInfo method, Delegate open, Shape shape)
+    private static MicroHandler BuildFromInstance<THandler, TParam, TReturn, TRequest, TResponse>(string name, MethodInfo method, Delegate open, Signature signature)
         where THandler : class
     {
         var factory = ActivatorUtilities.CreateFactory<THandler>([]);
-        Func<TRequest, MicroContext, TReturn> call = open switch
+        Func<TParam, MicroContext, TReturn> call = open switch
         {
-            Func<THandler, TRequest, TReturn> f => (r, c) => f(Resolve(c), r),
-            Func<THandler, TRequest, CancellationToken, TReturn> f => (r, c) => f(Resolve(c), r, c.CancellationToken),
-            Func<THandler, TRequest, MicroContext, TReturn> f => (r, c) => f(Resolve(c), r, c),
-            Func<THandler, TRequest, MicroContext, CancellationToken, TReturn> f => (r, c) => f(Resolve(c), r, c, c.CancellationToken),
-            _ => throw new InvalidOperationException($"Unsupported handler shape {shape}."),
+            Func<THandler, TParam, TReturn> f => (r, c) => f(Resolve(c), r),
+            Func<THandler, TParam, CancellationToken, TReturn> f => (r, c) => f(Resolve(c), r, c.CancellationToken),
+            Func<THandler, TParam, MicroContext, TReturn> f => (r, c) => f(Resolve(c), r, c),
+            Func<THandler, TParam, MicroContext, CancellationToken, TReturn> f => (r, c) => f(Resolve(c), r, c, c.CancellationToken),
+            _ => throw new InvalidOperationException($"Unsupported handler shape {signature.Shape}."),
         };
-        var unwrap = Unwrap<TReturn, TResponse>();
-        return new MicroHandler<TRequest, TResponse>(name, method, (request, context) => unwrap(call(request, context)));
+        return Build<TParam, TReturn, TRequest, TResponse>(name, method, call, signature.Kind);
 
         // The handler comes from the container when registered there (any lifetime), otherwise it is created per call with its dependencies injected.
         THandler Resolve(MicroContext context)
         {
             var services = context.HttpContext.RequestServices;
             return services.GetService<THandler>() ?? factory(services, null);
+        }
+    }
+
+    private static MicroHandler Build<TParam, TReturn, TRequest, TResponse>(string name, MethodInfo method, Func<TParam, MicroContext, TReturn> call, MicroStreamKind kind)
+    {
+        switch (kind)
+        {
+            case MicroStreamKind.Unary:
+            {
+                var unary = (Func<TRequest, MicroContext, TReturn>)(object)call;
+                var unwrap = Unwrap<TReturn, TResponse>();
+                return new MicroHandler<TRequest, TResponse>(name, method, (request, context) => unwrap(unary(request, context)));
+            }
+
+            case MicroStreamKind.Server:
+            {
+                var server = (Func<TRequest, MicroContext, IAsyncEnumerable<TResponse>>)(object)call;
+                return new MicroStreamHandler<TRequest, TResponse>(name, method, kind, (input, context) => MicroStreamAdapters.ServerStream(input, context, server));
+            }
+
+            case MicroStreamKind.Client:
+            {
+                var client = (Func<IAsyncEnumerable<TRequest>, MicroContext, TReturn>)(object)call;
+                var unwrap = Unwrap<TReturn, TResponse>();
+                return new MicroStreamHandler<TRequest, TResponse>(name, method, kind, (input, context) => MicroStreamAdapters.Single(unwrap(client(input, context))));
+            }
+
+            default:
+                return new MicroStreamHandler<TRequest, TResponse>(name, method, kind, (Func<IAsyncEnumerable<TRequest>, MicroContext, IAsyncEnumerable<TResponse>>)(object)call);
         }
     }
 
@@ -164,7 +202,7 @@ internal static class MicroHandlerFactory
         return (Func<TReturn, ValueTask<TResponse>>)(object)(Func<TResponse, ValueTask<TResponse>>)(static v => new ValueTask<TResponse>(v));
     }
 
-    private enum Shape
+    internal enum Shape
     {
         Request,
         RequestToken,
@@ -172,5 +210,5 @@ internal static class MicroHandlerFactory
         RequestContextToken,
     }
 
-    private sealed record Signature(Type[] Parameters, Type RequestType, Type ResponseType, Shape Shape);
+    internal sealed record Signature(Type[] Parameters, Type RequestType, Type ResponseType, Shape Shape, MicroStreamKind Kind);
 }

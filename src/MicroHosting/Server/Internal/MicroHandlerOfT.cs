@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Reflection;
+using MicroHosting.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace MicroHosting.Server.Internal;
@@ -19,11 +21,15 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
 
     private async Task HandleAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = MicroTelemetry.StartServer(Name, runtime.ServiceName, context.Request.Headers);
+        var status = StatusCodes.Status200OK;
         var goMicro = context.Features.Get<GoMicroRequestFeature>() is not null;
         var codec = runtime.GetRequestCodec(context.Request, goMicro);
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
             await runtime.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
+            MicroTelemetry.StopServer(activity, Name, runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, started);
             return;
         }
 
@@ -71,10 +77,16 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         catch (Exception ex)
         {
             var deadlinePassed = deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested;
-            await runtime.WriteExceptionAsync(context, ex, Name, deadlinePassed, goMicro).ConfigureAwait(false);
+            var error = runtime.ToError(context, ex, Name, deadlinePassed);
+            status = error?.Code ?? StatusCodes.Status499ClientClosedRequest;
+            if (error is not null)
+            {
+                await runtime.WriteErrorAsync(context, error, goMicro).ConfigureAwait(false);
+            }
         }
         finally
         {
+            MicroTelemetry.StopServer(activity, Name, runtime.ServiceName, status, started);
             MicroContext.Current = previous;
             abortRegistration.Dispose();
             deadlineSource?.Dispose();

@@ -47,9 +47,13 @@ internal sealed partial class MicroServerRuntime
 
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>Gets a token cancelled when the host begins stopping; open streams end on it.</summary>
+    public CancellationToken Stopping => _lifetime?.ApplicationStopping ?? CancellationToken.None;
+
     public MicroCodec? GetRequestCodec(HttpRequest request, bool goMicro)
     {
-        var contentType = request.ContentType;
+        // WebSocket clients (browsers, ClientWebSocket) cannot send Content-Type on the upgrade, so streams also take it from the query.
+        var contentType = request.ContentType ?? (request.Query.TryGetValue("content-type", out var query) ? query.ToString() : null);
         if (string.IsNullOrEmpty(contentType))
         {
             // Go Micro's transport treats a missing content type as protobuf; a native caller most likely sent JSON.
@@ -192,30 +196,24 @@ internal sealed partial class MicroServerRuntime
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
-    /// <summary>Turns whatever a handler threw into the error the caller sees; internals never reach the wire.</summary>
-    public Task WriteExceptionAsync(HttpContext context, Exception exception, string endpoint, bool deadlinePassed, bool goMicro)
+    /// <summary>
+    /// Turns whatever a handler threw into the error the caller sees; internals never reach the wire.
+    /// Returns <see langword="null"/> when the caller is gone and there is no one to tell.
+    /// </summary>
+    public MicroException? ToError(HttpContext context, Exception exception, string endpoint, bool deadlinePassed) => exception switch
     {
-        MicroException error;
-        switch (exception)
-        {
-            case MicroException micro:
-                error = micro;
-                break;
-            case OperationCanceledException when deadlinePassed:
-                error = MicroException.Timeout(ServiceName, $"{endpoint} did not finish before the caller's deadline");
-                break;
-            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                return Task.CompletedTask;
-            case BadHttpRequestException bad:
-                error = new MicroException(ServiceName, bad.StatusCode, bad.Message);
-                break;
-            default:
-                LogHandlerFailed(endpoint, exception);
-                error = MicroException.InternalServerError(ServiceName, $"{endpoint} failed: internal server error");
-                break;
-        }
+        MicroException micro => micro,
+        OperationCanceledException when deadlinePassed => MicroException.Timeout(ServiceName, $"{endpoint} did not finish before the caller's deadline"),
+        OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+        BadHttpRequestException bad => new MicroException(ServiceName, bad.StatusCode, bad.Message),
+        _ => InternalError(endpoint, exception),
+    };
 
-        return WriteErrorAsync(context, error, goMicro);
+    /// <summary>Logs an unexpected handler failure and returns the 500 error the caller sees, without internals.</summary>
+    public MicroException InternalError(string endpoint, Exception exception)
+    {
+        LogHandlerFailed(endpoint, exception);
+        return MicroException.InternalServerError(ServiceName, $"{endpoint} failed: internal server error");
     }
 
     /// <summary>In function mode, the first served request ends the process gracefully (deregister, drain, stop).</summary>

@@ -1,0 +1,166 @@
+using System.Net.WebSockets;
+using System.Reflection;
+using System.Text;
+using MicroHosting.Internal;
+using Microsoft.AspNetCore.Http;
+
+namespace MicroHosting.Server.Internal;
+
+/// <summary>
+/// A streaming endpoint served over a WebSocket on the endpoint's own path: binary messages carry encoded messages, a
+/// close ends a direction, and a text message from the server carries a terminal error as Go Micro's error JSON.
+/// </summary>
+internal sealed class MicroStreamHandler<TRequest, TResponse>(
+    string name,
+    MethodInfo method,
+    MicroStreamKind kind,
+    Func<IAsyncEnumerable<TRequest>, MicroContext, IAsyncEnumerable<TResponse>> invoke)
+    : MicroHandler(name, method)
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    public override Type RequestType => typeof(TRequest);
+
+    public override Type ResponseType => typeof(TResponse);
+
+    public override MicroStreamKind Kind => kind;
+
+    public override RequestDelegate CreateRequestDelegate(MicroServerRuntime runtime, EndpointFilterDelegate? filters)
+        => context => HandleAsync(context, runtime, filters);
+
+    public override EndpointFilterDelegate CreateFilterTarget()
+        => invocation => ValueTask.FromResult<object?>(invoke(invocation.GetArgument<IAsyncEnumerable<TRequest>>(0), invocation.GetArgument<MicroContext>(1)));
+
+    private async Task HandleAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await runtime.WriteErrorAsync(
+                context,
+                MicroException.MethodNotAllowed(runtime.ServiceName, $"{Name} is a streaming endpoint: open a WebSocket to {context.Request.Path} (GET with Upgrade: websocket)"),
+                goMicro: false).ConfigureAwait(false);
+            return;
+        }
+
+        var codec = runtime.GetRequestCodec(context.Request, goMicro: false);
+        if (codec is null || !codec.CanHandle(typeof(TRequest)))
+        {
+            await runtime.WriteErrorAsync(
+                context,
+                new MicroException(runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{context.Request.ContentType}' cannot carry {Name}'s messages ({typeof(TRequest).Name})"),
+                goMicro: false).ConfigureAwait(false);
+            return;
+        }
+
+        var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
+        var deadline = runtime.GetDeadline(context.Request);
+        // The deadline covers the whole stream; host shutdown ends open streams too.
+        using var deadlineSource = deadline is { } due
+            ? new CancellationTokenSource(due - runtime.TimeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider)
+            : null;
+        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
+
+        var cancellationToken = streamSource.Token;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var reader = new WebSocketMessageReader<TRequest>(socket, codec, runtime.MaxRequestBodySize, runtime.ServiceName);
+        var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
+        var previous = MicroContext.Current;
+        MicroContext.Current = microContext;
+        try
+        {
+            var input = reader.ReadAllAsync(cancellationToken);
+            IAsyncEnumerable<TResponse> output;
+            if (filters is null)
+            {
+                output = invoke(input, microContext);
+            }
+            else
+            {
+                output = await filters(EndpointFilterInvocationContext.Create(context, input, microContext)).ConfigureAwait(false) as IAsyncEnumerable<TResponse>
+                    ?? throw new InvalidOperationException($"An endpoint filter on {Name} did not return the handler's IAsyncEnumerable<{typeof(TResponse).Name}>.");
+            }
+
+            using var body = new PooledBufferWriter();
+            await foreach (var item in output.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                body.Clear();
+                responseCodec.Encode(body, item);
+                await socket.SendAsync(body.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, reader).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            var error = ex switch
+            {
+                OperationCanceledException when runtime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
+                WebSocketException => null,
+                _ => runtime.ToError(context, ex, Name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
+            };
+            if (error is null)
+            {
+                socket.Abort();
+                return;
+            }
+
+            await SendErrorAsync(socket, error, reader).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer went away: nothing left to tell it.
+        }
+        finally
+        {
+            MicroContext.Current = previous;
+        }
+    }
+
+    private static async Task SendErrorAsync(WebSocket socket, MicroException error, WebSocketMessageReader<TRequest> reader)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(error.ToJson()), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+            var status = error.Code switch
+            {
+                413 => WebSocketCloseStatus.MessageTooBig,
+                400 => WebSocketCloseStatus.InvalidPayloadData,
+                503 => WebSocketCloseStatus.EndpointUnavailable,
+                _ => WebSocketCloseStatus.InternalServerError,
+            };
+            await CloseAsync(socket, status, error.Status, reader).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+
+    /// <summary>Sends our close, then waits (bounded) for the peer's, discarding anything it still sends.</summary>
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string? description, WebSocketMessageReader<TRequest> reader)
+    {
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            if (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(status, description, timeout.Token).ConfigureAwait(false);
+            }
+
+            var scratch = new byte[1024];
+            while (!reader.Completed && socket.State == WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(scratch.AsMemory(), timeout.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            socket.Abort();
+        }
+    }
+}
