@@ -4,8 +4,9 @@ namespace MicroHosting.Benchmarks.Tests.Scenarios;
 public sealed class ComparisonScenarioTests
 {
     [Theory]
-    [InlineData("server", 5, "raw")]
+    [InlineData("server", 6, "raw")]
     [InlineData("unary", 6, "gRPC,raw")]
+    [InlineData("streaming", 4, "gRPC")]
     public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)
     {
         var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For(scenario), TextWriter.Null, CancellationToken.None);
@@ -23,6 +24,6 @@ public sealed class ComparisonScenarioTests
         Assert.NotEmpty(measured);
         Assert.All(measured, row => Assert.NotNull(row.P99Ratio));
         Assert.All(measured, row => Assert.Equal(baselines, string.Join(',', row.ThroughputRatios.Keys.Order(StringComparer.Ordinal))));
-        Assert.Contains("| req/s vs raw |", report.Markdown, StringComparison.Ordinal);
+        Assert.Contains($"s/s vs {baselines.Split(',')[^1]} |", report.Markdown, StringComparison.Ordinal);
     }
 }

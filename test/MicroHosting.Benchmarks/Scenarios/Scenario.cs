@@ -23,10 +23,7 @@ internal abstract class Scenario
             "pubsub",
             "HTTP and NATS brokers: messages/s and publish->deliver latency vs raw NATS.Net",
             "the brokers (src/MicroHosting/Broker, src/MicroHosting.Broker.Nats) are not on main yet"),
-        new NotAvailableScenario(
-            "streaming",
-            "Streaming messages/s vs gRPC server streaming",
-            "MicroHosting streaming is not on main yet"),
+        new StreamingScenario(),
     ];
 
     public abstract string Name { get; }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using System.Net;
+using System.Runtime.CompilerServices;
 using MicroHosting.Benchmarks.Protos;
 using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,8 @@ internal static class BenchApps
         var app = builder.Build();
         app.MapMicroHandler("Greeter.Hello", (GreetRequest request) => Greet(request));
         app.MapMicroHandler("Bench.Echo", (Payload payload) => payload);
+        app.MapMicroHandler("Bench.Count", (CountRequest request, CancellationToken cancellationToken) => CountAsync(request.Count, cancellationToken));
+        app.MapMicroHandler("Bench.Flood", (CountRequest request, CancellationToken cancellationToken) => FloodAsync(request.Count, cancellationToken));
         return StartAsync(app, cancellationToken);
     }
 
@@ -53,6 +56,26 @@ internal static class BenchApps
         var app = CreateBuilder(http2Only: false).Build();
         app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return StartAsync(app, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<CountReply> CountAsync(int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            yield return new CountReply { Sequence = i, Text = "item" };
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static async IAsyncEnumerable<Payload> FloodAsync(int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            yield return Messages.Large;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private static GreetReply Greet(GreetRequest request) => new("Hello " + request.Name);

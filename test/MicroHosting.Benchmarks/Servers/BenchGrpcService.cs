@@ -10,4 +10,20 @@ internal sealed class BenchGrpcService : Bench.BenchBase
         => Task.FromResult(new HelloReply { Message = "Hello " + request.Name });
 
     public override Task<Payload> Echo(Payload request, ServerCallContext context) => Task.FromResult(request);
+
+    public override async Task Count(CountRequest request, IServerStreamWriter<CountReply> responseStream, ServerCallContext context)
+    {
+        for (var i = 0; i < request.Count; i++)
+        {
+            await responseStream.WriteAsync(new CountReply { Sequence = i, Text = "item" }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task Flood(CountRequest request, IServerStreamWriter<Payload> responseStream, ServerCallContext context)
+    {
+        for (var i = 0; i < request.Count; i++)
+        {
+            await responseStream.WriteAsync(Messages.Large, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
 }
