@@ -8,9 +8,9 @@ internal static class BenchmarkApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter log, CancellationToken cancellationToken)
     {
-        if (args is [ServeCommand.Name])
+        if (args is [ServeCommand.Name, ..] && args.Skip(1).All(a => a == ServeCommand.ProfileOption))
         {
-            return await ServeCommand.RunAsync(output, cancellationToken).ConfigureAwait(false);
+            return await ServeCommand.RunAsync(output, profile: args.Length > 1, cancellationToken).ConfigureAwait(false);
         }
 
         if (args is ["--help" or "-h" or "help"])

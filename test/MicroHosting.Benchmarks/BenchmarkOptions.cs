@@ -27,6 +27,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets whether to pin the server and the load generator to one core each (with <c>taskset</c>).</summary>
     public bool Pin { get; init; } = true;
 
+    /// <summary>Gets a filter on row names (case-insensitive substring), to run one target alone, e.g. under a profiler.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Gets whether the server process samples allocations and each run prints where the server's bytes went.</summary>
+    public bool AllocationProfile { get; init; }
+
     /// <summary>Gets arguments passed through to BenchmarkDotNet (the <c>micro</c> scenario).</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 

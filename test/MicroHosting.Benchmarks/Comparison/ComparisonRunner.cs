@@ -47,6 +47,11 @@ internal static class ComparisonRunner
                             await log.WriteLineAsync(string.Create(
                                 CultureInfo.InvariantCulture,
                                 $"[{repeat}/{options.EffectiveRepeat}] {table.Title}, c={callers}, {table.Targets[t].Name}: {result.Throughput:F0} req/s, p50 {result.P50.TotalMilliseconds:F3} ms, p99 {result.P99.TotalMilliseconds:F3} ms, errors {result.Errors}")).ConfigureAwait(false);
+                            if (result.ServerAllocationProfile is { } profile)
+                            {
+                                await log.WriteLineAsync("  server allocations by type (sampled):\n" + profile).ConfigureAwait(false);
+                            }
+
                             var key = (table, callers, t);
                             if (!runs.TryGetValue(key, out var list))
                             {

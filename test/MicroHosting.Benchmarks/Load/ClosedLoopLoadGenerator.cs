@@ -31,6 +31,7 @@ internal static class ClosedLoopLoadGenerator
         }
 
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        _ = await servers.TakeAllocationProfileAsync(cancellationToken).ConfigureAwait(false);
         var serverBefore = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
         var clientBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
@@ -40,6 +41,7 @@ internal static class ClosedLoopLoadGenerator
         var elapsed = Stopwatch.GetElapsedTime(started);
         var clientAfter = GC.GetTotalAllocatedBytes(precise: true);
         var serverAfter = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+        var profile = await servers.TakeAllocationProfileAsync(cancellationToken).ConfigureAwait(false);
 
         var results = await Task.WhenAll(workers).ConfigureAwait(false);
         var histogram = new LatencyHistogram();
@@ -59,7 +61,10 @@ internal static class ClosedLoopLoadGenerator
             TimeSpan.FromTicks((long)(histogram.Percentile(50) / 100)),
             TimeSpan.FromTicks((long)(histogram.Percentile(99) / 100)),
             (double)(clientAfter - clientBefore) / perCall,
-            serverBefore is { } before && serverAfter is { } after ? (double)(after - before) / perCall : null);
+            serverBefore is { } before && serverAfter is { } after ? (double)(after - before) / perCall : null)
+        {
+            ServerAllocationProfile = profile,
+        };
     }
 
     private static async Task<WorkerResult> WorkAsync(CallTarget target, int[] phase, CancellationToken cancellationToken)

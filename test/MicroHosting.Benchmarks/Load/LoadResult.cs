@@ -12,4 +12,7 @@ internal sealed record LoadResult(long Calls, long Errors, TimeSpan Elapsed, Tim
 {
     /// <summary>Gets successful calls per second.</summary>
     public double Throughput => Elapsed > TimeSpan.Zero ? Calls / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Gets the server's sampled allocations by type during the run (<c>--alloc-profile</c>).</summary>
+    public string? ServerAllocationProfile { get; init; }
 }

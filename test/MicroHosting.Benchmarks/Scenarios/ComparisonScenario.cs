@@ -7,7 +7,11 @@ internal abstract class ComparisonScenario : Scenario
 {
     public override async Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var tables = Tables;
+        var tables = options.Target is not { } filter
+            ? Tables
+            : [.. Tables
+                .Select(t => t with { Targets = [.. t.Targets.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))] })
+                .Where(t => t.Targets.Count > 0)];
         var concurrency = options.ConcurrencyOr([.. DefaultConcurrency]);
         await using var servers = await StartServersAsync(options, cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"{Name}: {servers.Placement}").ConfigureAwait(false);

@@ -35,5 +35,5 @@ internal abstract class Scenario
     protected static async Task<IBenchServers> StartServersAsync(BenchmarkOptions options, CancellationToken cancellationToken)
         => options.InProcess
             ? await InProcessServers.StartAsync(cancellationToken).ConfigureAwait(false)
-            : await ChildProcessServers.StartAsync(options.Pin, cancellationToken).ConfigureAwait(false);
+            : await ChildProcessServers.StartAsync(options.Pin, options.AllocationProfile, cancellationToken).ConfigureAwait(false);
 }

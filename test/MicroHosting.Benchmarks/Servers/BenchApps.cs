@@ -50,11 +50,15 @@ internal static class BenchApps
         return StartAsync(app, cancellationToken);
     }
 
-    /// <summary>Answers <c>GET /allocated</c> with the process's allocated bytes, so the load generator can report server bytes per call.</summary>
-    public static Task<WebApplication> StartControlAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers <c>GET /allocated</c> with the process's allocated bytes, so the load generator can report server bytes per
+    /// call, and <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off).
+    /// </summary>
+    public static Task<WebApplication> StartControlAsync(AllocationSampler? sampler, CancellationToken cancellationToken)
     {
         var app = CreateBuilder(http2Only: false).Build();
         app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        app.MapGet("/profile", () => sampler?.Take() ?? string.Empty);
         return StartAsync(app, cancellationToken);
     }
 

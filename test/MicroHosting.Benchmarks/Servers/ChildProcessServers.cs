@@ -28,7 +28,7 @@ internal sealed class ChildProcessServers : IBenchServers
         ? "server process pinned to CPU 0, load generator pinned to CPU 1 (taskset); one core each"
         : string.Create(CultureInfo.InvariantCulture, $"server and load generator in separate processes, not pinned (both share {Environment.ProcessorCount} cores)");
 
-    public static async Task<ChildProcessServers> StartAsync(bool pin, CancellationToken cancellationToken)
+    public static async Task<ChildProcessServers> StartAsync(bool pin, bool profile, CancellationToken cancellationToken)
     {
         var taskset = pin && Environment.ProcessorCount >= 2 ? FindOnPath("taskset") : null;
         var start = new ProcessStartInfo
@@ -52,6 +52,10 @@ internal sealed class ChildProcessServers : IBenchServers
         }
 
         command.Add(ServeCommand.Name);
+        if (profile)
+        {
+            command.Add(ServeCommand.ProfileOption);
+        }
         start.FileName = command[0];
         foreach (var argument in command.Skip(1))
         {
@@ -85,6 +89,12 @@ internal sealed class ChildProcessServers : IBenchServers
     {
         var text = await _control.GetStringAsync(new Uri("/allocated", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         return long.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken)
+    {
+        var text = await _control.GetStringAsync(new Uri("/profile", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return text.Length > 0 ? text : null;
     }
 
     public async ValueTask DisposeAsync()

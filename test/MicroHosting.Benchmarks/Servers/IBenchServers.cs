@@ -13,4 +13,9 @@ internal interface IBenchServers : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The total bytes the server process allocated.</returns>
     ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Takes the server's sampled allocation profile since the last take; <see langword="null"/> when not sampling.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The top types by sampled bytes, one a line.</returns>
+    ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken);
 }

@@ -28,6 +28,8 @@ internal sealed class InProcessServers : IBenchServers
 
     public ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(null);
 
+    public ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var app in _apps)

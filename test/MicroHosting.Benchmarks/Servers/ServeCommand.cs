@@ -5,21 +5,25 @@ namespace MicroHosting.Benchmarks.Servers;
 
 /// <summary>
 /// The hidden <c>serve</c> command: the server half of a benchmark run in its own process. Prints one
-/// <c>READY raw micro grpc control</c> line and serves until standard input closes.
+/// <c>READY raw micro grpc control</c> line and serves until standard input closes. With <c>--alloc-profile</c> it
+/// samples allocations for the control endpoint's <c>/profile</c>.
 /// </summary>
 internal static class ServeCommand
 {
     public const string Name = "serve";
     public const string ReadyPrefix = "READY ";
 
-    public static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
+    public const string ProfileOption = "--alloc-profile";
+
+    public static async Task<int> RunAsync(TextWriter output, bool profile, CancellationToken cancellationToken)
     {
+        using var sampler = profile ? new AllocationSampler() : null;
         var apps = new List<WebApplication>
         {
             await BenchApps.StartRawAsync(cancellationToken).ConfigureAwait(false),
             await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false),
             await BenchApps.StartGrpcAsync(cancellationToken).ConfigureAwait(false),
-            await BenchApps.StartControlAsync(cancellationToken).ConfigureAwait(false),
+            await BenchApps.StartControlAsync(sampler, cancellationToken).ConfigureAwait(false),
         };
         try
         {
