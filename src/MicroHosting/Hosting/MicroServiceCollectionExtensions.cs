@@ -40,6 +40,7 @@ public static class MicroServiceCollectionExtensions
             services.AddHealthChecks().AddCheck<MicroRegistrationHealthCheck>("micro-registration", tags: ["micro"]);
         }
 
+        MicroHosting.Broker.Internal.BrokerServices.AddServer(services);
         return builder;
     }
 
@@ -76,6 +77,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
         services.TryAddSingleton(RegistrySelector.Select);
+        MicroHosting.Broker.Internal.BrokerServices.AddCore(services);
         return new MicroBuilder(services);
     }
 }

@@ -1,0 +1,46 @@
+namespace MicroHosting.Broker;
+
+/// <summary>
+/// A message as brokers carry it: string headers and an encoded body, Go Micro's <c>broker.Message</c>. Messages
+/// published through <see cref="IMicroPublisher"/> carry <c>Content-Type</c>, <c>Micro-Topic</c>, <c>Micro-Id</c> and
+/// the caller's metadata as headers.
+/// </summary>
+public sealed class BrokerMessage
+{
+    /// <summary>Creates a message.</summary>
+    /// <param name="headers">The headers; copied. Case-sensitive keys, as Go Micro's map is.</param>
+    /// <param name="body">The encoded body.</param>
+    public BrokerMessage(IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body)
+    {
+        Headers = headers is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(headers, StringComparer.Ordinal);
+        Body = body;
+    }
+
+    /// <summary>Gets the headers. Never <see langword="null"/>.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>Gets the encoded body.</summary>
+    public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>Returns the value of a header, or <see langword="null"/>. The exact name is tried first, then a case-insensitive match.</summary>
+    /// <param name="name">The header name, for example <c>Content-Type</c>.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    public string? GetHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Headers.TryGetValue(name, out var value))
+        {
+            return value;
+        }
+
+        foreach (var (key, item) in Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return item;
+            }
+        }
+
+        return null;
+    }
+}

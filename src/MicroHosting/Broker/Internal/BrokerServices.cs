@@ -1,0 +1,44 @@
+using MicroHosting.Hosting.Internal;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace MicroHosting.Broker.Internal;
+
+/// <summary>The pub/sub services <c>AddMicroCore</c> and <c>AddMicro</c> register.</summary>
+internal static class BrokerServices
+{
+    /// <summary>Brokers (<c>http</c>, <c>memory</c>), the selected <see cref="IBroker"/>, the publisher and the subscriber runtime.</summary>
+    public static void AddCore(IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddOptions<HttpBrokerOptions>().BindConfiguration(HttpBrokerOptions.SectionName);
+        services.AddOptions<MicroSubscriberOptions>();
+        services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<BrokerMetrics>();
+        services.TryAddSingleton<HttpBroker>();
+        services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());
+        services.TryAddKeyedSingleton<IBroker>("memory", (_, _) => new InMemoryBroker());
+        services.TryAddSingleton(BrokerSelector.Select);
+        services.TryAddSingleton<IMicroPublisher, MicroPublisher>();
+        services.TryAddSingleton<MicroSubscriberCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MicroSubscriptionService>());
+    }
+
+    /// <summary>The <c>/_sub</c> route, and subscriptions ordered after registration (they start once the node is registered).</summary>
+    public static void AddServer(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HttpBrokerStartupFilter>());
+        var subscriptions = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MicroSubscriptionService)).ToArray();
+        var registration = services.Select((d, i) => (d, i)).LastOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(MicroRegistrationService));
+        foreach (var descriptor in subscriptions)
+        {
+            if (registration.d is not null && services.IndexOf(descriptor) < registration.i)
+            {
+                services.Remove(descriptor);
+                services.Add(descriptor);
+            }
+        }
+    }
+}

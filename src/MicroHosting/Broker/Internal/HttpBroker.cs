@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using MicroHosting.Hosting;
+using MicroHosting.Hosting.Internal;
+using MicroHosting.Registry;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace MicroHosting.Broker.Internal;
+
+/// <summary>
+/// Go Micro's http broker, point to point with no infrastructure: subscribers register <c>topic:&lt;topic&gt;</c> in the
+/// registry and receive <c>POST /_sub</c> on this app's Kestrel port; publishers look them up and POST to them. Unlike
+/// Go Micro's, publishing goes through a bounded queue per topic and each delivery is retried with backoff (on another
+/// queue member when there is one) before it is logged and counted as failed.
+/// </summary>
+internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposable
+{
+    public const string ClientName = "MicroHosting.Broker.Http";
+    public const string SubscribePath = "/_sub";
+    private readonly IServiceProvider _services;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly HttpBrokerOptions _options;
+    private readonly IOptions<MicroOptions> _microOptions;
+    private readonly TimeProvider _timeProvider;
+    private readonly BrokerMetrics _metrics;
+    private readonly ILogger<HttpBroker> _logger;
+    private readonly ConcurrentDictionary<string, HttpBrokerSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HttpBrokerTopicQueue> _queues = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lazy<HttpBrokerDiscovery> _discovery;
+    private readonly ResiliencePipeline _retry;
+    private int _disposed;
+
+    public HttpBroker(
+        IServiceProvider services,
+        IHttpClientFactory httpClientFactory,
+        IOptions<HttpBrokerOptions> options,
+        IOptions<MicroOptions> microOptions,
+        TimeProvider timeProvider,
+        BrokerMetrics metrics,
+        ILogger<HttpBroker> logger)
+    {
+        _services = services;
+        _httpClientFactory = httpClientFactory;
+        _options = Validate(options.Value);
+        _microOptions = microOptions;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        _discovery = new(() => new HttpBrokerDiscovery(Registry, timeProvider, _options.DiscoveryCacheTtl));
+        _retry = BuildRetryPipeline();
+    }
+
+    public string Name => "http";
+
+    private IRegistry Registry => _services.GetRequiredService<IRegistry>();
+
+    public async ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(message);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var headers = new Dictionary<string, string>(message.Headers.Count + 1, StringComparer.Ordinal);
+        foreach (var (key, value) in message.Headers)
+        {
+            headers[key] = value;
+        }
+
+        headers[":topic"] = topic;
+        var envelope = GoMicroEnvelope.Write(headers, message.Body.Span);
+        var queue = _queues.GetOrAdd(topic, CreateQueue);
+        await queue.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
+        _metrics.Published(Name, topic);
+    }
+
+    public async ValueTask<IBrokerSubscription> SubscribeAsync(string topic, BrokerHandler handler, BrokerSubscribeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(handler);
+        var node = DescribeNode(topic);
+        var subscription = new HttpBrokerSubscription(this, topic, options?.Queue, handler, node);
+        _subscriptions[subscription.NodeId] = subscription;
+        try
+        {
+            await subscription.StartAsync(Registry, _options, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _subscriptions.TryRemove(subscription.NodeId, out _);
+            throw;
+        }
+
+        return subscription;
+    }
+
+    /// <summary>The subscriptions a <c>POST /_sub?id=</c> is for: the one with that node id, or every one of the topic without an id.</summary>
+    public IReadOnlyList<HttpBrokerSubscription> Match(string topic, string? id)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            return _subscriptions.TryGetValue(id, out var one) && string.Equals(one.Topic, topic, StringComparison.Ordinal) ? [one] : [];
+        }
+
+        return [.. _subscriptions.Values.Where(s => string.Equals(s.Topic, topic, StringComparison.Ordinal))];
+    }
+
+    public void Remove(HttpBrokerSubscription subscription) => _subscriptions.TryRemove(subscription.NodeId, out _);
+
+    public async Task DeregisterAsync(IRegistry registry, HttpBrokerSubscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.DeregisterAsync(subscription.Service, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeregisterFailed(subscription.Topic, subscription.NodeId, ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var subscription in _subscriptions.Values)
+        {
+            await subscription.UnsubscribeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Give queued messages a chance to go out, then abandon what is left.
+        var drained = Task.WhenAll(_queues.Values.Select(q => q.CompleteAsync()));
+        try
+        {
+            await drained.WaitAsync(_options.DrainTimeout, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimedOut(_queues.Values.Sum(q => q.Count));
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await drained.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_discovery.IsValueCreated)
+        {
+            await _discovery.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static HttpBrokerOptions Validate(HttpBrokerOptions options)
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new InvalidOperationException(message);
+            }
+        }
+
+        Require(options.MaxQueuedMessagesPerTopic > 0, $"HttpBrokerOptions.MaxQueuedMessagesPerTopic must be positive, but is {options.MaxQueuedMessagesPerTopic}.");
+        Require(options.MaxConcurrentDeliveriesPerTopic > 0, $"HttpBrokerOptions.MaxConcurrentDeliveriesPerTopic must be positive, but is {options.MaxConcurrentDeliveriesPerTopic}.");
+        Require(options.MaxDeliveryAttempts > 0, $"HttpBrokerOptions.MaxDeliveryAttempts must be at least 1, but is {options.MaxDeliveryAttempts}.");
+        Require(options.RetryDelay >= TimeSpan.Zero && options.MaxRetryDelay >= options.RetryDelay, $"HttpBrokerOptions.RetryDelay ({options.RetryDelay}) must not be negative nor above MaxRetryDelay ({options.MaxRetryDelay}).");
+        Require(options.DeliveryTimeout > TimeSpan.Zero, $"HttpBrokerOptions.DeliveryTimeout must be positive, but is {options.DeliveryTimeout}.");
+        Require(
+            options.SubscriberRefreshInterval > TimeSpan.Zero && (options.SubscriberTtl == TimeSpan.Zero || options.SubscriberRefreshInterval < options.SubscriberTtl),
+            $"HttpBrokerOptions.SubscriberRefreshInterval ({options.SubscriberRefreshInterval}) must be positive and shorter than SubscriberTtl ({options.SubscriberTtl}).");
+        return options;
+    }
+
+    private HttpBrokerTopicQueue CreateQueue(string topic) => new(
+        _options,
+        (envelope, stopping) => DeliverAsync(topic, envelope, stopping),
+        () =>
+        {
+            _metrics.Dropped(Name, topic, "queue_full");
+            LogQueueFull(topic, _options.MaxQueuedMessagesPerTopic, _options.OverflowPolicy);
+        },
+        _stopping.Token);
+
+    private MicroNode DescribeNode(string topic)
+    {
+        var addresses = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is null || addresses.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"The http broker cannot subscribe to '{topic}': it receives messages on this app's Kestrel port, and the app is not listening yet. " +
+                "Subscribe with AddMicroSubscriber/MapMicroSubscriber (they start once the app listens), or use the nats or memory broker.");
+        }
+
+        var address = AdvertiseAddress.Resolve(_microOptions.Value, addresses);
+        var secure = addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+        return new MicroNode
+        {
+            Id = "broker-" + Guid.NewGuid(),
+            Address = address.Host,
+            Port = address.Port,
+            Metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["secure"] = secure ? "true" : "false",
+                ["broker"] = "http",
+                ["topic"] = topic,
+            },
+        };
+    }
+}

@@ -1,0 +1,75 @@
+using Google.Protobuf;
+using MicroHosting.Codecs;
+using MicroHosting.Hosting;
+using MicroHosting.Internal;
+using Microsoft.Extensions.Options;
+
+namespace MicroHosting.Broker.Internal;
+
+/// <summary>Encodes messages with the codec for their content type and hands them to the selected broker with Go Micro's headers.</summary>
+internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, IOptions<MicroOptions> options) : IMicroPublisher
+{
+    public const string ClientId = "go.micro.client";
+
+    public async Task PublishAsync<T>(string topic, T message, MicroPublishOptions? publishOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var contentType = publishOptions?.ContentType ?? DefaultContentType(typeof(T));
+        if (!codecs.TryGetCodec(contentType, out var codec) || !codec.CanHandle(typeof(T)))
+        {
+            throw new MicroException(
+                ClientId,
+                415,
+                $"Content-Type '{contentType}' cannot carry {typeof(T).Name}; use one of: {string.Join(", ", codecs.ContentTypes.Where(t => codecs.TryGetCodec(t, out var c) && c.CanHandle(typeof(T))))}");
+        }
+
+        using var body = new PooledBufferWriter();
+        codec.Encode(body, message);
+        var headers = Headers(topic, codec.ContentType, publishOptions);
+        await broker.PublishAsync(topic, new BrokerMessage(headers, body.WrittenMemory.ToArray()), cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static string DefaultContentType(Type type)
+    {
+        if (typeof(IMessage).IsAssignableFrom(type))
+        {
+            return MicroContentTypes.Protobuf;
+        }
+
+        return type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) || type == typeof(Memory<byte>) ? MicroContentTypes.OctetStream : MicroContentTypes.Json;
+    }
+
+    private Dictionary<string, string> Headers(string topic, string contentType, MicroPublishOptions? publishOptions)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        // Metadata of the message or call being handled travels on, as Go Micro's context metadata does.
+        var inherited = MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
+        if (inherited is not null)
+        {
+            foreach (var (key, value) in inherited)
+            {
+                headers[key] = value;
+            }
+        }
+
+        if (options.Value.Name is { Length: > 0 } name)
+        {
+            headers.Remove(MicroHeaders.XFromService);
+            headers[MicroHeaders.FromService] = name;
+        }
+
+        if (publishOptions is not null)
+        {
+            foreach (var (key, value) in publishOptions.Metadata)
+            {
+                headers[key] = value;
+            }
+        }
+
+        headers["Content-Type"] = contentType;
+        headers[MicroHeaders.Topic] = topic;
+        headers[MicroHeaders.Id] = Guid.NewGuid().ToString();
+        return headers;
+    }
+}

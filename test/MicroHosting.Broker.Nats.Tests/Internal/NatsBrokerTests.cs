@@ -1,0 +1,214 @@
+using MicroHosting.Broker.Nats.Internal;
+using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
+using MicroHosting.Tests.Protos;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Testing;
+using Xunit.Abstractions;
+
+namespace MicroHosting.Broker.Nats.Tests.Internal;
+
+[Collection(NatsCollection.Name)]
+public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
+{
+    public sealed record OrderPlaced(string Id, int Amount);
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_Broadcast_EverySubscriberGetsEveryMessage()
+    {
+        var sinks = Enumerable.Range(0, 3).Select(_ => new MessageSink<string>()).ToArray();
+        var apps = new List<WebApplication>();
+        foreach (var sink in sinks)
+        {
+            apps.Add(await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.orders.broadcast", (o, _) => Add(sink, o.Id))));
+        }
+
+        await using var publisher = await StartAsync("shop");
+        for (var i = 0; i < 10; i++)
+        {
+            await Publisher(publisher).PublishAsync("nats.orders.broadcast", new OrderPlaced($"o-{i}", i));
+        }
+
+        foreach (var sink in sinks)
+        {
+            Assert.Equal(10, (await sink.WaitForAsync(10)).Distinct().Count());
+        }
+
+        await Task.Delay(200);
+        Assert.All(sinks, s => Assert.Equal(10, s.Count));
+        await DisposeAll(apps);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_QueueGroup_EachMessageHandledExactlyOnce()
+    {
+        var sink = new MessageSink<(int Member, string Id)>();
+        var apps = new List<WebApplication>();
+        for (var member = 0; member < 3; member++)
+        {
+            var m = member;
+            apps.Add(await StartAsync("billing", s => s.AddMicroSubscriber<OrderPlaced>("nats.orders.queue", (o, _) => Add(sink, (m, o.Id)), queue: "billing")));
+        }
+
+        await using var publisher = await StartAsync("shop");
+        for (var i = 0; i < 90; i++)
+        {
+            await Publisher(publisher).PublishAsync("nats.orders.queue", new OrderPlaced($"o-{i}", i));
+        }
+
+        await sink.WaitForAsync(90);
+        await Task.Delay(300);
+        Assert.Equal(90, sink.Count);
+        Assert.Equal(90, sink.Items.Select(x => x.Id).Distinct().Count());
+        Assert.True(sink.Items.Select(x => x.Member).Distinct().Count() >= 2);
+        await DisposeAll(apps);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_HeadersMetadataAndProtobuf_Survive()
+    {
+        var sink = new MessageSink<(EchoRequest Message, MicroMessageContext Context)>();
+        await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<EchoRequest>("nats.echo", (m, c, _) => Add(sink, (m, c))));
+        await using var publisher = await StartAsync("shop");
+
+        var sent = new EchoRequest { Text = "hi", Number = 7, Tags = { "x" } };
+        var options = new MicroPublishOptions();
+        options.Metadata["Tenant"] = "acme";
+        await Publisher(publisher).PublishAsync("nats.echo", sent, options);
+
+        var (message, context) = (await sink.WaitForAsync(1))[0];
+        Assert.Equal(sent, message);
+        Assert.Equal("application/protobuf", context.ContentType);
+        Assert.Equal("acme", context.Metadata["Tenant"]);
+        Assert.Equal("shop", context.FromService);
+        Assert.True(Guid.TryParse(context.Id, out _));
+        Assert.Equal("nats.echo", context.RawMessage.GetHeader("Micro-Topic"));
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Subscriber_Throws_LoggedAndNextMessagesStillDelivered()
+    {
+        var sink = new MessageSink<string>();
+        await using var subscriber = await StartAsync("audit", s => s.AddFakeLogging().AddMicroSubscriber<OrderPlaced>("nats.flaky", (o, _) =>
+        {
+            if (o.Amount == 0)
+            {
+                throw new InvalidOperationException("bad order");
+            }
+
+            return Add(sink, o.Id);
+        }));
+        await using var publisher = await StartAsync("shop");
+
+        await Publisher(publisher).PublishAsync("nats.flaky", new OrderPlaced("bad", 0));
+        await Publisher(publisher).PublishAsync("nats.flaky", new OrderPlaced("good", 1));
+
+        Assert.Equal(["good"], await sink.WaitForAsync(1));
+        var logs = subscriber.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.Contains(logs, r => r.Id.Name == "NatsHandlerFailed" && r.Message.Contains("bad order", StringComparison.Ordinal));
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Stop_Unsubscribes_NoMoreDeliveries()
+    {
+        var sink = new MessageSink<string>();
+        var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.stop", (o, _) => Add(sink, o.Id)));
+        await using var publisher = await StartAsync("shop");
+        await Publisher(publisher).PublishAsync("nats.stop", new OrderPlaced("before", 1));
+        await sink.WaitForAsync(1);
+
+        await subscriber.DisposeAsync();
+        await Publisher(publisher).PublishAsync("nats.stop", new OrderPlaced("after", 2));
+        await Task.Delay(300);
+
+        Assert.Equal(["before"], sink.Items);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task ServerRestart_DuringPublishing_ResumesAfterReconnectAndLossIsMeasured()
+    {
+        await using var own = await NatsServer.StartAsync();
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.restart", (o, _) => Add(sink, o.Amount)), own.Url);
+        await using var publisher = await StartAsync("shop", s => s.AddFakeLogging(), own.Url);
+
+        const int Total = 600;
+        var publishErrors = 0;
+        Task? restart = null;
+        for (var i = 0; i < Total; i++)
+        {
+            if (i == 150)
+            {
+                restart = own.RestartAsync(TimeSpan.FromMilliseconds(500));
+            }
+
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await Publisher(publisher).PublishAsync("nats.restart", new OrderPlaced($"o-{i}", i), cancellationToken: timeout.Token);
+            }
+            catch (Exception)
+            {
+                publishErrors++;
+            }
+
+            await Task.Delay(5);
+        }
+
+        await restart!;
+
+        // Publishing resumed: the tail, sent well after both clients reconnected, arrives in full.
+        var expectedTail = Enumerable.Range(Total - 100, 100).ToArray();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!expectedTail.All(sink.Items.Contains) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.All(expectedTail, i => Assert.Contains(i, sink.Items));
+        var received = sink.Items.Distinct().Count();
+        output.WriteLine($"nats restart: published {Total}, publish errors {publishErrors}, received {received}, lost {Total - received} ({100.0 * (Total - received) / Total:F1}%)");
+        Assert.Contains(publisher.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "NatsDisconnected");
+        var health = await publisher.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "micro-broker-nats");
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+    }
+
+    [Fact]
+    public void NormalizeUrl_GoMicroHostPortList_BecomesNatsUrls()
+    {
+        Assert.Equal("nats://127.0.0.1:4222,nats://10.0.0.2:4222", NatsBroker.NormalizeUrl("127.0.0.1:4222, nats://10.0.0.2:4222"));
+    }
+
+    [Fact]
+    public void NormalizeUrl_Empty_ThrowsWithFix()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => NatsBroker.NormalizeUrl(" , "));
+        Assert.Equal("The NATS broker address is empty: set MICRO_BROKER_ADDRESS (for example 127.0.0.1:4222) or AddNatsBroker(o => o.Url = \"nats://host:4222\").", error.Message);
+    }
+
+    private static IMicroPublisher Publisher(WebApplication app) => app.Services.GetRequiredService<IMicroPublisher>();
+
+    private Task<WebApplication> StartAsync(string name, Action<IServiceCollection>? services = null, string? url = null)
+        => MicroTestHost.StartAsync(
+            name,
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o => o.Url = url ?? server.Url),
+            configureBuilder: b => services?.Invoke(b.Services));
+
+    private static Task Add<T>(MessageSink<T> sink, T item)
+    {
+        sink.Add(item);
+        return Task.CompletedTask;
+    }
+
+    private static async Task DisposeAll(IEnumerable<WebApplication> apps)
+    {
+        foreach (var app in apps)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}

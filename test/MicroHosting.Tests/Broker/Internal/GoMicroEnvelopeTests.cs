@@ -1,0 +1,77 @@
+using System.Text;
+using MicroHosting.Broker.Internal;
+
+namespace MicroHosting.Tests.Broker.Internal;
+
+public sealed class GoMicroEnvelopeTests
+{
+    [Fact]
+    public void Write_HeadersAndBody_MatchesGoEncodingJsonByteForByte()
+    {
+        var headers = new Dictionary<string, string>
+        {
+            ["uni"] = "é\u2028",
+            ["b"] = "x<y>&z",
+            [":topic"] = "t",
+            ["ctl"] = "a\u0001\n\"\\",
+            ["Content-Type"] = "application/json",
+        };
+
+        var json = Encoding.UTF8.GetString(GoMicroEnvelope.Write(headers, [1, 2, 3]));
+
+        // What Go's json.Marshal(broker.Message{...}) writes: keys sorted by bytes, HTML characters and U+2028 escaped.
+        Assert.Equal(
+            "{\"Header\":{\":topic\":\"t\",\"Content-Type\":\"application/json\",\"b\":\"x\\u003cy\\u003e\\u0026z\",\"ctl\":\"a\\u0001\\n\\\"\\\\\",\"uni\":\"é\\u2028\"},\"Body\":\"AQID\"}",
+            json);
+    }
+
+    [Fact]
+    public void Write_EmptyBody_WritesEmptyString()
+    {
+        var json = Encoding.UTF8.GetString(GoMicroEnvelope.Write(new Dictionary<string, string>(), []));
+        Assert.Equal("{\"Header\":{},\"Body\":\"\"}", json);
+    }
+
+    [Fact]
+    public void TryRead_WrittenEnvelope_RoundTrips()
+    {
+        var headers = new Dictionary<string, string> { [":topic"] = "orders", ["k"] = "v<>" };
+        var bytes = GoMicroEnvelope.Write(headers, "payload"u8);
+
+        Assert.True(GoMicroEnvelope.TryRead(bytes, out var read, out var body, out var error), error);
+        Assert.Equal(headers, read);
+        Assert.Equal("payload"u8.ToArray(), body);
+    }
+
+    [Fact]
+    public void TryRead_LowerCaseFieldsAndUnknownFields_AcceptedLikeGo()
+    {
+        Assert.True(GoMicroEnvelope.TryRead("{\"header\":{\":topic\":\"t\"},\"body\":\"AQ==\",\"extra\":[1,{}]}"u8, out var headers, out var body, out _));
+        Assert.Equal("t", headers![":topic"]);
+        Assert.Equal([1], body);
+    }
+
+    [Fact]
+    public void TryRead_NullHeaderAndBody_GivesNulls()
+    {
+        Assert.True(GoMicroEnvelope.TryRead("{\"Header\":null,\"Body\":null}"u8, out var headers, out var body, out _));
+        Assert.Null(headers);
+        Assert.Null(body);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("[1,2]")]
+    [InlineData("{\"Header\":{\"a\":1}}")]
+    [InlineData("{\"Header\":[]}")]
+    [InlineData("{\"Body\":42}")]
+    [InlineData("{\"Body\":\"%%%\"}")]
+    [InlineData("{\"Header\":{}} trailing")]
+    [InlineData("{\"Header\":{\"a\":\"b\"")]
+    public void TryRead_Malformed_ReturnsFalseWithReason(string json)
+    {
+        Assert.False(GoMicroEnvelope.TryRead(Encoding.UTF8.GetBytes(json), out _, out _, out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+}
