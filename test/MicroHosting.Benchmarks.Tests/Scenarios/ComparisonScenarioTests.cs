@@ -4,7 +4,7 @@ namespace MicroHosting.Benchmarks.Tests.Scenarios;
 public sealed class ComparisonScenarioTests
 {
     [Theory]
-    [InlineData("server", 6, "raw")]
+    [InlineData("server", 8, "raw,raw+headers")]
     [InlineData("unary", 6, "gRPC,raw")]
     [InlineData("streaming", 4, "gRPC")]
     public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)

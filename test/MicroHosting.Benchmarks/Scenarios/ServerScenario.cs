@@ -24,11 +24,13 @@ internal sealed class ServerScenario : ComparisonScenario
     [
         new("small JSON, Greeter.Hello", [
             new("bare minimal API POST /Greeter/Hello", a => new RawHttpTarget(a.Raw, "/Greeter/Hello", "application/json", SmallJson), Baseline: "raw"),
+            new("bare minimal API POST /Greeter/Hello with a Go client's headers", a => new RawHttpTarget(a.Raw, "/Greeter/Hello", "application/json", SmallJson, GoMicroHeaders("Greeter.Hello", "application/json")), Baseline: "raw+headers"),
             new("MicroHosting native POST /Greeter/Hello", a => new RawHttpTarget(a.Micro, "/Greeter/Hello", "application/json", SmallJson)),
             new("MicroHosting Go Micro POST / (a Go client's headers)", a => new RawHttpTarget(a.Micro, "/", "application/json", SmallJson, GoMicroHeaders("Greeter.Hello", "application/json"))),
         ]),
         new("~600-byte protobuf, Bench.Echo", [
             new("bare minimal API POST /Bench/Echo (hand-written protobuf)", a => new RawHttpTarget(a.Raw, "/Bench/Echo", "application/protobuf", LargeProtobuf), Baseline: "raw"),
+            new("bare minimal API POST /Bench/Echo with a Go client's headers", a => new RawHttpTarget(a.Raw, "/Bench/Echo", "application/protobuf", LargeProtobuf, GoMicroHeaders("Bench.Echo", "application/protobuf")), Baseline: "raw+headers"),
             new("MicroHosting native POST /Bench/Echo", a => new RawHttpTarget(a.Micro, "/Bench/Echo", "application/protobuf", LargeProtobuf)),
             new("MicroHosting Go Micro POST / (a Go client's headers)", a => new RawHttpTarget(a.Micro, "/", "application/protobuf", LargeProtobuf, GoMicroHeaders("Bench.Echo", "application/protobuf"))),
         ]),
