@@ -40,15 +40,21 @@ public static class MicroBuilderExtensions
 
     /// <summary>
     /// Uses this registry instance, for example one <see cref="InMemoryRegistry"/> shared by several hosts in one process.
-    /// Selected in code under the instance's <see cref="IRegistry.Name"/>.
+    /// Selected in code under the instance's <see cref="IRegistry.Name"/>. The caller owns the instance: hosts never dispose it.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="registry">The registry.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(registry);
-        return builder.AddRegistry(registry.Name, _ => registry).UseRegistry(registry.Name);
+        var name = registry.Name.ToLowerInvariant();
+        builder.Services.RemoveAllKeyed(typeof(IRegistry), name);
+
+        // Registered as an instance: the container never disposes what it did not create, so hosts can share it.
+        builder.Services.AddKeyedSingleton(name, registry);
+        return builder.UseRegistry(name);
     }
 
     /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>

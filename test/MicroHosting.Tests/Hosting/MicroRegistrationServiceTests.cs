@@ -47,6 +47,19 @@ public sealed class MicroRegistrationServiceTests
     }
 
     [Fact]
+    public async Task SharedRegistry_OutlivesTheHostsThatUseIt()
+    {
+        using var registry = new InMemoryRegistry();
+        var first = await MicroTestHost.StartAsync("a", a => a.MapMicroHandlers(), registry);
+        await first.StopAsync();
+        await first.DisposeAsync();
+        await using var second = await MicroTestHost.StartAsync("b", a => a.MapMicroHandlers(), registry);
+
+        Assert.Single(await registry.GetServiceAsync("b"));
+        Assert.Empty(await registry.GetServiceAsync("a"));
+    }
+
+    [Fact]
     public async Task Start_AdvertiseSet_RegistersAdvertisedAddress()
     {
         var registry = new InMemoryRegistry();
