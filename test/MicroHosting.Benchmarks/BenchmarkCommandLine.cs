@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MicroHosting.Benchmarks;
 
-/// <summary>Parses <c>&lt;scenario&gt; [--quick] [--duration s] [--warmup s] [--repeat n] [--concurrency 1,16] [--in-process] [--no-pin] [--target text] [--alloc-profile]</c>.</summary>
+/// <summary>Parses <c>&lt;scenario&gt; [--quick] [--duration s] [--warmup s] [--repeat n] [--concurrency 1,16] [--in-process] [--no-pin] [--target text] [--rate n] [--alloc-profile]</c>.</summary>
 internal static class BenchmarkCommandLine
 {
     public const string Usage = """
@@ -16,6 +16,7 @@ internal static class BenchmarkCommandLine
           --concurrency <list> concurrent callers, comma-separated (default: per scenario)
           --in-process         run the servers in this process (default: a child process)
           --no-pin             do not pin server and load generator to one core each
+          --rate <n>           fixed rate per second of the latency measurements (pubsub; default 1000)
           --target <text>      run only the rows whose name contains the text (e.g. under a profiler)
           --alloc-profile      sample the server's allocations by type and print them with each run
           --                   (micro) pass the rest to BenchmarkDotNet, e.g. -- --filter *Json*
@@ -47,6 +48,7 @@ internal static class BenchmarkCommandLine
                 "--no-pin" => options with { Pin = false },
                 "--alloc-profile" => options with { AllocationProfile = true },
                 "--target" => options with { Target = Value(args, ref i) },
+                "--rate" => options with { Rate = Positive(arg, Value(args, ref i)) },
                 "--duration" => options with { Duration = Seconds(arg, Value(args, ref i)) },
                 "--warmup" => options with { Warmup = Seconds(arg, Value(args, ref i), allowZero: true) },
                 "--repeat" => options with { Repeat = Positive(arg, Value(args, ref i)) },

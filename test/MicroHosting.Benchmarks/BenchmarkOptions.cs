@@ -27,6 +27,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Gets whether to pin the server and the load generator to one core each (with <c>taskset</c>).</summary>
     public bool Pin { get; init; } = true;
 
+    /// <summary>Gets the fixed rate, calls or messages per second, of the latency measurements (pubsub, call-path); 1000.</summary>
+    public int Rate { get; init; } = 1000;
+
     /// <summary>Gets a filter on row names (case-insensitive substring), to run one target alone, e.g. under a profiler.</summary>
     public string? Target { get; init; }
 

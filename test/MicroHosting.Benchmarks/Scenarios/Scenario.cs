@@ -19,10 +19,7 @@ internal abstract class Scenario
             "mdns",
             "mDNS: register -> visible in another process, goodbye -> gone, kill -> gone",
             "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
-        new NotAvailableScenario(
-            "pubsub",
-            "HTTP and NATS brokers: messages/s and publish->deliver latency vs raw NATS.Net",
-            "the brokers (src/MicroHosting/Broker, src/MicroHosting.Broker.Nats) are not on main yet"),
+        new PubSubScenario(),
         new StreamingScenario(),
     ];
 

@@ -13,6 +13,9 @@ internal sealed record ScenarioReport(string Scenario, string Markdown)
     /// <summary>Gets the load-test rows (server, unary).</summary>
     public IReadOnlyList<ComparisonRow> Rows { get; init; } = [];
 
+    /// <summary>Gets the pub/sub rows (pubsub).</summary>
+    public IReadOnlyList<PubSub.PubSubRow> PubSubRows { get; init; } = [];
+
     /// <summary>Gets the microbenchmark results (micro).</summary>
     public IReadOnlyList<MicroResult> MicroResults { get; init; } = [];
 }

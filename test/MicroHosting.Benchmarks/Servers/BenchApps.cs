@@ -112,7 +112,7 @@ internal static class BenchApps
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static WebApplicationBuilder CreateBuilder(bool http2Only)
+    internal static WebApplicationBuilder CreateBuilder(bool http2Only)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
