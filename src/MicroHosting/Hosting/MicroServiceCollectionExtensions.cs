@@ -1,3 +1,4 @@
+using MicroHosting.Client.Internal;
 using MicroHosting.Codecs;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
@@ -77,6 +78,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
         services.TryAddSingleton(RegistrySelector.Select);
+        MicroClientServices.Add(services);
         MicroHosting.Broker.Internal.BrokerServices.AddCore(services);
         return new MicroBuilder(services);
     }

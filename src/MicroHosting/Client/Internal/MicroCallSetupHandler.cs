@@ -1,0 +1,160 @@
+using System.Globalization;
+using MicroHosting.Internal;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>
+/// The outermost handler of a MicroHosting HttpClient, run once per call (before the retries): resolves the call's
+/// options (call, then typed client, then <see cref="MicroClientOptions"/>), caps the budget at the calling handler's
+/// remaining deadline, and adds the request id and the metadata to propagate.
+/// </summary>
+internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? service, MicroCallOptions? clientOptions) : DelegatingHandler
+{
+    /// <summary>Incoming headers that are not passed on: tracing (the HttpClient sends its own), cookies, and the previous hop's caller.</summary>
+    private static readonly HashSet<string> NotPropagated = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context", "Cookie",
+        MicroHeaders.FromService, MicroHeaders.XFromService,
+    };
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var state = MicroCallState.Get(request) ?? CreateRawState(request);
+        Prepare(state, request);
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>A request sent through a typed client's own <see cref="HttpClient"/>: the path <c>/Type/Method</c> names the endpoint.</summary>
+    private MicroCallState CreateRawState(HttpRequestMessage request)
+    {
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI: use a path such as /Greeter/Hello.");
+        var name = service ?? uri.Host;
+        var segments = uri.AbsolutePath.Trim('/').Split('/');
+        var endpoint = segments.Length == 2 && segments[0].Length > 0 && segments[1].Length > 0 ? $"{segments[0]}.{segments[1]}" : null;
+        var state = new MicroCallState(name, endpoint, body: null, protobufTypes: false, options: null) { PathAndQuery = uri.PathAndQuery };
+        request.Options.Set(MicroCallState.Key, state);
+        return state;
+    }
+
+    private void Prepare(MicroCallState state, HttpRequestMessage request)
+    {
+        if (state.Prepared)
+        {
+            return;
+        }
+
+        state.Prepared = true;
+        var call = state.Options;
+        var defaults = runtime.Options;
+        state.Retries = call?.Retries ?? clientOptions?.Retries ?? defaults.Retries;
+        if (state.Retries is < 0 or > MicroClientOptionsValidator.MaxRetries)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MicroCallOptions.Retries), state.Retries, $"MicroCallOptions.Retries must be between 0 and {MicroClientOptionsValidator.MaxRetries}.");
+        }
+
+        state.Filter = call?.Filter ?? clientOptions?.Filter;
+        state.Selector = call?.Selector ?? clientOptions?.Selector ?? runtime.Selector;
+        state.Address = call?.Address ?? clientOptions?.Address;
+        if (call?.ContentType is { } callType)
+        {
+            state.Codec = runtime.Codec(callType, "MicroCallOptions.ContentType");
+        }
+        else if (clientOptions?.ContentType is { } clientType)
+        {
+            state.Codec = runtime.Codec(clientType, "the typed client's MicroCallOptions.ContentType");
+        }
+        else
+        {
+            state.Codec = runtime.DefaultCodec;
+        }
+
+        var budget = call?.Timeout ?? clientOptions?.Timeout ?? defaults.RequestTimeout;
+        var context = MicroContext.Current;
+        if (context?.RemainingTime is { } left && left < budget)
+        {
+            // Never wait longer than the caller of the handler this call runs in.
+            budget = left;
+            state.BudgetFromCaller = true;
+        }
+
+        if (budget <= TimeSpan.Zero)
+        {
+            throw MicroException.Timeout(MicroClientErrors.Id, state.BudgetFromCaller
+                ? $"call to {state.Service} {state.Endpoint} not made: the calling handler's deadline has passed"
+                : $"call to {state.Service} {state.Endpoint} not made: the timeout {budget} is not positive");
+        }
+
+        state.Budget = budget;
+        state.Deadline = runtime.TimeProvider.GetUtcNow().UtcTicks + budget.Ticks;
+
+        var headers = request.Headers;
+        if (!headers.Contains(MicroHeaders.Id))
+        {
+            var id = Guid.NewGuid().ToString();
+            headers.TryAddWithoutValidation(MicroHeaders.Id, id);
+            headers.TryAddWithoutValidation(MicroHeaders.XId, id);
+        }
+
+        if (context is not null)
+        {
+            foreach (var (key, value) in context.Metadata)
+            {
+                if (!NotPropagated.Contains(key) && !headers.Contains(key))
+                {
+                    headers.TryAddWithoutValidation(key, value);
+                }
+            }
+        }
+
+        if (runtime.FromService is { } from)
+        {
+            headers.Remove(MicroHeaders.FromService);
+            headers.Remove(MicroHeaders.XFromService);
+            headers.TryAddWithoutValidation(MicroHeaders.FromService, from);
+            headers.TryAddWithoutValidation(MicroHeaders.XFromService, from);
+        }
+
+        AddMetadata(headers, clientOptions?.Metadata);
+        AddMetadata(headers, call?.Metadata);
+    }
+
+    private static void AddMetadata(System.Net.Http.Headers.HttpRequestHeaders headers, IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            if (!IsToken(key) || value.AsSpan().ContainsAny('\r', '\n'))
+            {
+                throw new ArgumentException(
+                    string.Format(CultureInfo.InvariantCulture, "Metadata '{0}' cannot travel as a header: keys are letters, digits and '-', values one line.", key),
+                    nameof(MicroCallOptions.Metadata));
+            }
+
+            headers.Remove(key);
+            headers.TryAddWithoutValidation(key, value);
+        }
+    }
+
+    private static bool IsToken(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using MicroHosting.Codecs;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>
+/// Everything one call carries through the HttpClient pipeline (it rides in <see cref="HttpRequestMessage.Options"/>):
+/// what to call, the resolved options, and what happened on each attempt.
+/// </summary>
+internal sealed class MicroCallState
+{
+    public static readonly HttpRequestOptionsKey<MicroCallState> Key = new("MicroHosting.Call");
+
+    public MicroCallState(string service, string? endpoint, MicroRequestBody? body, bool protobufTypes, MicroCallOptions? options)
+    {
+        Service = service;
+        Endpoint = endpoint;
+        Body = body;
+        ProtobufTypes = protobufTypes;
+        Options = options;
+    }
+
+    public string Service { get; }
+
+    /// <summary>Gets the endpoint, <c>Type.Method</c>; <see langword="null"/> for a raw request whose path is not <c>/Type/Method</c>.</summary>
+    public string? Endpoint { get; }
+
+    /// <summary>Gets the typed body, or <see langword="null"/> when the request carries its own content (a typed <see cref="HttpClient"/>).</summary>
+    public MicroRequestBody? Body { get; }
+
+    /// <summary>Gets whether both message types are protobuf messages, so protobuf may be used.</summary>
+    public bool ProtobufTypes { get; }
+
+    public MicroCallOptions? Options { get; }
+
+    /// <summary>Gets or sets the path and query of a raw request, sent as is to native nodes.</summary>
+    public string? PathAndQuery { get; set; }
+
+    /// <summary>Gets or sets whether the setup handler has resolved the options below.</summary>
+    public bool Prepared { get; set; }
+
+    public int Retries { get; set; }
+
+    public TimeSpan Budget { get; set; }
+
+    /// <summary>Gets or sets whether <see cref="Budget"/> is what was left of the calling handler's deadline.</summary>
+    public bool BudgetFromCaller { get; set; }
+
+    /// <summary>Gets or sets the deadline, in UTC ticks.</summary>
+    public long Deadline { get; set; }
+
+    /// <summary>Gets or sets the codec every attempt uses, when the call or client fixed the content type.</summary>
+    public MicroCodec? Codec { get; set; }
+
+    public MicroNodeFilter? Filter { get; set; }
+
+    public IMicroNodeSelector? Selector { get; set; }
+
+    public string? Address { get; set; }
+
+    /// <summary>Gets or sets the node of the latest attempt.</summary>
+    public NodeCandidate? Node { get; set; }
+
+    /// <summary>Gets or sets the codec of the latest attempt's request.</summary>
+    public MicroCodec? RequestCodec { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>Gets or sets whether the latest attempt went Go Micro style (headers added).</summary>
+    public bool GoMicroHeaders { get; set; }
+
+    /// <summary>Gets the transport failures, one line per failed attempt; allocated on the first failure.</summary>
+    public List<string>? Failures { get; private set; }
+
+    public Exception? LastError { get; private set; }
+
+    private NodeState? _tried0;
+    private List<NodeState>? _tried;
+
+    public static MicroCallState? Get(HttpRequestMessage? request)
+        => request is not null && request.Options.TryGetValue(Key, out var state) ? state : null;
+
+    public void Tried(NodeState node)
+    {
+        if (_tried0 is null)
+        {
+            _tried0 = node;
+        }
+        else
+        {
+            (_tried ??= []).Add(node);
+        }
+    }
+
+    public bool HasTried(NodeState node) => ReferenceEquals(_tried0, node) || (_tried is not null && _tried.Contains(node));
+
+    public void Failed(NodeCandidate node, Exception error)
+    {
+        (Failures ??= []).Add($"{node.Node.Id}@{node.Node.HostPort}: {error.Message}");
+        LastError = error;
+    }
+}

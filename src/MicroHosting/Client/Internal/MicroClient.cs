@@ -1,0 +1,25 @@
+using MicroHosting.Broker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary><see cref="IMicroClient"/> over the <c>MicroHosting</c> named HttpClient, which it holds for its lifetime.</summary>
+internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCaller caller, IServiceProvider services) : IMicroClient
+{
+    // Its handler is never recycled (see MicroClientServices): one client for the process, no factory lookup per call.
+    private readonly HttpClient _http = httpClientFactory.CreateClient(MicroClientOptions.HttpClientName);
+    private IMicroPublisher? _publisher;
+
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => (await caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken).ConfigureAwait(false)).Value;
+
+    public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);
+
+    public Task PublishAsync<T>(string topic, T message, MicroPublishOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Resolved on first use: a process that only calls never starts a broker.
+        var publisher = _publisher ??= services.GetRequiredService<IMicroPublisher>();
+        return publisher.PublishAsync(topic, message, options, cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using MicroHosting.Codecs;
+using MicroHosting.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>What every client pipeline shares, resolved once: options, codecs, the default selector, the cache, node health, the clock.</summary>
+internal sealed class MicroClientRuntime
+{
+    public MicroClientRuntime(
+        IServiceProvider services,
+        IOptions<MicroClientOptions> options,
+        IOptions<MicroOptions> microOptions,
+        MicroCodecRegistry codecs,
+        RegistryCache cache,
+        NodeHealth health,
+        TimeProvider timeProvider)
+    {
+        Options = options.Value;
+        Codecs = codecs;
+        Cache = cache;
+        Health = health;
+        TimeProvider = timeProvider;
+        FromService = microOptions.Value.Name;
+        Selector = ResolveSelector(services, Options.Selector);
+        Json = codecs.TryGetCodec(MicroContentTypes.Json, out var json) ? json : new JsonMicroCodec();
+        Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
+        DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
+    }
+
+    public MicroClientOptions Options { get; }
+
+    public MicroCodecRegistry Codecs { get; }
+
+    public RegistryCache Cache { get; }
+
+    public NodeHealth Health { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets this process's service name, sent as <c>Micro-From-Service</c>; <see langword="null"/> for a pure client.</summary>
+    public string? FromService { get; }
+
+    public IMicroNodeSelector Selector { get; }
+
+    public MicroCodec Json { get; }
+
+    public MicroCodec Protobuf { get; }
+
+    /// <summary>Gets the codec <see cref="MicroClientOptions.ContentType"/> fixes, if any.</summary>
+    public MicroCodec? DefaultCodec { get; }
+
+    public MicroCodec Codec(string contentType, string setting)
+        => Codecs.TryGetCodec(contentType, out var codec)
+            ? codec
+            : throw new InvalidOperationException(
+                $"Content type '{contentType}' ({setting}) has no codec. Use one of: {string.Join(", ", Codecs.ContentTypes)}, or add a codec with AddMicro().AddCodec(...).");
+
+    private static IMicroNodeSelector ResolveSelector(IServiceProvider services, string name)
+    {
+        var key = name.Trim().ToLowerInvariant() switch
+        {
+            // Go Micro's MICRO_SELECTOR names its registry-backed selector "cache" or "registry"; both pick at random.
+            "cache" or "registry" or "default" => RandomNodeSelector.Name,
+            "round_robin" or "round-robin" => RoundRobinNodeSelector.Name,
+            var other => other,
+        };
+        return services.GetKeyedService<IMicroNodeSelector>(key)
+            ?? throw new InvalidOperationException(
+                $"Selector '{name}' (Micro:Client:Selector / MICRO_SELECTOR) is not available. Built in: random, roundrobin; add your own with services.AddKeyedSingleton<IMicroNodeSelector>(\"{key}\", ...).");
+    }
+}

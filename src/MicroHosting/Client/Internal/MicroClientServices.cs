@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>The client's registrations, made once by <c>AddMicroCore</c>: options, registry cache, node health, selectors, <see cref="IMicroClient"/>.</summary>
+internal static class MicroClientServices
+{
+    public static void Add(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(MicroClientRuntime)))
+        {
+            return; // AddHttpClient below is not idempotent
+        }
+
+        services.AddOptions<MicroClientOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MicroClientOptions>, MicroClientOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MicroClientOptions>, MicroClientOptionsValidator>());
+        services.TryAddSingleton<NodeHealth>();
+        services.TryAddSingleton<RegistryCache>();
+        services.TryAddSingleton<MicroClientRuntime>();
+        services.TryAddSingleton<MicroCaller>();
+        services.TryAddKeyedSingleton<IMicroNodeSelector>(RandomNodeSelector.Name, new RandomNodeSelector());
+        services.TryAddKeyedSingleton<IMicroNodeSelector>(RoundRobinNodeSelector.Name, (_, _) => new RoundRobinNodeSelector());
+        services.AddHttpClient(MicroClientOptions.HttpClientName)
+            .AddMicroPipeline(service: null, clientOptions: null)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroClient; connections still recycle (PooledConnectionLifetime)
+        services.TryAddSingleton<IMicroClient, MicroClient>();
+    }
+}

@@ -1,0 +1,52 @@
+namespace MicroHosting.Client;
+
+/// <summary>
+/// Client defaults, bound from the <c>Micro:Client</c> configuration section and from Go Micro's variables
+/// <c>MICRO_CLIENT_RETRIES</c>, <c>MICRO_CLIENT_REQUEST_TIMEOUT</c> and <c>MICRO_SELECTOR</c>, which win over code.
+/// A typed client (<c>AddMicroClient</c>) and each call can override them with <see cref="MicroCallOptions"/>.
+/// </summary>
+public sealed class MicroClientOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Micro:Client";
+
+    /// <summary>
+    /// The name of the HttpClient behind <see cref="IMicroClient"/>. Add handlers or change its primary handler with
+    /// <c>services.AddHttpClient(MicroClientOptions.HttpClientName)</c>.
+    /// </summary>
+    public const string HttpClientName = "MicroHosting";
+
+    /// <summary>Gets or sets how many times a failed attempt is retried (<c>MICRO_CLIENT_RETRIES</c>). Default 1, as in Go Micro; at most 10.</summary>
+    public int Retries { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the time budget of a call, retries included (<c>MICRO_CLIENT_REQUEST_TIMEOUT</c>: Go durations such as
+    /// <c>5s</c> or <c>500ms</c>, or whole seconds). Default 5 s, as in Go Micro.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the first retry's delay; each further retry waits twice as long (exponential backoff). Default 100 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets or sets the node selector by name (<c>MICRO_SELECTOR</c>): <c>random</c> (default) or <c>roundrobin</c>, or one you register.</summary>
+    public string Selector { get; set; } = "random";
+
+    /// <summary>Gets or sets the request content type for every call; <see langword="null"/> (default) picks protobuf or JSON per node and message type.</summary>
+    public string? ContentType { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long the registry cache keeps a service's nodes before asking the registry again. Registry
+    /// watch events update the cache in between. Default 1 minute, as in Go Micro's cache selector.
+    /// </summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how long a node is skipped after it failed at the transport level or answered
+    /// <see cref="EjectionThreshold"/> server errors in a row (its circuit is open). Default 30 s. A node that registers
+    /// again is used again at once.
+    /// </summary>
+    public TimeSpan EjectionDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how many server errors (5xx) in a row eject a node. Default 5; a transport failure ejects at once.</summary>
+    public int EjectionThreshold { get; set; } = 5;
+}

@@ -1,0 +1,135 @@
+using MicroHosting.Client;
+using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Tests.Client;
+
+/// <summary>Timeouts, and what a call made inside a handler inherits: the remaining budget and the metadata.</summary>
+public sealed class MicroClientDeadlineTests : IAsyncDisposable
+{
+    private readonly InMemoryRegistry _registry = new();
+
+    public ValueTask DisposeAsync()
+    {
+        _registry.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task SendAsync_SlowHandler_TimesOutAtTheCallersTimeout()
+    {
+        var handlerCancelled = new TaskCompletionSource();
+        await using var slow = await TestClient.StartGreeterAsync(_registry, handler: async (r, c, ct) =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                handlerCancelled.TrySetResult();
+                throw;
+            }
+
+            return new HelloReply("late");
+        });
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        var started = DateTime.UtcNow;
+
+        var error = await Assert.ThrowsAsync<MicroException>(() => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(300) }));
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.Equal(408, error.Code);
+        Assert.Equal(MicroClientErrors.Id, error.Id);
+        Assert.StartsWith("call to greeter Greeter.Hello timed out after 0.3s (MicroClientOptions.RequestTimeout / MicroCallOptions.Timeout)", error.Detail, StringComparison.Ordinal);
+        await handlerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the server saw the deadline too
+    }
+
+    [Fact]
+    public async Task SendAsync_InsideHandler_DownstreamGetsTheReducedBudgetAndTheMetadata()
+    {
+        var seen = new TaskCompletionSource<(TimeSpan? Remaining, string? From, string? Tenant, string? Id)>();
+        await using var back = await MicroTestHost.StartAsync("back", app => app.MapMicroHandler("Back.Echo", (HelloRequest r, MicroContext c) =>
+        {
+            seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Tenant"), c.RequestId));
+            return new HelloReply(r.Name);
+        }), _registry);
+        await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c, CancellationToken ct) =>
+        {
+            var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
+            return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Echo", r, cancellationToken: ct);
+        }), _registry);
+        await using var services = TestClient.Create(_registry);
+        var caller = services.GetRequiredService<IMicroClient>();
+
+        var reply = await caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions
+        {
+            Timeout = TimeSpan.FromSeconds(2),
+            Metadata = new Dictionary<string, string> { ["Tenant"] = "acme" },
+        });
+        var (remaining, from, tenant, id) = await seen.Task;
+
+        Assert.Equal("x", reply.Message);
+        Assert.NotNull(remaining);
+        Assert.InRange(remaining.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2)); // below the client's 5 s default
+        Assert.Equal("front", from);
+        Assert.Equal("acme", tenant);
+        Assert.False(string.IsNullOrEmpty(id));
+    }
+
+    [Fact]
+    public async Task SendAsync_InsideHandler_DownstreamTimesOutAtTheCallersDeadline()
+    {
+        var downstream = new TaskCompletionSource<MicroException>();
+        await using var back = await MicroTestHost.StartAsync("back", app => app.MapMicroHandler("Back.Slow", async (HelloRequest r, CancellationToken ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            return new HelloReply(r.Name);
+        }), _registry);
+        await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c) =>
+        {
+            var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
+            try
+            {
+                // No timeout of its own: the client default (5 s) is capped at what is left of the caller's 500 ms.
+                return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Slow", r);
+            }
+            catch (MicroException ex)
+            {
+                downstream.TrySetResult(ex);
+                throw;
+            }
+        }), _registry);
+        await using var services = TestClient.Create(_registry);
+        var caller = services.GetRequiredService<IMicroClient>();
+
+        var error = await Assert.ThrowsAsync<MicroException>(() =>
+            caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(500), Retries = 0 }));
+        var inner = await downstream.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(408, error.Code);
+        Assert.Equal(408, inner.Code);
+        Assert.Contains("what was left of the calling handler's deadline", inner.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_ClientRetriesFromConfiguration_AreUsed()
+    {
+        var calls = 0;
+        await using var node = await TestClient.StartGreeterAsync(_registry, handler: (r, c, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw MicroException.Timeout("greeter", "busy");
+        });
+        await using var services = TestClient.Create(_registry, new() { ["MICRO_CLIENT_RETRIES"] = "2", ["Micro:Client:RetryDelay"] = "00:00:00.001" });
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var error = await Assert.ThrowsAsync<MicroException>(() => client.HelloAsync());
+
+        Assert.Equal(3, calls);
+        Assert.Equal("busy", error.Detail);
+    }
+}
