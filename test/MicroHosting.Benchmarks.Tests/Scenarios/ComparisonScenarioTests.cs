@@ -5,7 +5,8 @@ public sealed class ComparisonScenarioTests
 {
     [Theory]
     [InlineData("server", 8, "raw,raw+headers")]
-    [InlineData("unary", 6, "gRPC,raw")]
+    [InlineData("unary", 8, "gRPC,raw")]
+    [InlineData("call-path", 4, "direct")]
     [InlineData("streaming", 4, "gRPC")]
     public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)
     {

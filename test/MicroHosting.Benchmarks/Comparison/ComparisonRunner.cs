@@ -13,9 +13,21 @@ internal static class ComparisonRunner
 {
     private const int PrimingCalls = 200;
 
+    /// <summary>Runs one target at one level (concurrency or rate) and measures it.</summary>
+    public delegate Task<LoadResult> Measure(CallTarget target, int level, BenchmarkOptions options, IBenchServers servers, CancellationToken cancellationToken);
+
+    /// <summary>The closed loop: the level is the number of concurrent callers.</summary>
+    public static Task<LoadResult> ClosedLoop(CallTarget target, int level, BenchmarkOptions options, IBenchServers servers, CancellationToken cancellationToken)
+        => ClosedLoopLoadGenerator.RunAsync(target, level, options.EffectiveWarmup, options.EffectiveDuration, servers, cancellationToken);
+
+    /// <summary>The fixed rate: the level is calls per second.</summary>
+    public static Task<LoadResult> FixedRate(CallTarget target, int level, BenchmarkOptions options, IBenchServers servers, CancellationToken cancellationToken)
+        => FixedRateLoadGenerator.RunAsync(target, level, options.EffectiveWarmup, options.EffectiveDuration, servers, cancellationToken);
+
     public static async Task<IReadOnlyList<ComparisonRow>> RunAsync(
         IReadOnlyList<ComparisonTable> tables,
         IReadOnlyList<int> concurrency,
+        Measure measure,
         BenchmarkOptions options,
         IBenchServers servers,
         TextWriter log,
@@ -42,11 +54,10 @@ internal static class ComparisonRunner
                     {
                         for (var t = 0; t < table.Targets.Count; t++)
                         {
-                            var result = await ClosedLoopLoadGenerator.RunAsync(
-                                targets[table][t], callers, options.EffectiveWarmup, options.EffectiveDuration, servers, cancellationToken).ConfigureAwait(false);
+                            var result = await measure(targets[table][t], callers, options, servers, cancellationToken).ConfigureAwait(false);
                             await log.WriteLineAsync(string.Create(
                                 CultureInfo.InvariantCulture,
-                                $"[{repeat}/{options.EffectiveRepeat}] {table.Title}, c={callers}, {table.Targets[t].Name}: {result.Throughput:F0} req/s, p50 {result.P50.TotalMilliseconds:F3} ms, p99 {result.P99.TotalMilliseconds:F3} ms, errors {result.Errors}")).ConfigureAwait(false);
+                                $"[{repeat}/{options.EffectiveRepeat}] {table.Title}, {callers}, {table.Targets[t].Name}: {result.Throughput:F0} req/s, p50 {result.P50.TotalMilliseconds:F3} ms, p99 {result.P99.TotalMilliseconds:F3} ms, errors {result.Errors}")).ConfigureAwait(false);
                             if (result.ServerAllocationProfile is { } profile)
                             {
                                 await log.WriteLineAsync("  server allocations by type (sampled):\n" + profile).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace MicroHosting.Benchmarks.Comparison;
 /// <summary>Writes comparison rows as Markdown tables, ready to paste into the benchmarks README.</summary>
 internal static class MarkdownReport
 {
-    public static string Format(string scenario, string placement, BenchmarkOptions options, IReadOnlyList<ComparisonTable> tables, IReadOnlyList<ComparisonRow> rows)
+    public static string Format(string scenario, string placement, BenchmarkOptions options, IReadOnlyList<ComparisonTable> tables, IReadOnlyList<ComparisonRow> rows, string levelName = "conc")
     {
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
@@ -21,7 +21,7 @@ internal static class MarkdownReport
             text.AppendLine();
             var streams = table.MessagesPerCall > 1;
             var unit = streams ? "stream" : "call";
-            text.Append(invariant, $"| conc | target | {unit}s/s |{(streams ? " msgs/s |" : string.Empty)} p50 ms | p99 ms | client B/{unit} | server B/{unit} | errors |");
+            text.Append(invariant, $"| {levelName} | target | {unit}s/s |{(streams ? " msgs/s |" : string.Empty)} p50 ms | p99 ms | client B/{unit} | server B/{unit} | errors |");
             foreach (var baseline in baselines)
             {
                 text.Append(invariant, $" {unit}s/s vs {baseline} |");

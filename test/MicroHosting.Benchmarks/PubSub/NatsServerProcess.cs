@@ -21,10 +21,7 @@ internal sealed class NatsServerProcess : IDisposable
     /// <summary>Starts nats-server, or returns <see langword="null"/> when it is not installed.</summary>
     public static async Task<NatsServerProcess?> TryStartAsync(CancellationToken cancellationToken)
     {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "nats-server"))
-            .FirstOrDefault(File.Exists);
+        var path = Executables.Find("nats-server");
         if (path is null)
         {
             return null;

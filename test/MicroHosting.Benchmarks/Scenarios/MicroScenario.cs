@@ -24,14 +24,13 @@ internal sealed class MicroScenario : Scenario
     [
         ("DNS codec", "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
         ("Go Micro TXT encode/decode", "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
-        ("node selection", "the client's selector (src/MicroHosting/Client) is not on main yet"),
     ];
 
-    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks)];
+    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks)];
 
     public override string Name => "micro";
 
-    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException";
+    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection";
 
     public override Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {

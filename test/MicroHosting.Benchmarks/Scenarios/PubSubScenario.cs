@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MicroHosting.Benchmarks.Comparison;
 using MicroHosting.Benchmarks.PubSub;
+using MicroHosting.Benchmarks.Servers;
 
 namespace MicroHosting.Benchmarks.Scenarios;
 
@@ -23,6 +24,7 @@ internal sealed class PubSubScenario : Scenario
     public override async Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         using var nats = await NatsServerProcess.TryStartAsync(cancellationToken).ConfigureAwait(false);
+        using var sampler = options.AllocationProfile ? new AllocationSampler() : null;
         var targets = new List<(string Name, Func<CancellationToken, Task<PubSubTarget>> Start)>();
         if (nats is not null)
         {
@@ -42,10 +44,16 @@ internal sealed class PubSubScenario : Scenario
                     var target = await start(cancellationToken).ConfigureAwait(false);
                     await using (target.ConfigureAwait(false))
                     {
+                        sampler?.Take();
                         var result = await PubSubRunner.RunAsync(target, publishers, options.Rate, options.EffectiveWarmup, options.EffectiveDuration, cancellationToken).ConfigureAwait(false);
                         await log.WriteLineAsync(string.Create(
                             CultureInfo.InvariantCulture,
                             $"[{repeat}/{options.EffectiveRepeat}] pubsub, {publishers} publishers, {name}: {result.Published:F0} published/s, {result.Delivered:F0} delivered/s, at {result.Rate}/s p50 {result.P50.TotalMilliseconds:F3} ms p99 {result.P99.TotalMilliseconds:F3} ms, lost {result.Lost}")).ConfigureAwait(false);
+                        if (sampler is not null)
+                        {
+                            await log.WriteLineAsync("  allocations by type (sampled, publisher and subscriber):\n" + sampler.Take()).ConfigureAwait(false);
+                        }
+
                         if (!results.TryGetValue((name, publishers), out var list))
                         {
                             results[(name, publishers)] = list = [];

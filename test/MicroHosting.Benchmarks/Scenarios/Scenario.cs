@@ -10,10 +10,7 @@ internal abstract class Scenario
     [
         new ServerScenario(),
         new UnaryScenario(),
-        new NotAvailableScenario(
-            "call-path",
-            "Full client call path (registry cache + selector + Polly) vs a direct address at a fixed rate",
-            "the MicroHosting client (IMicroClient, registry cache, selector, Polly pipeline) is not on main yet"),
+        new CallPathScenario(),
         new MicroScenario(),
         new NotAvailableScenario(
             "mdns",

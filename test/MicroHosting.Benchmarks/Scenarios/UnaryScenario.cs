@@ -5,12 +5,13 @@ namespace MicroHosting.Benchmarks.Scenarios;
 
 /// <summary>
 /// Unary RPC end to end against its two baselines: raw Kestrel minimal API + plain pooled HttpClient (the practical
-/// ceiling) and Grpc.AspNetCore + Grpc.Net.Client. Until the MicroHosting client lands, the MicroHosting row calls the
-/// MicroHosting server with the same plain HttpClient and says so.
+/// ceiling) and Grpc.AspNetCore + Grpc.Net.Client. The MicroHosting server is also called with the plain HttpClient, which
+/// separates the client's cost from the server's.
 /// </summary>
 internal sealed class UnaryScenario : ComparisonScenario
 {
-    public const string MicroRow = "MicroHosting server + plain HttpClient (IMicroClient not on main yet)";
+    public const string MicroRow = "MicroHosting IMicroClient (registry cache + selector + Polly)";
+    public const string MicroServerRow = "MicroHosting server + plain HttpClient";
 
     public override string Name => "unary";
 
@@ -23,12 +24,14 @@ internal sealed class UnaryScenario : ComparisonScenario
         new("small JSON, Greeter.Hello (gRPC sends the same small message as protobuf)", [
             new("raw Kestrel + HttpClient", a => new HttpJsonTarget(a.Raw), Baseline: "raw"),
             new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: false), Baseline: "gRPC"),
-            new(MicroRow, a => new HttpJsonTarget(a.Micro)),
+            new(MicroServerRow, a => new HttpJsonTarget(a.Micro)),
+            new(MicroRow, a => MicroClientTarget.Create(a, large: false, direct: false)),
         ]),
         new("~600-byte protobuf, Bench.Echo", [
             new("raw Kestrel + HttpClient", a => new HttpProtobufTarget(a.Raw), Baseline: "raw"),
             new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: true), Baseline: "gRPC"),
-            new(MicroRow, a => new HttpProtobufTarget(a.Micro)),
+            new(MicroServerRow, a => new HttpProtobufTarget(a.Micro)),
+            new(MicroRow, a => MicroClientTarget.Create(a, large: true, direct: false)),
         ]),
     ];
 }

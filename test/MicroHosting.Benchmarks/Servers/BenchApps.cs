@@ -27,11 +27,35 @@ internal static class BenchApps
         return StartAsync(app, cancellationToken);
     }
 
+    /// <summary>The MicroHosting service's name.</summary>
+    public const string MicroServiceName = "bench";
+
+    /// <summary>Reads the MicroHosting service as it registered itself (node address and metadata), for a client's registry.</summary>
+    public static async Task<MicroService> GetRegisteredAsync(WebApplication micro, CancellationToken cancellationToken)
+    {
+        var registry = micro.Services.GetRequiredService<IRegistry>();
+        for (var attempt = 0; ; attempt++)
+        {
+            var services = await registry.GetServiceAsync(MicroServiceName, cancellationToken).ConfigureAwait(false);
+            if (services is [{ Nodes.Count: > 0 } service, ..])
+            {
+                return service;
+            }
+
+            if (attempt == 100)
+            {
+                throw new InvalidOperationException("The MicroHosting benchmark service did not register within 10 s.");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A MicroHosting service with the same two endpoints (natively at <c>/Type/Method</c>, Go Micro style at <c>/</c>).</summary>
     public static Task<WebApplication> StartMicroAsync(CancellationToken cancellationToken)
     {
         var builder = CreateBuilder(http2Only: false);
-        builder.Services.AddMicro(o => o.Name = "bench").UseRegistry(new InMemoryRegistry());
+        builder.Services.AddMicro(o => o.Name = MicroServiceName).UseRegistry(new InMemoryRegistry());
         var app = builder.Build();
         app.MapMicroHandler("Greeter.Hello", (GreetRequest request) => Greet(request));
         app.MapMicroHandler("Bench.Echo", (Payload payload) => payload);
@@ -52,11 +76,13 @@ internal static class BenchApps
 
     /// <summary>
     /// Answers <c>GET /allocated</c> with the process's allocated bytes, so the load generator can report server bytes per
-    /// call, and <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off).
+    /// call, <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off), and
+    /// <c>GET /service</c> with the MicroHosting service as registered.
     /// </summary>
-    public static Task<WebApplication> StartControlAsync(AllocationSampler? sampler, CancellationToken cancellationToken)
+    public static Task<WebApplication> StartControlAsync(WebApplication micro, AllocationSampler? sampler, CancellationToken cancellationToken)
     {
         var app = CreateBuilder(http2Only: false).Build();
+        app.MapGet("/service", (CancellationToken ct) => GetRegisteredAsync(micro, ct));
         app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
         app.MapGet("/profile", () => sampler?.Take() ?? string.Empty);
         return StartAsync(app, cancellationToken);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MicroHosting.Registry;
 
 namespace MicroHosting.Benchmarks.Servers;
 
@@ -30,7 +33,7 @@ internal sealed class ChildProcessServers : IBenchServers
 
     public static async Task<ChildProcessServers> StartAsync(bool pin, bool profile, CancellationToken cancellationToken)
     {
-        var taskset = pin && Environment.ProcessorCount >= 2 ? FindOnPath("taskset") : null;
+        var taskset = pin && Environment.ProcessorCount >= 2 ? Executables.Find("taskset") : null;
         var start = new ProcessStartInfo
         {
             RedirectStandardInput = true,
@@ -70,6 +73,14 @@ internal sealed class ChildProcessServers : IBenchServers
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The server process exited before it was ready (exit code {(process.HasExited ? process.ExitCode : -1)}).");
             var addresses = ServeCommand.ParseReady(line);
+            using (var control = new HttpClient { BaseAddress = addresses.Control })
+            {
+                addresses = addresses with
+                {
+                    Service = await control.GetFromJsonAsync<MicroService>(new Uri("/service", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token).ConfigureAwait(false),
+                };
+            }
+
             if (taskset is not null)
             {
                 await RunAsync(taskset, ["-a", "-cp", "1", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
@@ -100,7 +111,7 @@ internal sealed class ChildProcessServers : IBenchServers
     public async ValueTask DisposeAsync()
     {
         _control.Dispose();
-        if (_pinned && FindOnPath("taskset") is { } taskset)
+        if (_pinned && Executables.Find("taskset") is { } taskset)
         {
             var all = string.Create(CultureInfo.InvariantCulture, $"0-{Environment.ProcessorCount - 1}");
             await RunAsync(taskset, ["-a", "-cp", all, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)], CancellationToken.None).ConfigureAwait(false);
@@ -119,12 +130,6 @@ internal sealed class ChildProcessServers : IBenchServers
 
         _process.Dispose();
     }
-
-    private static string? FindOnPath(string name)
-        => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
 
     private static async Task RunAsync(string fileName, string[] arguments, CancellationToken cancellationToken)
     {

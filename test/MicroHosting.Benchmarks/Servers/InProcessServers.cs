@@ -22,7 +22,10 @@ internal sealed class InProcessServers : IBenchServers
         var raw = await BenchApps.StartRawAsync(cancellationToken).ConfigureAwait(false);
         var micro = await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false);
         var grpc = await BenchApps.StartGrpcAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = new ServerAddresses(BaseAddress(raw), BaseAddress(micro), BaseAddress(grpc), Control: null);
+        var addresses = new ServerAddresses(BaseAddress(raw), BaseAddress(micro), BaseAddress(grpc), Control: null)
+        {
+            Service = await BenchApps.GetRegisteredAsync(micro, cancellationToken).ConfigureAwait(false),
+        };
         return new InProcessServers([raw, micro, grpc], addresses);
     }
 

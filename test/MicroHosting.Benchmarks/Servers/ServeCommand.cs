@@ -18,12 +18,13 @@ internal static class ServeCommand
     public static async Task<int> RunAsync(TextWriter output, bool profile, CancellationToken cancellationToken)
     {
         using var sampler = profile ? new AllocationSampler() : null;
+        var micro = await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false);
         var apps = new List<WebApplication>
         {
             await BenchApps.StartRawAsync(cancellationToken).ConfigureAwait(false),
-            await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false),
+            micro,
             await BenchApps.StartGrpcAsync(cancellationToken).ConfigureAwait(false),
-            await BenchApps.StartControlAsync(sampler, cancellationToken).ConfigureAwait(false),
+            await BenchApps.StartControlAsync(micro, sampler, cancellationToken).ConfigureAwait(false),
         };
         try
         {
