@@ -11,7 +11,7 @@ public sealed class PubSubScenarioTests
     {
         var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For("pubsub") with { Rate = 200 }, TextWriter.Null, CancellationToken.None);
 
-        Assert.Equal([PubSubScenario.RawNats, PubSubScenario.NatsBroker, PubSubScenario.HttpBroker], report.PubSubRows.Select(r => r.Target));
+        Assert.Equal([PubSubScenario.RawNats, PubSubScenario.RawNatsHeaders, PubSubScenario.NatsBroker, PubSubScenario.HttpBroker], report.PubSubRows.Select(r => r.Target));
         Assert.All(report.PubSubRows, row =>
         {
             Assert.True(row.Result.Published > 0, $"{row.Target} published nothing");

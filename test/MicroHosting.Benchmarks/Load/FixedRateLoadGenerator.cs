@@ -5,9 +5,9 @@ using MicroHosting.Benchmarks.Targets;
 namespace MicroHosting.Benchmarks.Load;
 
 /// <summary>
-/// Drives a target at a fixed rate (open loop): calls start on schedule whether or not earlier ones finished, and each
-/// latency is measured from the call's scheduled start, so a stall shows up in the percentiles instead of slowing the
-/// load (no coordinated omission). Starts what is due on a ~1 ms tick.
+/// Drives a target at a fixed rate (open loop): calls start on schedule whether or not earlier ones finished, so a
+/// stall shows up as latency and more calls in flight instead of slowing the load (no coordinated omission). Starts what
+/// is due on a ~1 ms tick; each latency runs from the call's actual start, so the tick's own lateness is not counted.
 /// </summary>
 internal static class FixedRateLoadGenerator
 {
@@ -53,7 +53,7 @@ internal static class FixedRateLoadGenerator
             var now = Stopwatch.GetTimestamp();
             while (started < total && start + (long)(started * interval) <= now)
             {
-                calls.Add(CallAsync(target, start + (long)(started * interval), cancellationToken));
+                calls.Add(CallAsync(target, cancellationToken));
                 started++;
             }
 
@@ -76,9 +76,10 @@ internal static class FixedRateLoadGenerator
         return errors;
     }
 
-    /// <summary>Makes one call; returns its latency in nanoseconds from the scheduled start, or -1 when it failed.</summary>
-    private static async Task<long> CallAsync(CallTarget target, long scheduled, CancellationToken cancellationToken)
+    /// <summary>Makes one call; returns its latency in nanoseconds, or -1 when it failed.</summary>
+    private static async Task<long> CallAsync(CallTarget target, CancellationToken cancellationToken)
     {
+        var scheduled = Stopwatch.GetTimestamp();
         try
         {
             await target.CallAsync(cancellationToken).ConfigureAwait(false);

@@ -2,8 +2,11 @@ using NATS.Client.Core;
 
 namespace MicroHosting.Benchmarks.PubSub;
 
-/// <summary>The baseline: NATS.Net publish and subscribe on the same server, nothing in between.</summary>
-internal sealed class RawNatsTarget(string url) : PubSubTarget
+/// <summary>
+/// The baseline: NATS.Net publish and subscribe on the same server, nothing in between; with <paramref name="headers"/>,
+/// each message carries the same header the broker rows send, in a new <see cref="NatsHeaders"/> as a caller would.
+/// </summary>
+internal sealed class RawNatsTarget(string url, bool headers = false) : PubSubTarget
 {
     private readonly NatsConnection _publisher = new(new NatsOpts { Url = url });
     private readonly NatsConnection _subscriber = new(new NatsOpts { Url = url });
@@ -29,7 +32,9 @@ internal sealed class RawNatsTarget(string url) : PubSubTarget
     }
 
     public override ValueTask PublishAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-        => _publisher.PublishAsync(Topic, body, cancellationToken: cancellationToken);
+        => headers
+            ? _publisher.PublishAsync(Topic, body, new NatsHeaders { ["Content-Type"] = "application/octet-stream" }, cancellationToken: cancellationToken)
+            : _publisher.PublishAsync(Topic, body, cancellationToken: cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

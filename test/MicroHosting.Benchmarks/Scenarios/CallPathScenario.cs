@@ -19,7 +19,7 @@ internal sealed class CallPathScenario : ComparisonScenario
 
     protected override ComparisonRunner.Measure Measure => ComparisonRunner.FixedRate;
 
-    protected override string LevelName => "calls/s";
+    protected override string LevelName => "rate/s";
 
     protected override IReadOnlyList<ComparisonTable> Tables { get; } =
     [

@@ -13,6 +13,7 @@ namespace MicroHosting.Benchmarks.Scenarios;
 internal sealed class PubSubScenario : Scenario
 {
     public const string RawNats = "raw NATS.Net";
+    public const string RawNatsHeaders = "raw NATS.Net with a header per message";
     public const string NatsBroker = "MicroHosting NATS broker (IBroker)";
     public const string HttpBroker = "MicroHosting http broker (IBroker, to itself over loopback)";
     public const string NoNatsServer = "nats-server is not installed (Debian package nats-server)";
@@ -29,6 +30,7 @@ internal sealed class PubSubScenario : Scenario
         if (nats is not null)
         {
             targets.Add((RawNats, _ => Task.FromResult<PubSubTarget>(new RawNatsTarget(nats.Url))));
+            targets.Add((RawNatsHeaders, _ => Task.FromResult<PubSubTarget>(new RawNatsTarget(nats.Url, headers: true))));
             targets.Add((NatsBroker, ct => BrokerApps.StartNatsAsync(nats.Url, ct)));
         }
 
