@@ -18,7 +18,7 @@ internal static class BenchmarkCommandLine
           --no-pin             do not pin server and load generator to one core each
           --rate <n>           fixed rate per second of the latency measurements (pubsub; default 1000)
           --target <text>      run only the rows whose name contains the text (e.g. under a profiler)
-          --alloc-profile      sample the server's allocations by type and print them with each run
+          --alloc-profile      sample allocations by type (server and load generator) and print them with each run
           --                   (micro) pass the rest to BenchmarkDotNet, e.g. -- --filter *Json*
         """;
 

@@ -34,6 +34,7 @@ internal static class ComparisonRunner
         CancellationToken cancellationToken)
     {
         var targets = tables.ToDictionary(t => t, t => t.Targets.Select(s => s.Create(servers.Addresses)).ToArray());
+        using var clientSampler = options.AllocationProfile && !options.InProcess ? new AllocationSampler() : null;
         try
         {
             // JIT, connection and pool set-up happen here, not in the first target's measured run.
@@ -54,6 +55,7 @@ internal static class ComparisonRunner
                     {
                         for (var t = 0; t < table.Targets.Count; t++)
                         {
+                            clientSampler?.Take();
                             var result = await measure(targets[table][t], callers, options, servers, cancellationToken).ConfigureAwait(false);
                             await log.WriteLineAsync(string.Create(
                                 CultureInfo.InvariantCulture,
@@ -61,6 +63,11 @@ internal static class ComparisonRunner
                             if (result.ServerAllocationProfile is { } profile)
                             {
                                 await log.WriteLineAsync("  server allocations by type (sampled):\n" + profile).ConfigureAwait(false);
+                            }
+
+                            if (clientSampler is not null)
+                            {
+                                await log.WriteLineAsync("  load generator (client) allocations by type (sampled, warm-up included):\n" + clientSampler.Take()).ConfigureAwait(false);
                             }
 
                             var key = (table, callers, t);

@@ -15,7 +15,8 @@ namespace MicroHosting.Benchmarks.Scenarios;
 
 /// <summary>
 /// BenchmarkDotNet microbenchmarks with the memory diagnoser, each against the library call underneath. They run
-/// in-process (the emit toolchain), so they need no generated project; <c>--quick</c> runs each once (a dry job).
+/// in-process (the emit toolchain), so they need no generated project. BenchmarkDotNet's short run (3 warm-up and 3
+/// measured iterations) keeps the whole set to a few minutes; <c>--quick</c> runs each once (a dry job).
 /// </summary>
 internal sealed class MicroScenario : Scenario
 {
@@ -34,7 +35,7 @@ internal sealed class MicroScenario : Scenario
 
     public override Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var job = (options.Quick ? Job.Dry : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+        var job = (options.Quick ? Job.Dry : Job.ShortRun).WithToolchain(InProcessEmitToolchain.Instance);
         var config = ManualConfig.CreateEmpty()
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
