@@ -1,6 +1,6 @@
 // A greeter client. Run it with:
 //   dotnet run --project examples/Greeter.Client -- --name John
-// It finds "greeter" through the registry MICRO_REGISTRY selects (mDNS by default; static with Micro:Static:Services),
+// It finds "greeter" through the registry MICRO_REGISTRY selects (mDNS by default; etcd; static with Micro:Static:Services),
 // calls Greeter.Hello on one of its nodes and prints the reply.
 using Greeter.Client;
 using MicroHosting;
@@ -10,7 +10,9 @@ using Microsoft.Extensions.Logging;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-builder.Services.AddMicroCore();
+builder.Services.AddMicroCore()
+    .AddEtcdRegistry()      // makes MICRO_REGISTRY=etcd (with MICRO_REGISTRY_ADDRESS) available...
+    .UseRegistry("mdns");   // ...while mDNS stays the default
 builder.Services.AddMicroClient<GreeterClient>("greeter");
 using var host = builder.Build();
 

@@ -47,7 +47,7 @@ public static class MicroServiceCollectionExtensions
 
     /// <summary>
     /// Adds what both servers and pure clients need: options, codecs, the registry selected by <c>MICRO_REGISTRY</c>,
-    /// and the built-in registries (<c>memory</c>, <c>static</c>). No registration and no name required. Safe to call more than once.
+    /// and the built-in registries (<c>mdns</c>, <c>memory</c>, <c>static</c>). No registration and no name required. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; configuration and <c>MICRO_*</c> variables override them.</param>
@@ -77,6 +77,7 @@ public static class MicroServiceCollectionExtensions
 
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
+        MdnsMicroBuilderExtensions.AddMdnsCore(services);
         services.TryAddSingleton(RegistrySelector.Select);
         MicroClientServices.Add(services);
         MicroHosting.Broker.Internal.BrokerServices.AddCore(services);

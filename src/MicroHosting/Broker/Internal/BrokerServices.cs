@@ -12,6 +12,11 @@ internal static class BrokerServices
     /// <summary>Brokers (<c>http</c>, <c>memory</c>), the selected <see cref="IBroker"/>, the publisher and the subscriber runtime.</summary>
     public static void AddCore(IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(HttpBroker)))
+        {
+            return; // already added: AddMicroCore may be called more than once
+        }
+
         services.AddMetrics();
         services.AddOptions<HttpBrokerOptions>().BindConfiguration(HttpBrokerOptions.SectionName);
         services.AddOptions<MicroSubscriberOptions>();

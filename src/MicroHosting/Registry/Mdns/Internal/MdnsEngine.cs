@@ -1,0 +1,304 @@
+using System.Net;
+using MicroHosting.Registry.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace MicroHosting.Registry.Mdns.Internal;
+
+/// <summary>
+/// The mDNS responder and querier: owns the sockets, the local zone and the cache, answers queries, announces,
+/// probes, says goodbye, refreshes cached records before they expire, and turns what it hears into registry events.
+/// </summary>
+internal sealed partial class MdnsEngine : IAsyncDisposable
+{
+    private readonly MdnsRegistryOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly MdnsZone _zone;
+    private readonly MdnsCache _cache;
+    private readonly MdnsRateLimiter _unicastLimiter;
+    private readonly Dictionary<string, DateTimeOffset> _lastMulticast = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MdnsProbe> _probes = new(StringComparer.Ordinal);
+    private readonly List<Task> _background = [];
+    private MdnsTransport? _transport;
+    private ITimer? _sweeper;
+    private bool _stopped;
+    private bool _heardOthers;
+    private bool _warnedSilence;
+
+    public MdnsEngine(MdnsRegistryOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        MdnsOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        var ttl = (uint)options.RecordTtl.TotalSeconds;
+        _zone = new MdnsZone(options.Domain, ttl);
+        _cache = new MdnsCache(options.Domain);
+        _unicastLimiter = new MdnsRateLimiter(timeProvider, perSecond: 200);
+    }
+
+    public RegistryWatchers Watchers { get; } = new();
+
+    public MdnsStatistics Statistics { get; } = new();
+
+    public string Domain => _zone.Domain;
+
+    internal MdnsTransport? Transport => Volatile.Read(ref _transport);
+
+    public bool IsStarted => Volatile.Read(ref _transport) is not null;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (IsStarted)
+        {
+            return;
+        }
+
+        await _startGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            if (_transport is not null)
+            {
+                return;
+            }
+
+            var interfaces = MdnsInterface.Select(_options);
+            var transport = new MdnsTransport(_options, interfaces, _logger);
+            transport.Start(OnPacketAsync);
+            _sweeper = _timeProvider.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            Volatile.Write(ref _transport, transport);
+            LogStarted(transport.InterfaceNames, _options.Port, _zone.Domain);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>Sends goodbyes for every node still announced, then closes the sockets.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _startGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            List<MdnsLocalNode> nodes;
+            lock (_gate)
+            {
+                nodes = [.. _zone.Nodes];
+                foreach (var node in nodes.Where(n => !n.IsListing))
+                {
+                    _zone.Remove(node.Service);
+                }
+            }
+
+            if (_transport is not null && nodes.Count > 0)
+            {
+                await SendGoodbyeAsync(nodes, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            if (_sweeper is not null)
+            {
+                await _sweeper.DisposeAsync().ConfigureAwait(false);
+            }
+
+            Task[] background;
+            lock (_gate)
+            {
+                background = [.. _background];
+            }
+
+            await Task.WhenAll(background).ConfigureAwait(false);
+            if (_transport is not null)
+            {
+                await _transport.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    public async Task<IReadOnlyList<MicroService>> GetServiceAsync(string name, CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await QueryAsync(new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            var services = _cache.GetService(name);
+            WarnIfSilent(services.Count == 0);
+            return services;
+        }
+    }
+
+    public async Task<IReadOnlyList<MicroService>> ListServicesAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await QueryAsync(new DnsQuestion(_zone.ListingName, DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return _cache.ListServices();
+        }
+    }
+
+    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
+    private async Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
+    {
+        List<DnsRecord> known;
+        lock (_gate)
+        {
+            known = [.. _cache.KnownAnswers(question, _timeProvider.GetUtcNow()).Take(32)];
+        }
+
+        var query = new DnsMessage { Questions = [question], Answers = known };
+        await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Sweep()
+    {
+        List<RegistryEvent> events;
+        List<string> refresh;
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            (events, refresh) = _cache.Sweep(now);
+            foreach (var (key, at) in _lastMulticast.ToArray())
+            {
+                if (now - at > TimeSpan.FromSeconds(1))
+                {
+                    _lastMulticast.Remove(key);
+                }
+            }
+        }
+
+        Publish(events);
+        if (refresh.Count > 0 && !_stopping.IsCancellationRequested)
+        {
+            var query = new DnsMessage { Questions = [.. refresh.Take(64).Select(n => new DnsQuestion(n, DnsRecordType.Any))] };
+            Track(SendMulticastAsync(query, _stopping.Token).AsTask());
+        }
+    }
+
+    private void Publish(List<RegistryEvent> events)
+    {
+        foreach (var registryEvent in events)
+        {
+            Watchers.Publish(registryEvent);
+        }
+    }
+
+    private void WarnIfSilent(bool nothingFound)
+    {
+        if (nothingFound && !_heardOthers && !_warnedSilence)
+        {
+            _warnedSilence = true;
+            LogSilent(_transport?.InterfaceNames ?? string.Empty);
+        }
+    }
+
+    private void Track(Task task)
+    {
+        lock (_gate)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(ObserveAsync(task));
+        }
+    }
+
+    private async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            LogBackgroundFailed(ex);
+        }
+    }
+
+    private async ValueTask SendMulticastAsync(DnsMessage message, CancellationToken cancellationToken)
+    {
+        var transport = _transport;
+        if (transport is null)
+        {
+            return;
+        }
+
+        foreach (var packet in Pack(message))
+        {
+            if (await transport.SendMulticastAsync(packet, cancellationToken).ConfigureAwait(false))
+            {
+                Statistics.Sent();
+            }
+        }
+    }
+
+    private async ValueTask SendUnicastAsync(DnsMessage message, IPEndPoint destination, CancellationToken cancellationToken)
+    {
+        var transport = _transport;
+        if (transport is null)
+        {
+            return;
+        }
+
+        foreach (var packet in Pack(message))
+        {
+            await transport.SendUnicastAsync(packet, destination, cancellationToken).ConfigureAwait(false);
+            Statistics.Sent();
+        }
+    }
+
+    /// <summary>Writes a message, splitting its records over several packets when it exceeds the mDNS packet limit.</summary>
+    internal static IEnumerable<byte[]> Pack(DnsMessage message)
+    {
+        var bytes = DnsWriter.Write(message);
+        var records = message.Answers.Count + message.Additionals.Count;
+        if (bytes.Length <= MdnsTransport.MaxPacketSize || records <= 1)
+        {
+            if (bytes.Length <= MdnsTransport.MaxPacketSize)
+            {
+                yield return bytes;
+            }
+
+            yield break;
+        }
+
+        var all = message.Answers.Select(r => (Answer: true, Record: r)).Concat(message.Additionals.Select(r => (Answer: false, Record: r))).ToList();
+        var half = all.Count / 2;
+        foreach (var part in new[] { all[..half], all[half..] })
+        {
+            var piece = message with
+            {
+                Answers = [.. part.Where(p => p.Answer).Select(p => p.Record)],
+                Additionals = [.. part.Where(p => !p.Answer).Select(p => p.Record)],
+            };
+            foreach (var packet in Pack(piece))
+            {
+                yield return packet;
+            }
+        }
+    }
+}

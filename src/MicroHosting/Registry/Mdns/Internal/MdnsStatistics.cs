@@ -1,0 +1,60 @@
+using System.Diagnostics.Metrics;
+using MicroHosting.Diagnostics;
+
+namespace MicroHosting.Registry.Mdns.Internal;
+
+/// <summary>
+/// Counters of what the engine received, dropped and sent; read by tests and benchmarks. Drops are also reported on
+/// the <c>MicroHosting</c> meter as <c>micro.mdns.packets.dropped</c>, tagged with the reason.
+/// </summary>
+internal sealed class MdnsStatistics
+{
+    private static readonly Counter<long> Dropped = MicroTelemetry.Meter.CreateCounter<long>(
+        "micro.mdns.packets.dropped",
+        unit: "{packet}",
+        description: "mDNS packets dropped, by reason: malformed, oversized, rate_limited.");
+
+    private long _received;
+    private long _malformed;
+    private long _ignored;
+    private long _queriesAnswered;
+    private long _rateLimited;
+    private long _sent;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Gets how many packets failed to parse and were dropped.</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>Gets how many well-formed packets were ignored (non-zero opcode or rcode, responses from a port other than mDNS's).</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    public long QueriesAnswered => Interlocked.Read(ref _queriesAnswered);
+
+    /// <summary>Gets how many unicast replies were not sent because the rate limit was reached.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    public long PacketsSent => Interlocked.Read(ref _sent);
+
+    public void Receive() => Interlocked.Increment(ref _received);
+
+    public static void DropOversized() => Dropped.Add(1, new KeyValuePair<string, object?>("reason", "oversized"));
+
+    public void Malform()
+    {
+        Interlocked.Increment(ref _malformed);
+        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "malformed"));
+    }
+
+    public void Ignore() => Interlocked.Increment(ref _ignored);
+
+    public void Answer() => Interlocked.Increment(ref _queriesAnswered);
+
+    public void Limit()
+    {
+        Interlocked.Increment(ref _rateLimited);
+        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "rate_limited"));
+    }
+
+    public void Sent() => Interlocked.Increment(ref _sent);
+}

@@ -1,0 +1,44 @@
+namespace MicroHosting.Registry.Mdns;
+
+/// <summary>
+/// Options of the mDNS registry (<c>MICRO_REGISTRY=mdns</c>, the default), bound from <c>Micro:Mdns</c>; the interface
+/// list also from <c>MICRO_MDNS_INTERFACES</c>. Validated when the registry starts.
+/// </summary>
+public sealed class MdnsRegistryOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Micro:Mdns";
+
+    /// <summary>The environment variable that lists the interfaces, comma-separated (for example <c>lo</c> or <c>eth0,eth1</c>).</summary>
+    public const string InterfacesVariable = "MICRO_MDNS_INTERFACES";
+
+    /// <summary>
+    /// Gets or sets the mDNS domain. Default <c>local</c>, as Go Micro v1 and RFC 6762 use; Go Micro's current releases
+    /// use <c>micro</c>: set that to share a network with them.
+    /// </summary>
+    public string Domain { get; set; } = "local";
+
+    /// <summary>
+    /// Gets the names of the network interfaces to use (<c>lo</c>, <c>eth0</c>). Empty (the default): every interface
+    /// that is up and multicast-capable, as Go Micro does. Pin to <c>lo</c> to keep mDNS on this machine.
+    /// </summary>
+    public IList<string> Interfaces { get; } = [];
+
+    /// <summary>Gets or sets whether to use IPv4 (group 224.0.0.251). Default <see langword="true"/>.</summary>
+    public bool IPv4 { get; set; } = true;
+
+    /// <summary>Gets or sets whether to use IPv6 (group ff02::fb). Default <see langword="true"/>; interfaces where IPv6 multicast fails are skipped with a warning.</summary>
+    public bool IPv6 { get; set; } = true;
+
+    /// <summary>Gets or sets how long <c>GetService</c> and <c>ListServices</c> collect answers after asking. Default 100 ms, as Go Micro.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets or sets the TTL of the records this node announces. Default 120 s, as Go Micro. A node that vanishes without a goodbye is dropped by others when this runs out.</summary>
+    public TimeSpan RecordTtl { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Gets or sets whether a new node first probes for its name (RFC 6762 section 8), which delays its announcement by about 750 ms. Default <see langword="true"/>.</summary>
+    public bool Probe { get; set; } = true;
+
+    /// <summary>Gets or sets the UDP port. Default 5353, the mDNS port; change it only to isolate test networks.</summary>
+    public int Port { get; set; } = 5353;
+}
