@@ -22,16 +22,13 @@ internal sealed class MicroScenario : Scenario
 {
     /// <summary>Microbenchmarks of parts that have not landed on main.</summary>
     public static readonly IReadOnlyList<(string Name, string Reason)> Pending =
-    [
-        ("DNS codec", "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
-        ("Go Micro TXT encode/decode", "the mDNS registry (src/MicroHosting/Registry/Mdns) is not on main yet"),
-    ];
+    [];
 
-    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks)];
+    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks)];
 
     public override string Name => "micro";
 
-    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection";
+    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection, mDNS DNS and TXT codecs";
 
     public override Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
