@@ -43,7 +43,19 @@ public sealed class MicroTelemetryTests
             (await http.SendAsync(request)).Dispose();
         }
 
-        var mine = durations.GetMeasurementSnapshot().Where(m => (string?)m.Tags["micro.service"] == service).ToList();
+        // The duration is recorded after the reply is written, so the client can see the reply first.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<Microsoft.Extensions.Diagnostics.Metrics.Testing.CollectedMeasurement<double>> mine;
+        while ((mine = durations.GetMeasurementSnapshot().Where(m => (string?)m.Tags["micro.service"] == service).ToList()).Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        while (spans.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Equal([200, 400], mine.Select(m => (int)m.Tags["rpc.response.status_code"]!).Order());
         Assert.All(mine, m => Assert.Equal(("go_micro", "Greeter", "Hello"), ((string)m.Tags["rpc.system"]!, (string)m.Tags["rpc.service"]!, (string)m.Tags["rpc.method"]!)));
         lock (spans)

@@ -7,6 +7,7 @@ using Arsoft = ARSoft.Tools.Net.Dns;
 namespace MicroHosting.Tests.Registry.Mdns;
 
 /// <summary>Packets exactly as Go Micro's querier and responder write them, against this registry.</summary>
+[Collection(MdnsCollection.Name)]
 public sealed class MdnsGoMicroWireTests
 {
     private static readonly string[] GoMicroTxt = File.ReadAllLines(Path.Combine(MdnsTestSupport.VectorDirectory, "gomicro-v2-server.txt")).Where(l => l.Length > 0).ToArray();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Tests.Registry.Mdns;
 
+[Collection(MdnsCollection.Name)]
 public sealed class MdnsMicroBuilderExtensionsTests
 {
     [Fact]

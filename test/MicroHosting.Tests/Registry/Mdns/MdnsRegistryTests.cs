@@ -3,6 +3,7 @@ using MicroHosting.Registry;
 namespace MicroHosting.Tests.Registry.Mdns;
 
 /// <summary>Two or more registries on loopback, each with its own sockets on UDP 5353, in a domain of their own.</summary>
+[Collection(MdnsCollection.Name)]
 public sealed class MdnsRegistryTests
 {
     [Fact]
