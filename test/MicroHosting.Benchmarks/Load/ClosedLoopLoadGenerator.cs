@@ -52,16 +52,7 @@ internal static class ClosedLoopLoadGenerator
             errors += result.Errors;
         }
 
-        var calls = histogram.Count;
-        var perCall = Math.Max(1, calls + errors);
-        return new LoadResult(
-            calls,
-            errors,
-            elapsed,
-            TimeSpan.FromTicks((long)(histogram.Percentile(50) / 100)),
-            TimeSpan.FromTicks((long)(histogram.Percentile(99) / 100)),
-            (double)(clientAfter - clientBefore) / perCall,
-            serverBefore is { } before && serverAfter is { } after ? (double)(after - before) / perCall : null)
+        return LoadResult.From(histogram, errors, elapsed, clientAfter - clientBefore, serverAfter - serverBefore) with
         {
             ServerAllocationProfile = profile,
         };

@@ -29,16 +29,7 @@ internal static class FixedRateLoadGenerator
         var elapsed = Stopwatch.GetElapsedTime(started);
         var clientAfter = GC.GetTotalAllocatedBytes(precise: true);
         var serverAfter = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
-        var calls = histogram.Count;
-        var perCall = Math.Max(1, calls + errors);
-        return new LoadResult(
-            calls,
-            errors,
-            elapsed,
-            TimeSpan.FromTicks((long)(histogram.Percentile(50) / 100)),
-            TimeSpan.FromTicks((long)(histogram.Percentile(99) / 100)),
-            (double)(clientAfter - clientBefore) / perCall,
-            serverBefore is { } before && serverAfter is { } after ? (double)(after - before) / perCall : null);
+        return LoadResult.From(histogram, errors, elapsed, clientAfter - clientBefore, serverAfter - serverBefore);
     }
 
     private static async Task<long> RunScheduleAsync(CallTarget target, int rate, TimeSpan duration, LatencyHistogram? histogram, CancellationToken cancellationToken)

@@ -13,6 +13,20 @@ internal sealed record LoadResult(long Calls, long Errors, TimeSpan Elapsed, Tim
     /// <summary>Gets successful calls per second.</summary>
     public double Throughput => Elapsed > TimeSpan.Zero ? Calls / Elapsed.TotalSeconds : 0;
 
+    /// <summary>Builds the result of a measured window from its latencies, failures and allocated bytes.</summary>
+    public static LoadResult From(LatencyHistogram histogram, long errors, TimeSpan elapsed, long clientBytes, long? serverBytes)
+    {
+        var perCall = Math.Max(1, histogram.Count + errors);
+        return new LoadResult(
+            histogram.Count,
+            errors,
+            elapsed,
+            TimeSpan.FromTicks((long)(histogram.Percentile(50) / 100)),
+            TimeSpan.FromTicks((long)(histogram.Percentile(99) / 100)),
+            (double)clientBytes / perCall,
+            serverBytes is { } server ? (double)server / perCall : null);
+    }
+
     /// <summary>Gets the server's sampled allocations by type during the run (<c>--alloc-profile</c>).</summary>
     public string? ServerAllocationProfile { get; init; }
 }
