@@ -9,7 +9,7 @@ public sealed class PubSubScenarioTests
     [ExternalServerFact("nats-server", "nats-server")]
     public async Task RunAsync_Quick_EveryBrokerDeliversAndNatsRowsGetRatios()
     {
-        var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For("pubsub") with { Rate = 200 }, TextWriter.Null, CancellationToken.None);
+        var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For("pubsub") with { Rate = 200, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.FromSeconds(0.5) }, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal([PubSubScenario.RawNats, PubSubScenario.RawNatsHeaders, PubSubScenario.NatsBroker, PubSubScenario.HttpBroker], report.PubSubRows.Select(r => r.Target));
         Assert.All(report.PubSubRows, row =>
