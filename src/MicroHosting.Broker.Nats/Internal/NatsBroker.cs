@@ -55,7 +55,8 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
             headers[key] = value;
         }
 
-        await _connection.Value.PublishAsync(topic, message.Body.ToArray(), headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
+        await _connection.Value.PublishAsync(topic, message.Body, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _metrics.Published(Name, topic);
     }
 
