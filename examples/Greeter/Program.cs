@@ -4,7 +4,6 @@
 // typed client). The client calls "greeter" by name; each call is routed to one of the nodes it discovered.
 using Greeter.Client;
 using MicroHosting.Hosting;
-using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -17,12 +16,15 @@ var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
 var name = settings["name"] ?? "John";
 var calls = int.TryParse(settings["calls"], out var n) && n > 0 ? n : 10;
 
-// The three parts share one in-memory registry, so the demo needs nothing else on the machine.
-// To discover over the network instead, make this method empty (MicroHosting's default registry is mDNS).
-var registry = new InMemoryRegistry();
-void UseRegistry(IMicroBuilder micro) => micro.UseRegistry(registry);
+// The three parts find each other through the default registry, mDNS, pinned to the loopback interface for the demo
+// (MICRO_MDNS_INTERFACES overrides it). Remove the pin to discover greeters across your network.
+static void UseRegistry(IMicroBuilder micro) => micro.AddMdnsRegistry(options =>
+{
+    options.Interfaces.Add("lo");
+    options.IPv6 = false; // lo has no IPv6 multicast route on most Linux machines
+});
 
-Console.WriteLine($"Starting 2 greeter nodes and a client in one process (registry: {registry.Name}).");
+Console.WriteLine("Starting 2 greeter nodes and a client in one process (registry: mdns on lo).");
 await using var node1 = await StartNodeAsync();
 await using var node2 = await StartNodeAsync();
 var labels = new Dictionary<string, string>

@@ -55,7 +55,8 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
             headers[key] = value;
         }
 
-        await _connection.Value.PublishAsync(topic, message.Body.ToArray(), headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
+        await _connection.Value.PublishAsync(topic, message.Body, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _metrics.Published(Name, topic);
     }
 
@@ -128,15 +129,15 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
         return connection;
     }
 
-    [LoggerMessage(EventId = 400, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
+    [LoggerMessage(EventId = 700, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
     private partial void LogConnected(string url, string detail);
 
-    [LoggerMessage(EventId = 401, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
+    [LoggerMessage(EventId = 701, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
     private partial void LogDisconnected(string url, string detail);
 
-    [LoggerMessage(EventId = 402, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
+    [LoggerMessage(EventId = 702, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
     private partial void LogReconnectFailed(string url, string detail);
 
-    [LoggerMessage(EventId = 403, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
+    [LoggerMessage(EventId = 703, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
     private partial void LogMessageDropped(string subject, int pending);
 }

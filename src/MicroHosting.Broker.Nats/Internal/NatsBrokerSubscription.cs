@@ -80,6 +80,6 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
         }
     }
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
+    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
     private partial void LogHandlerFailed(string topic, string reason);
 }

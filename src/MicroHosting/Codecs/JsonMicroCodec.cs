@@ -58,8 +58,18 @@ public sealed class JsonMicroCodec : MicroCodec
                 return (T)ProtoParser.Parse(text, ProtobufTypeInfo<T>.Descriptor!);
             }
 
-            var reader = new Utf8JsonReader(data);
-            var value = JsonSerializer.Deserialize<T>(ref reader, _options);
+            T? value;
+            if (data.IsSingleSegment)
+            {
+                // The common case (a small body in one buffer): the span overload allocates nothing beyond the value.
+                value = JsonSerializer.Deserialize<T>(data.FirstSpan, _options);
+            }
+            else
+            {
+                var reader = new Utf8JsonReader(data);
+                value = JsonSerializer.Deserialize<T>(ref reader, _options);
+            }
+
             if (value is null && default(T) is not null)
             {
                 throw new MicroCodecException($"The JSON body was null; expected a {typeof(T).Name}.");

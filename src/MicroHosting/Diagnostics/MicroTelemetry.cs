@@ -1,14 +1,16 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace MicroHosting.Diagnostics;
 
 /// <summary>
-/// The one <see cref="ActivitySource"/> and the one <see cref="Meter"/> of MicroHosting, both named <c>MicroHosting</c>.
-/// Metric and attribute names follow OpenTelemetry's RPC semantic conventions (<c>rpc.system</c> is <c>go_micro</c>).
+/// The one <see cref="ActivitySource"/> and the one meter of MicroHosting, both named <c>MicroHosting</c>.
+/// Metric and attribute names follow OpenTelemetry's RPC and messaging semantic conventions (<c>rpc.system</c> is <c>go_micro</c>).
+/// The activity source is static; the meter is created through the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>,
+/// one per service provider, under the same name. Add both to OpenTelemetry with <c>AddMicroInstrumentation()</c>
+/// (package MicroHosting.OpenTelemetry) or <c>AddSource(MicroTelemetry.Name)</c> and <c>AddMeter(MicroTelemetry.Name)</c>.
 /// </summary>
-public static class MicroTelemetry
+public static partial class MicroTelemetry
 {
     /// <summary>The name of the activity source and of the meter.</summary>
     public const string Name = "MicroHosting";
@@ -16,14 +18,6 @@ public static class MicroTelemetry
     internal static readonly string Version = typeof(MicroTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     internal static readonly ActivitySource ActivitySource = new(Name, Version);
-
-    internal static readonly Meter Meter = new(Name, Version);
-
-    internal static readonly Histogram<double> ServerDuration = Meter.CreateHistogram(
-        "rpc.server.call.duration",
-        unit: "s",
-        description: "Duration of RPCs served, by service, endpoint and status code.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     internal const string RpcSystem = "go_micro";
 
@@ -58,7 +52,7 @@ public static class MicroTelemetry
     }
 
     /// <summary>Ends a server call: records its duration and status, and marks the span.</summary>
-    internal static void StopServer(Activity? activity, string endpoint, string service, int statusCode, long startTimestamp)
+    internal static void StopServer(Activity? activity, MicroMetrics metrics, string endpoint, string service, int statusCode, long startTimestamp)
     {
         if (activity is not null)
         {
@@ -71,22 +65,12 @@ public static class MicroTelemetry
             activity.Dispose();
         }
 
-        if (ServerDuration.Enabled)
-        {
-            var (type, method) = Split(endpoint);
-            ServerDuration.Record(
-                Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
-                new KeyValuePair<string, object?>("rpc.system", RpcSystem),
-                new KeyValuePair<string, object?>("rpc.service", type),
-                new KeyValuePair<string, object?>("rpc.method", method),
-                new KeyValuePair<string, object?>("micro.service", service),
-                new KeyValuePair<string, object?>("rpc.response.status_code", statusCode));
-        }
+        metrics.ServerCall(service, endpoint, statusCode, Stopwatch.GetElapsedTime(startTimestamp));
     }
 
     internal static string SpanName(string endpoint) => endpoint.Replace('.', '/');
 
-    private static (string Type, string Method) Split(string endpoint)
+    internal static (string Type, string Method) Split(string endpoint)
     {
         var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
         return dot < 0 ? (endpoint, string.Empty) : (endpoint[..dot], endpoint[(dot + 1)..]);

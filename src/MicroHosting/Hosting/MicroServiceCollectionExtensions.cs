@@ -41,6 +41,12 @@ public static class MicroServiceCollectionExtensions
             services.AddHealthChecks().AddCheck<MicroRegistrationHealthCheck>("micro-registration", tags: ["micro"]);
         }
 
+        if (!services.Any(d => d.ServiceType == typeof(RegistryHealthCheck)))
+        {
+            services.AddSingleton<RegistryHealthCheck>();
+            services.AddHealthChecks().AddCheck<RegistryHealthCheck>("micro-registry", tags: ["micro"]);
+        }
+
         MicroHosting.Broker.Internal.BrokerServices.AddServer(services);
         return builder;
     }
@@ -74,6 +80,8 @@ public static class MicroServiceCollectionExtensions
             services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc+json", new JsonMicroCodec()));
         }
         services.TryAddSingleton<MicroCodecRegistry>();
+        services.AddMetrics();
+        services.TryAddSingleton<MicroHosting.Diagnostics.MicroMetrics>();
 
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using MicroHosting.Diagnostics;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using System.Diagnostics.Metrics;
 
 namespace MicroHosting.Tests.Diagnostics;
 
@@ -30,9 +32,9 @@ public sealed class MicroTelemetryTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        using var durations = new MetricCollector<double>(null, MicroTelemetry.Name, "rpc.server.call.duration");
         await using var app = await MicroTestHost.StartAsync(service, a => a.MapMicroHandler("Greeter.Hello", (HelloRequest r) =>
             r.Name == "bad" ? throw MicroException.BadRequest("x", "bad name") : new HelloReply("Hello " + r.Name)));
+        using var durations = new MetricCollector<double>(app.Services.GetRequiredService<IMeterFactory>(), MicroTelemetry.Name, "rpc.server.call.duration");
         using var http = new HttpClient { BaseAddress = app.BaseAddress() };
 
         const string traceId = "0af7651916cd43dd8448eb211c80319c";

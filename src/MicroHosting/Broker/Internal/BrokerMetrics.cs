@@ -8,7 +8,6 @@ namespace MicroHosting.Broker.Internal;
 /// </summary>
 internal sealed class BrokerMetrics
 {
-    public const string MeterName = "MicroHosting";
     private readonly Counter<long> _published;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _delivered;
@@ -19,7 +18,7 @@ internal sealed class BrokerMetrics
 
     public BrokerMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = MicroHosting.Diagnostics.MicroMetrics.CreateMeter(meterFactory);
         _published = meter.CreateCounter<long>("microhosting.broker.published", "{message}", "Messages accepted by a broker for publishing.");
         _dropped = meter.CreateCounter<long>("microhosting.broker.dropped", "{message}", "Messages dropped before delivery (outbound queue full, no subscribers).");
         _delivered = meter.CreateCounter<long>("microhosting.broker.delivered", "{delivery}", "Deliveries a subscriber acknowledged (http broker).");

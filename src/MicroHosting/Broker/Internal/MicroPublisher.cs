@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using MicroHosting.Internal;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,17 @@ internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, 
         using var body = new PooledBufferWriter();
         codec.Encode(body, message);
         var headers = Headers(topic, codec.ContentType, publishOptions);
-        await broker.PublishAsync(topic, new BrokerMessage(headers, body.WrittenMemory.ToArray()), cancellationToken).ConfigureAwait(false);
+        using var activity = MicroTelemetry.StartPublish(broker.Name, topic, headers);
+        try
+        {
+            await broker.PublishAsync(topic, new BrokerMessage(headers, body.WrittenMemory.ToArray()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
     }
 
     internal static string DefaultContentType(Type type)

@@ -94,6 +94,7 @@ internal sealed partial class MicroSubscriptionService(
     {
         _inFlight.Enter();
         var previous = MicroMessageContext.Current;
+        using var activity = MicroHosting.Diagnostics.MicroTelemetry.StartProcess(broker, topic, message);
         try
         {
             var decoded = definition.Decode(codecs, message);
@@ -109,6 +110,8 @@ internal sealed partial class MicroSubscriptionService(
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
             metrics.HandlerFailed(broker, topic);
             LogHandlerFailed(topic, definition.EndpointName, message.GetHeader(MicroHosting.Internal.MicroHeaders.Id), ex);
             throw;
@@ -120,15 +123,15 @@ internal sealed partial class MicroSubscriptionService(
         }
     }
 
-    [LoggerMessage(EventId = 300, EventName = "Subscribed", Level = LogLevel.Information, Message = "Subscribed to {Topic} (queue {Queue}) on the {Broker} broker.")]
+    [LoggerMessage(EventId = 500, EventName = "Subscribed", Level = LogLevel.Information, Message = "Subscribed to {Topic} (queue {Queue}) on the {Broker} broker.")]
     private partial void LogSubscribed(string topic, string queue, string broker);
 
-    [LoggerMessage(EventId = 301, EventName = "SubscriberFailed", Level = LogLevel.Error, Message = "Subscriber {Endpoint} failed on a message of {Topic} (Micro-Id {MessageId}); the broker reports the delivery as failed.")]
+    [LoggerMessage(EventId = 501, EventName = "SubscriberFailed", Level = LogLevel.Error, Message = "Subscriber {Endpoint} failed on a message of {Topic} (Micro-Id {MessageId}); the broker reports the delivery as failed.")]
     private partial void LogHandlerFailed(string topic, string endpoint, string? messageId, Exception exception);
 
-    [LoggerMessage(EventId = 302, EventName = "UnsubscribeFailed", Level = LogLevel.Warning, Message = "Unsubscribing from {Topic} failed; stopping continues.")]
+    [LoggerMessage(EventId = 502, EventName = "UnsubscribeFailed", Level = LogLevel.Warning, Message = "Unsubscribing from {Topic} failed; stopping continues.")]
     private partial void LogUnsubscribeFailed(string topic, Exception exception);
 
-    [LoggerMessage(EventId = 303, EventName = "SubscriberDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} subscriber handler(s) still running when the shutdown timeout passed.")]
+    [LoggerMessage(EventId = 503, EventName = "SubscriberDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} subscriber handler(s) still running when the shutdown timeout passed.")]
     private partial void LogDrainTimedOut(int count);
 }

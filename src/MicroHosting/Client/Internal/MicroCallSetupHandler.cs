@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
+using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
+using Polly.Timeout;
 
 namespace MicroHosting.Client.Internal;
 
@@ -17,12 +20,46 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         MicroHeaders.FromService, MicroHeaders.XFromService,
     };
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
         Prepare(runtime, clientOptions, state, request);
-        return base.SendAsync(request, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
+        HttpResponseMessage? response = null;
+        Exception? error = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            var status = response is not null ? (int)response.StatusCode : StatusOf(error);
+            MicroTelemetry.Stop(activity, status, error);
+            if (activity is not null)
+            {
+                activity.SetTag("micro.attempts", state.Attempts);
+            }
+
+            var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
+            runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
+        }
     }
+
+    /// <summary>The status a failed call reports: 408 for its deadline, the error's code, 0 when no node replied.</summary>
+    private static int StatusOf(Exception? error) => error switch
+    {
+        TimeoutRejectedException => 408,
+        MicroException micro => micro.Code,
+        OperationCanceledException => 499,
+        _ => 0,
+    };
 
     /// <summary>A request sent through a typed client's own <see cref="HttpClient"/>: the path <c>/Type/Method</c> names the endpoint.</summary>
     private MicroCallState CreateRawState(HttpRequestMessage request)

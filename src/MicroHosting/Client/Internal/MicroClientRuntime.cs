@@ -1,4 +1,5 @@
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,12 +16,14 @@ internal sealed class MicroClientRuntime
         MicroCodecRegistry codecs,
         RegistryCache cache,
         NodeHealth health,
+        MicroMetrics metrics,
         TimeProvider timeProvider)
     {
         Options = options.Value;
         Codecs = codecs;
         Cache = cache;
         Health = health;
+        Metrics = metrics;
         TimeProvider = timeProvider;
         FromService = microOptions.Value.Name;
         Selector = ResolveSelector(services, Options.Selector);
@@ -36,6 +39,8 @@ internal sealed class MicroClientRuntime
     public RegistryCache Cache { get; }
 
     public NodeHealth Health { get; }
+
+    public MicroMetrics Metrics { get; }
 
     public TimeProvider TimeProvider { get; }
 

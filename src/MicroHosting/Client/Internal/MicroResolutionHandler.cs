@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 using MicroHosting.Registry;
 using Microsoft.Extensions.Logging;
@@ -24,11 +25,29 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
     {
         var state = MicroCallState.Get(request)
             ?? throw new InvalidOperationException("A MicroHosting pipeline handler ran without its call state; add MicroHosting clients with AddMicroClient or IMicroClient only.");
-        var node = state.Address is { } address ? runtime.Cache.ForAddress(state.Service, address) : await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
+        NodeCandidate node;
+        try
+        {
+            node = state.Address is { } address ? runtime.Cache.ForAddress(state.Service, address) : await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MicroNodeNotFoundException ex)
+        {
+            LogSelectionFailed(state.Service, state.Endpoint, ex.Detail);
+            throw;
+        }
+
         state.Node = node;
         state.Attempts++;
         state.Tried(node.State);
+        if (state.Attempts > 1)
+        {
+            runtime.Metrics.Retried(state.Service, state.Endpoint);
+            LogRetrying(state.Service, state.Endpoint, state.Attempts, node.Node.Id, node.Node.HostPort);
+        }
+
+        using var activity = MicroTelemetry.StartAttempt(state.Service, state.Endpoint, node.Node, state.Attempts);
         PrepareAttempt(request, state, node);
+        MicroTelemetry.Inject(activity, request.Headers);
 
         HttpResponseMessage? response = null;
         try
@@ -41,10 +60,16 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
             response?.Dispose();
+            MicroTelemetry.Stop(activity, 0, ex);
             runtime.Health.TransportFailed(node.State, ex);
             state.Failed(node, ex);
             LogAttemptFailed(state.Service, state.Endpoint, node.Node.Id, node.Node.HostPort, state.Attempts, ex.Message);
             throw ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
+        }
+        catch (Exception ex)
+        {
+            MicroTelemetry.Stop(activity, 0, ex);
+            throw;
         }
 
         if (!node.Native)
@@ -53,6 +78,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         }
 
         var status = (int)response.StatusCode;
+        MicroTelemetry.Stop(activity, status, error: null);
         if (status >= 500)
         {
             runtime.Health.ServerFailed(node.State, status);
@@ -146,4 +172,10 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
 
     [LoggerMessage(EventId = 320, EventName = "AttemptFailed", Level = LogLevel.Debug, Message = "Calling {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]
     private partial void LogAttemptFailed(string service, string? endpoint, string nodeId, string address, int attempt, string error);
+
+    [LoggerMessage(EventId = 321, EventName = "Retrying", Level = LogLevel.Information, Message = "Retrying {Service} {Endpoint}: attempt {Attempt} on node {NodeId} at {Address}.")]
+    private partial void LogRetrying(string service, string? endpoint, int attempt, string nodeId, string address);
+
+    [LoggerMessage(EventId = 322, EventName = "SelectionFailed", Level = LogLevel.Warning, Message = "No node to call {Service} {Endpoint} on: {Reason}")]
+    private partial void LogSelectionFailed(string service, string? endpoint, string reason);
 }

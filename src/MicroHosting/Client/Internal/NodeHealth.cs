@@ -9,7 +9,7 @@ namespace MicroHosting.Client.Internal;
 /// server errors in a row, open the node's circuit for <see cref="MicroClientOptions.EjectionDuration"/>; selectors skip it
 /// meanwhile. After the cool-down the next call tries it again (half-open): a success closes the circuit, a failure opens it again.
 /// </summary>
-internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<MicroClientOptions> options, ILogger<NodeHealth> logger)
+internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<MicroClientOptions> options, ILogger<NodeHealth> logger, MicroHosting.Diagnostics.MicroMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
     private readonly long _ejectionTicks = options.Value.EjectionDuration.Ticks;
@@ -57,6 +57,7 @@ internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<Mic
         }
 
         node.Eject(timeProvider.GetUtcNow().UtcTicks + _ejectionTicks);
+        metrics?.Ejected(node.HostPort);
         LogEjected(node.HostPort, TimeSpan.FromTicks(_ejectionTicks).TotalSeconds, reason);
     }
 

@@ -21,13 +21,15 @@ internal sealed partial class RegistryCache : IAsyncDisposable
     private readonly NodeHealth _health;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly MicroHosting.Diagnostics.MicroMetrics? _metrics;
     private readonly long _ttlTicks;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _watchGate = new();
     private Task? _watch;
 
-    public RegistryCache(IRegistry registry, NodeHealth health, TimeProvider timeProvider, IOptions<MicroClientOptions> options, ILogger<RegistryCache> logger)
+    public RegistryCache(IRegistry registry, NodeHealth health, TimeProvider timeProvider, IOptions<MicroClientOptions> options, ILogger<RegistryCache> logger, MicroHosting.Diagnostics.MicroMetrics? metrics = null)
     {
+        _metrics = metrics;
         _registry = registry;
         _health = health;
         _timeProvider = timeProvider;
@@ -188,6 +190,7 @@ internal sealed partial class RegistryCache : IAsyncDisposable
     private void Apply(RegistryEvent change)
     {
         var service = change.Service;
+        _metrics?.RegistryEvent(_registry.Name, change.Type.ToString().ToLowerInvariant());
         if (change.Type == RegistryEventType.Create)
         {
             foreach (var node in service.Nodes)
@@ -229,10 +232,10 @@ internal sealed partial class RegistryCache : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 310, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
+    [LoggerMessage(EventId = 330, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
     private partial void LogServingStale(string service, string registry, int count, Exception exception);
 
-    [LoggerMessage(EventId = 311, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
+    [LoggerMessage(EventId = 331, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
     private partial void LogWatchFailed(string registry, double seconds, Exception exception);
 
     private sealed class Entry(string name)

@@ -22,6 +22,7 @@ internal sealed partial class MicroRegistrationService(
     IOptions<MicroOptions> options,
     IOptions<MicroLifecycleOptions> lifecycle,
     TimeProvider timeProvider,
+    MicroHosting.Diagnostics.MicroMetrics metrics,
     ILogger<MicroRegistrationService> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
@@ -82,10 +83,12 @@ internal sealed partial class MicroRegistrationService(
             {
                 await registry.DeregisterAsync(service, cancellationToken).ConfigureAwait(false);
                 state.Deregistered();
+                metrics.RegistryOperation(registry.Name, "deregister", succeeded: true);
                 LogDeregistered(service.Name, service.Nodes[0].Id);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                metrics.RegistryOperation(registry.Name, "deregister", succeeded: false);
                 LogDeregisterFailed(service.Name, ex);
             }
         }
@@ -150,6 +153,7 @@ internal sealed partial class MicroRegistrationService(
             await registry.RegisterAsync(service, options.Value.RegisterTtl, cancellationToken).ConfigureAwait(false);
             var first = !state.Registered;
             state.Succeeded();
+            metrics.RegistryOperation(registry.Name, "register", succeeded: true);
             if (first)
             {
                 LogRegistered(service.Name, service.Nodes[0].Id, service.Nodes[0].HostPort, registry.Name);
@@ -160,6 +164,7 @@ internal sealed partial class MicroRegistrationService(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             state.Failed(ex.Message);
+            metrics.RegistryOperation(registry.Name, "register", succeeded: false);
             LogRegisterFailed(service.Name, registry.Name, ex);
             return false;
         }

@@ -39,7 +39,8 @@ public static class MdnsMicroBuilderExtensions
         services.TryAddKeyedSingleton<IRegistry>("mdns", (sp, _) => new MdnsRegistry(
             sp.GetRequiredService<IOptions<MdnsRegistryOptions>>().Value,
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<MdnsRegistry>>()));
+            sp.GetService<ILogger<MdnsRegistry>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, MdnsHostedService>());
     }
 }

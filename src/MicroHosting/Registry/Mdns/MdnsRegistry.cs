@@ -18,11 +18,12 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
     /// <param name="options">The options; <c>MICRO_MDNS_INTERFACES</c> is not applied here (configuration does that).</param>
     /// <param name="timeProvider">The clock for TTLs and timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>MicroHosting</c> meter for the dropped-packet counter; no metrics when <see langword="null"/>.</param>
     /// <exception cref="InvalidOperationException">The options are invalid.</exception>
-    public MdnsRegistry(MdnsRegistryOptions options, TimeProvider? timeProvider = null, ILogger<MdnsRegistry>? logger = null)
+    public MdnsRegistry(MdnsRegistryOptions options, TimeProvider? timeProvider = null, ILogger<MdnsRegistry>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _engine = new MdnsEngine(options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        _engine = new MdnsEngine(options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance, meterFactory);
     }
 
     /// <inheritdoc />

@@ -7,6 +7,7 @@ namespace MicroHosting.Server.Internal;
 /// <summary>
 /// Routes Go Micro's <c>POST /</c> (endpoint named in <c>Micro-Endpoint</c>/<c>Micro-Method</c>, or their <c>X-</c> forms)
 /// to the endpoint's native path before routing runs, so the same endpoint, filters and authorization serve both.
+/// A native <c>POST /Type/Method</c> that no endpoint matched gets Go Micro's 404 error JSON instead of an empty 404.
 /// </summary>
 internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpointCatalog catalog, MicroServerRuntime runtime)
 {
@@ -28,8 +29,46 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
                 request.Path = path;
             }
         }
+        else if (HttpMethods.IsPost(request.Method) && IsTypeMethodPath(request.Path.Value))
+        {
+            // Checked after routing rather than with a catch-all /{type}/{method} endpoint: that endpoint is a routing
+            // candidate for every native call and made routing capture route values (allocations) on each one.
+            var task = next(context);
+            return task.IsCompletedSuccessfully ? NotFoundIfUnmatched(context) : NotFoundIfUnmatchedAsync(task, context);
+        }
 
         return next(context);
+    }
+
+    private static bool IsTypeMethodPath(string? path)
+    {
+        // "/Type/Method": two non-empty segments.
+        if (path is not { Length: > 3 } || path[0] != '/')
+        {
+            return false;
+        }
+
+        var slash = path.IndexOf('/', 1);
+        return slash > 1 && slash < path.Length - 1 && path.IndexOf('/', slash + 1) < 0;
+    }
+
+    private async Task NotFoundIfUnmatchedAsync(Task next, HttpContext context)
+    {
+        await next.ConfigureAwait(false);
+        await NotFoundIfUnmatched(context).ConfigureAwait(false);
+    }
+
+    private Task NotFoundIfUnmatched(HttpContext context)
+    {
+        var response = context.Response;
+        if (context.GetEndpoint() is not null || response.HasStarted || response.StatusCode != StatusCodes.Status404NotFound)
+        {
+            return Task.CompletedTask;
+        }
+
+        var path = context.Request.Path.Value!;
+        var name = string.Concat(path.AsSpan(1, path.IndexOf('/', 1) - 1), ".", path.AsSpan(path.IndexOf('/', 1) + 1));
+        return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
     }
 
     private static string? First(IHeaderDictionary headers, string a, string b, string c, string d)

@@ -81,7 +81,7 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
     private List<Endpoint> Build()
     {
         var runtime = _services.GetRequiredService<MicroServerRuntime>();
-        var endpoints = new List<Endpoint>(_entries.Count + 1);
+        var endpoints = new List<Endpoint>(_entries.Count);
         foreach (var (handler, conventions) in _entries)
         {
             var builder = new RouteEndpointBuilder(null, RoutePatternFactory.Parse(PathOf(handler.Name)), order: 0)
@@ -107,7 +107,6 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
             endpoints.Add(builder.Build());
         }
 
-        endpoints.Add(UnknownEndpoint(runtime));
         return endpoints;
     }
 
@@ -126,24 +125,5 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
         }
 
         return pipeline;
-    }
-
-    /// <summary>A POST to an unknown <c>/Type/Method</c> gets Go Micro's 404 error JSON instead of an empty 404.</summary>
-    private static RouteEndpoint UnknownEndpoint(MicroServerRuntime runtime)
-    {
-        var builder = new RouteEndpointBuilder(
-            context =>
-            {
-                var values = context.Request.RouteValues;
-                var name = $"{values["type"]}.{values["method"]}";
-                return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
-            },
-            RoutePatternFactory.Parse("/{type}/{method}"),
-            order: int.MaxValue)
-        {
-            DisplayName = "Micro unknown endpoint",
-        };
-        builder.Metadata.Add(new HttpMethodMetadata([HttpMethods.Post]));
-        return (RouteEndpoint)builder.Build();
     }
 }

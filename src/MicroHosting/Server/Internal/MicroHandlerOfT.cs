@@ -29,7 +29,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
             await runtime.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
-            MicroTelemetry.StopServer(activity, Name, runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, started);
+            MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, started);
             return;
         }
 
@@ -86,7 +86,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         }
         finally
         {
-            MicroTelemetry.StopServer(activity, Name, runtime.ServiceName, status, started);
+            MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, status, started);
             MicroContext.Current = previous;
             abortRegistration.Dispose();
             deadlineSource?.Dispose();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using MicroHosting.Internal;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +26,7 @@ internal sealed partial class MicroServerRuntime
         IOptions<MicroOptions> options,
         TimeProvider timeProvider,
         ILogger<MicroServerRuntime> logger,
+        MicroMetrics metrics,
         IHostApplicationLifetime? lifetime = null)
     {
         Codecs = codecs;
@@ -33,6 +35,7 @@ internal sealed partial class MicroServerRuntime
         MaxRequestBodySize = value.MaxRequestBodySize;
         Function = value.Function;
         TimeProvider = timeProvider;
+        Metrics = metrics;
         _logger = logger;
         _lifetime = lifetime;
     }
@@ -46,6 +49,8 @@ internal sealed partial class MicroServerRuntime
     public bool Function { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    public MicroMetrics Metrics { get; }
 
     /// <summary>Gets a token cancelled when the host begins stopping; open streams end on it.</summary>
     public CancellationToken Stopping => _lifetime?.ApplicationStopping ?? CancellationToken.None;

@@ -28,8 +28,9 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     private bool _heardOthers;
     private bool _warnedSilence;
 
-    public MdnsEngine(MdnsRegistryOptions options, TimeProvider timeProvider, ILogger logger)
+    public MdnsEngine(MdnsRegistryOptions options, TimeProvider timeProvider, ILogger logger, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
+        Statistics = new MdnsStatistics(meterFactory);
         MdnsOptionsValidator.ThrowIfInvalid(options);
         _options = options;
         _timeProvider = timeProvider;
@@ -42,7 +43,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
 
     public RegistryWatchers Watchers { get; } = new();
 
-    public MdnsStatistics Statistics { get; } = new();
+    public MdnsStatistics Statistics { get; }
 
     public string Domain => _zone.Domain;
 
@@ -67,7 +68,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             }
 
             var interfaces = MdnsInterface.Select(_options);
-            var transport = new MdnsTransport(_options, interfaces, _logger);
+            var transport = new MdnsTransport(_options, interfaces, _logger, Statistics);
             transport.Start(OnPacketAsync);
             _sweeper = _timeProvider.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
             Volatile.Write(ref _transport, transport);

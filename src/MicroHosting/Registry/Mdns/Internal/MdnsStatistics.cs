@@ -5,11 +5,12 @@ namespace MicroHosting.Registry.Mdns.Internal;
 
 /// <summary>
 /// Counters of what the engine received, dropped and sent; read by tests and benchmarks. Drops are also reported on
-/// the <c>MicroHosting</c> meter as <c>micro.mdns.packets.dropped</c>, tagged with the reason.
+/// the <c>MicroHosting</c> meter (from the host's <see cref="IMeterFactory"/>, when there is one) as
+/// <c>micro.mdns.packets.dropped</c>, tagged with the reason.
 /// </summary>
-internal sealed class MdnsStatistics
+internal sealed class MdnsStatistics(IMeterFactory? meterFactory = null)
 {
-    private static readonly Counter<long> Dropped = MicroTelemetry.Meter.CreateCounter<long>(
+    private readonly Counter<long>? _dropped = meterFactory is null ? null : MicroMetrics.CreateMeter(meterFactory).CreateCounter<long>(
         "micro.mdns.packets.dropped",
         unit: "{packet}",
         description: "mDNS packets dropped, by reason: malformed, oversized, rate_limited.");
@@ -38,12 +39,12 @@ internal sealed class MdnsStatistics
 
     public void Receive() => Interlocked.Increment(ref _received);
 
-    public static void DropOversized() => Dropped.Add(1, new KeyValuePair<string, object?>("reason", "oversized"));
+    public void DropOversized() => _dropped?.Add(1, new KeyValuePair<string, object?>("reason", "oversized"));
 
     public void Malform()
     {
         Interlocked.Increment(ref _malformed);
-        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "malformed"));
+        _dropped?.Add(1, new KeyValuePair<string, object?>("reason", "malformed"));
     }
 
     public void Ignore() => Interlocked.Increment(ref _ignored);
@@ -53,7 +54,7 @@ internal sealed class MdnsStatistics
     public void Limit()
     {
         Interlocked.Increment(ref _rateLimited);
-        Dropped.Add(1, new KeyValuePair<string, object?>("reason", "rate_limited"));
+        _dropped?.Add(1, new KeyValuePair<string, object?>("reason", "rate_limited"));
     }
 
     public void Sent() => Interlocked.Increment(ref _sent);

@@ -24,10 +24,12 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly MdnsStatistics _statistics;
     private long _oversized;
 
-    public MdnsTransport(MdnsRegistryOptions options, IReadOnlyList<MdnsInterface> interfaces, ILogger logger)
+    public MdnsTransport(MdnsRegistryOptions options, IReadOnlyList<MdnsInterface> interfaces, ILogger logger, MdnsStatistics statistics)
     {
+        _statistics = statistics;
         _interfaces = interfaces;
         _indexes = [.. interfaces.Select(i => i.Index)];
         _port = options.Port;
@@ -230,7 +232,7 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
             {
                 Interlocked.Increment(ref _oversized);
-                MdnsStatistics.DropOversized();
+                _statistics.DropOversized();
                 continue;
             }
             catch (SocketException ex)
@@ -248,7 +250,7 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
             if (result.ReceivedBytes > MaxPacketSize || (result.SocketFlags & SocketFlags.Truncated) != 0)
             {
                 Interlocked.Increment(ref _oversized);
-                MdnsStatistics.DropOversized();
+                _statistics.DropOversized();
                 continue;
             }
 

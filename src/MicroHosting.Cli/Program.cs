@@ -1,0 +1,3 @@
+using MicroHosting.Cli;
+
+return await CliApplication.RunAsync(args).ConfigureAwait(false);

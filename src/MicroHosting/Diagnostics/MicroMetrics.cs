@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace MicroHosting.Diagnostics;
+
+/// <summary>
+/// The RPC, client and registry instruments of the <c>MicroHosting</c> meter. The meter comes from the host's
+/// <see cref="IMeterFactory"/> (one per service provider), so OpenTelemetry's <c>AddMeter("MicroHosting")</c> sees it
+/// and a test can collect one host's measurements. RPC names and attributes follow OpenTelemetry's RPC semantic conventions.
+/// </summary>
+internal sealed class MicroMetrics
+{
+    private static readonly InstrumentAdvice<double> DurationAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
+    private readonly Histogram<double> _serverDuration;
+    private readonly Histogram<double> _clientDuration;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _ejections;
+    private readonly Counter<long> _registryOperations;
+    private readonly Counter<long> _registryEvents;
+
+    public MicroMetrics(IMeterFactory meterFactory)
+    {
+        var meter = CreateMeter(meterFactory);
+        _serverDuration = meter.CreateHistogram(
+            "rpc.server.call.duration", "s", "Duration of RPCs served, by service, endpoint and status code.", advice: DurationAdvice);
+        _clientDuration = meter.CreateHistogram(
+            "rpc.client.call.duration", "s", "Duration of RPCs made through the MicroHosting client (all attempts), by service, endpoint and status code.", advice: DurationAdvice);
+        _retries = meter.CreateCounter<long>("microhosting.client.retries", "{attempt}", "Client attempts that were retries of a failed attempt.");
+        _ejections = meter.CreateCounter<long>("microhosting.client.ejections", "{ejection}", "Nodes the client ejected (outlier detection).");
+        _registryOperations = meter.CreateCounter<long>("microhosting.registry.operations", "{operation}", "Registrations and deregistrations of this node, by outcome.");
+        _registryEvents = meter.CreateCounter<long>("microhosting.registry.events", "{event}", "Registry watch events the client cache received (create, update, delete).");
+    }
+
+    /// <summary>The meter every MicroHosting instrument lives on; the factory returns the same meter for the same name.</summary>
+    public static Meter CreateMeter(IMeterFactory meterFactory)
+        => meterFactory.Create(new MeterOptions(MicroTelemetry.Name) { Version = MicroTelemetry.Version });
+
+    public void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed)
+    {
+        if (_serverDuration.Enabled)
+        {
+            _serverDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType: null));
+        }
+    }
+
+    public void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed)
+    {
+        if (_clientDuration.Enabled)
+        {
+            _clientDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType));
+        }
+    }
+
+    public void Retried(string service, string? endpoint)
+    {
+        var (type, method) = MicroTelemetry.Split(endpoint ?? string.Empty);
+        _retries.Add(1, new TagList { { "rpc.system", MicroTelemetry.RpcSystem }, { "rpc.service", type }, { "rpc.method", method }, { "micro.service", service } });
+    }
+
+    public void Ejected(string address)
+        => _ejections.Add(1, new KeyValuePair<string, object?>("server.address", address));
+
+    public void RegistryOperation(string registry, string operation, bool succeeded)
+        => _registryOperations.Add(1, new TagList { { "micro.registry", registry }, { "micro.registry.operation", operation }, { "outcome", succeeded ? "ok" : "error" } });
+
+    public void RegistryEvent(string registry, string type)
+        => _registryEvents.Add(1, new TagList { { "micro.registry", registry }, { "micro.registry.event", type } });
+
+    private static TagList RpcTags(string service, string endpoint, int statusCode, string? errorType)
+    {
+        var (type, method) = MicroTelemetry.Split(endpoint);
+        var tags = new TagList
+        {
+            { "rpc.system", MicroTelemetry.RpcSystem },
+            { "rpc.service", type },
+            { "rpc.method", method },
+            { "micro.service", service },
+            { "rpc.response.status_code", statusCode },
+        };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        return tags;
+    }
+}

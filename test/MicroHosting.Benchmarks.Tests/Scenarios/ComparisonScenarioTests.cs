@@ -1,0 +1,30 @@
+namespace MicroHosting.Benchmarks.Tests.Scenarios;
+
+/// <summary>The benchmark smoke run: each load scenario in quick mode, in-process. No timing assertions.</summary>
+public sealed class ComparisonScenarioTests
+{
+    [Theory]
+    [InlineData("server", 8, "raw,raw+headers")]
+    [InlineData("unary", 8, "gRPC,raw")]
+    [InlineData("call-path", 4, "direct")]
+    [InlineData("streaming", 4, "gRPC")]
+    public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)
+    {
+        var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For(scenario), TextWriter.Null, CancellationToken.None);
+
+        Assert.Null(report.NotAvailable);
+        Assert.Equal(rows, report.Rows.Count);
+        Assert.All(report.Rows, row =>
+        {
+            Assert.Equal(0, row.Result.Errors);
+            Assert.True(row.Result.Calls > 0, $"{row.Target} made no calls");
+            Assert.True(row.Result.P99 >= row.Result.P50, $"{row.Target}: p99 below p50");
+            Assert.All(row.ThroughputRatios.Values, ratio => Assert.True(ratio > 0, $"{row.Target}: ratio {ratio}"));
+        });
+        var measured = report.Rows.Where(r => r.Baseline is null).ToArray();
+        Assert.NotEmpty(measured);
+        Assert.All(measured, row => Assert.NotNull(row.P99Ratio));
+        Assert.All(measured, row => Assert.Equal(baselines, string.Join(',', row.ThroughputRatios.Keys.Order(StringComparer.Ordinal))));
+        Assert.Contains($"s/s vs {baselines.Split(',')[^1]} |", report.Markdown, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,3 @@
+using MicroHosting.Benchmarks;
+
+return await BenchmarkApp.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+using MicroHosting.Broker;
+using MicroHosting.Benchmarks.Servers;
+using MicroHosting.Registry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Benchmarks.PubSub;
+
+/// <summary>MicroHosting apps whose broker the pub/sub scenario drives: NATS, and the default http broker.</summary>
+internal static class BrokerApps
+{
+    public static async Task<PubSubTarget> StartNatsAsync(string url, CancellationToken cancellationToken)
+    {
+        var builder = BenchApps.CreateBuilder(http2Only: false);
+        builder.Services.AddMicro(o => o.Name = "bench-nats").UseRegistry(new InMemoryRegistry()).AddNatsBroker(o => o.Url = url);
+        return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The http broker publishes to subscribers it finds in the registry, over HTTP to their Kestrel port; here the app
+    /// publishes to itself. <see cref="HttpBrokerOverflowPolicy.Wait"/> makes a publisher wait for room, so the publish
+    /// rate is the delivery rate rather than the rate of dropping.
+    /// </summary>
+    public static async Task<PubSubTarget> StartHttpAsync(CancellationToken cancellationToken)
+    {
+        var builder = BenchApps.CreateBuilder(http2Only: false);
+        builder.Services.AddMicro(o => o.Name = "bench-http").UseRegistry(new InMemoryRegistry());
+        builder.Services.Configure<HttpBrokerOptions>(o => o.OverflowPolicy = HttpBrokerOverflowPolicy.Wait);
+        return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<PubSubTarget> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        app.MapMicroHandlers();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new BrokerTarget(app.Services.GetRequiredService<IBroker>(), app.DisposeAsync);
+    }
+}

@@ -1,0 +1,37 @@
+using MicroHosting.Benchmarks.Comparison;
+using MicroHosting.Benchmarks.Targets;
+
+namespace MicroHosting.Benchmarks.Scenarios;
+
+/// <summary>
+/// Unary RPC end to end against its two baselines: raw Kestrel minimal API + plain pooled HttpClient (the practical
+/// ceiling) and Grpc.AspNetCore + Grpc.Net.Client. The MicroHosting server is also called with the plain HttpClient, which
+/// separates the client's cost from the server's.
+/// </summary>
+internal sealed class UnaryScenario : ComparisonScenario
+{
+    public const string MicroRow = "MicroHosting IMicroClient (registry cache + selector + Polly)";
+    public const string MicroServerRow = "MicroHosting server + plain HttpClient";
+
+    public override string Name => "unary";
+
+    public override string Description => "unary RPC vs raw Kestrel + HttpClient and gRPC for .NET";
+
+    protected override IReadOnlyList<int> DefaultConcurrency => [1, 16, 64, 256];
+
+    protected override IReadOnlyList<ComparisonTable> Tables { get; } =
+    [
+        new("small JSON, Greeter.Hello (gRPC sends the same small message as protobuf)", [
+            new("raw Kestrel + HttpClient", a => new HttpJsonTarget(a.Raw), Baseline: "raw"),
+            new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: false), Baseline: "gRPC"),
+            new(MicroServerRow, a => new HttpJsonTarget(a.Micro)),
+            new(MicroRow, a => MicroClientTarget.Create(a, large: false, direct: false)),
+        ]),
+        new("~600-byte protobuf, Bench.Echo", [
+            new("raw Kestrel + HttpClient", a => new HttpProtobufTarget(a.Raw), Baseline: "raw"),
+            new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: true), Baseline: "gRPC"),
+            new(MicroServerRow, a => new HttpProtobufTarget(a.Micro)),
+            new(MicroRow, a => MicroClientTarget.Create(a, large: true, direct: false)),
+        ]),
+    ];
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace MicroHosting.Benchmarks.Servers;
+
+/// <summary>Servers in the load generator's own process: for the smoke test and <c>--in-process</c>; allocations are not separable.</summary>
+internal sealed class InProcessServers : IBenchServers
+{
+    private readonly WebApplication[] _apps;
+
+    private InProcessServers(WebApplication[] apps, ServerAddresses addresses)
+    {
+        _apps = apps;
+        Addresses = addresses;
+    }
+
+    public ServerAddresses Addresses { get; }
+
+    public string Placement => "servers and load generator in one process, not pinned";
+
+    public static async Task<InProcessServers> StartAsync(CancellationToken cancellationToken)
+    {
+        var raw = await BenchApps.StartRawAsync(cancellationToken).ConfigureAwait(false);
+        var micro = await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false);
+        var grpc = await BenchApps.StartGrpcAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = new ServerAddresses(BaseAddress(raw), BaseAddress(micro), BaseAddress(grpc), Control: null)
+        {
+            Service = await BenchApps.GetRegisteredAsync(micro, cancellationToken).ConfigureAwait(false),
+        };
+        return new InProcessServers([raw, micro, grpc], addresses);
+    }
+
+    public ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(null);
+
+    public ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static Uri BaseAddress(WebApplication app) => new(app.Urls.First());
+}

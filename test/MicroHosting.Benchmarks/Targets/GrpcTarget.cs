@@ -1,0 +1,44 @@
+using Grpc.Net.Client;
+using MicroHosting.Benchmarks.Protos;
+
+namespace MicroHosting.Benchmarks.Targets;
+
+/// <summary>The gRPC for .NET baseline: <c>Grpc.Net.Client</c> over h2c, several HTTP/2 connections when streams run out.</summary>
+internal sealed class GrpcTarget : CallTarget
+{
+    private readonly GrpcChannel _channel;
+    private readonly Bench.BenchClient _client;
+    private readonly bool _large;
+
+    public GrpcTarget(Uri address, bool large)
+    {
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false },
+        });
+        _client = new Bench.BenchClient(_channel);
+        _large = large;
+    }
+
+    public override async Task CallAsync(CancellationToken cancellationToken)
+    {
+        if (_large)
+        {
+            var reply = await _client.EchoAsync(Messages.Large, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (reply.Values.Count != Messages.Large.Values.Count)
+            {
+                throw new InvalidOperationException("Bench.Echo replied with a different message.");
+            }
+
+            return;
+        }
+
+        var hello = await _client.HelloAsync(Messages.SmallProto, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (hello.Message.Length == 0)
+        {
+            throw new InvalidOperationException("Bench.Hello replied without a message.");
+        }
+    }
+
+    public override void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,70 @@
+using MicroHosting.Benchmarks.Protos;
+using MicroHosting.Benchmarks.Servers;
+using MicroHosting.Client;
+using MicroHosting.Registry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Benchmarks.Targets;
+
+/// <summary>
+/// The MicroHosting client (<see cref="IMicroClient"/>) in a container of its own, as a calling service has it. With
+/// <paramref name="direct"/> every call names the node's address (Go Micro's WithAddress: no registry, no selector);
+/// otherwise it resolves the service through the registry cache and selector, in an in-memory registry holding the
+/// server's own registration. The address form uses Go Micro's <c>POST /</c> protocol, as the client does for it.
+/// </summary>
+internal sealed class MicroClientTarget : CallTarget
+{
+    private readonly ServiceProvider _provider;
+    private readonly IMicroClient _client;
+    private readonly bool _large;
+    private readonly MicroCallOptions? _options;
+
+    private MicroClientTarget(ServiceProvider provider, bool large, MicroCallOptions? options)
+    {
+        _provider = provider;
+        _client = provider.GetRequiredService<IMicroClient>();
+        _large = large;
+        _options = options;
+    }
+
+    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct)
+    {
+        var service = addresses.Service ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
+        var registry = new InMemoryRegistry();
+
+        // The in-memory registry completes synchronously.
+        registry.RegisterAsync(service, TimeSpan.FromHours(1)).GetAwaiter().GetResult();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddMicroCore(o => o.Name = "bench-client").UseRegistry(registry);
+        var node = service.Nodes[0];
+        var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
+        return new MicroClientTarget(services.BuildServiceProvider(), large, options);
+    }
+
+    private const string BenchServiceName = BenchApps.MicroServiceName;
+
+    public override async Task CallAsync(CancellationToken cancellationToken)
+    {
+        if (_large)
+        {
+            var reply = await _client.CallAsync<Payload, Payload>(BenchServiceName, "Bench.Echo", Messages.Large, _options, cancellationToken).ConfigureAwait(false);
+            if (reply.Values.Count != Messages.Large.Values.Count)
+            {
+                throw new InvalidOperationException("Bench.Echo replied with a different message.");
+            }
+
+            return;
+        }
+
+        var hello = await _client.CallAsync<GreetRequest, GreetReply>(BenchServiceName, "Greeter.Hello", Messages.SmallJson, _options, cancellationToken).ConfigureAwait(false);
+        if (hello.Message is not { Length: > 0 })
+        {
+            throw new InvalidOperationException("Greeter.Hello replied without a message.");
+        }
+    }
+
+    public override void Dispose() => _provider.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the registry cache is async-disposable only
+}

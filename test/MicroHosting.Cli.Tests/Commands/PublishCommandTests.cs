@@ -1,0 +1,36 @@
+using System.Text.Json;
+using MicroHosting.TestUtilities;
+
+namespace MicroHosting.Cli.Tests.Commands;
+
+[Collection(CliCollection.Name)]
+public sealed class PublishCommandTests(CliFixture fixture)
+{
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_Nats_TheSubscriberReceivesTheMessage()
+    {
+        var id = Guid.NewGuid().ToString("N");
+
+        var result = await MicroCli.RunAsync(fixture.Environment, "publish", fixture.Topic, $$"""{"id":"{{id}}"}""", "--output", "json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(JsonDocument.Parse(result.Output).RootElement.GetProperty("published").GetBoolean());
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var message = await fixture.Received.Reader.ReadAsync(wait.Token);
+            if (message.Id == id)
+            {
+                break;
+            }
+        }
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_BadJson_ExitCode2()
+    {
+        var result = await MicroCli.RunAsync(fixture.Environment, "publish", fixture.Topic, "not json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+    }
+}

@@ -1,0 +1,26 @@
+using MicroHosting.TestUtilities;
+
+namespace MicroHosting.Examples.Tests;
+
+/// <summary>The Greeter service and client as separate processes that find each other through the default registry, mDNS on lo.</summary>
+public sealed class GreeterOverMdnsTests
+{
+    [Fact]
+    public async Task GreeterClient_FindsServiceOverMdns_AndNotAfterItsGoodbye()
+    {
+        var environment = new Dictionary<string, string?> { ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:0", ["MICRO_MDNS_INTERFACES"] = "lo" };
+        await using var service = ChildProcess.StartProject("examples/Greeter.Service", environment: environment);
+        await service.WaitForAsync(@"Registered greeter node .* in the mdns registry", TimeSpan.FromSeconds(30));
+
+        await using (var client = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Mdns"], environment))
+        {
+            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
+            Assert.Contains("Hello Mdns", client.Output, StringComparison.Ordinal);
+        }
+
+        await service.StopAsync(TimeSpan.FromSeconds(15));
+        await using var after = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Gone"], environment);
+        Assert.True(await after.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 1, after.Output);
+        Assert.Contains("Calling greeter failed", after.Output, StringComparison.Ordinal);
+    }
+}
