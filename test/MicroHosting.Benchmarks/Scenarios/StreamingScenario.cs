@@ -5,12 +5,14 @@ namespace MicroHosting.Benchmarks.Scenarios;
 
 /// <summary>
 /// Server streaming: streams of <see cref="Messages"/> messages per call, MicroHosting (WebSocket on the endpoint's
-/// path) against gRPC server streaming. Until the MicroHosting stream client lands, a plain ClientWebSocket reads it.
+/// path) against gRPC server streaming: through the MicroHosting client by service name, and read with a plain
+/// ClientWebSocket (the protocol's floor, without the client's discovery, selection and decoding layers).
 /// </summary>
 internal sealed class StreamingScenario : ComparisonScenario
 {
     public const int Messages = 1000;
-    public const string MicroRow = "MicroHosting stream + plain ClientWebSocket (stream client not on main yet)";
+    public const string MicroRow = "MicroHosting stream, IMicroClient.ServerStreamAsync by service name";
+    public const string RawRow = "MicroHosting stream + plain ClientWebSocket";
 
     public override string Name => "streaming";
 
@@ -22,11 +24,13 @@ internal sealed class StreamingScenario : ComparisonScenario
     [
         new($"small messages, {Messages} per stream", [
             new("gRPC for .NET server streaming", a => new GrpcStreamTarget(a.Grpc, Messages, large: false), Baseline: "gRPC"),
-            new(MicroRow, a => new WebSocketStreamTarget(a.Micro, Messages, large: false)),
+            new(MicroRow, a => new MicroStreamClientTarget(a, Messages, large: false)),
+            new(RawRow, a => new WebSocketStreamTarget(a.Micro, Messages, large: false)),
         ], Messages),
         new($"~600-byte messages, {Messages} per stream", [
             new("gRPC for .NET server streaming", a => new GrpcStreamTarget(a.Grpc, Messages, large: true), Baseline: "gRPC"),
-            new(MicroRow, a => new WebSocketStreamTarget(a.Micro, Messages, large: true)),
+            new(MicroRow, a => new MicroStreamClientTarget(a, Messages, large: true)),
+            new(RawRow, a => new WebSocketStreamTarget(a.Micro, Messages, large: true)),
         ], Messages),
     ];
 }

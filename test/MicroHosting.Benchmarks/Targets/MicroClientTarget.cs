@@ -30,6 +30,14 @@ internal sealed class MicroClientTarget : CallTarget
 
     public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct)
     {
+        var provider = CreateClientServices(addresses, out var node);
+        var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
+        return new MicroClientTarget(provider, large, options);
+    }
+
+    /// <summary>A calling service's container: the MicroHosting client over an in-memory registry holding the server's registration.</summary>
+    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node)
+    {
         var service = addresses.Service ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
         var registry = new InMemoryRegistry();
 
@@ -39,9 +47,8 @@ internal sealed class MicroClientTarget : CallTarget
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddMicroCore(o => o.Name = "bench-client").UseRegistry(registry);
-        var node = service.Nodes[0];
-        var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
-        return new MicroClientTarget(services.BuildServiceProvider(), large, options);
+        node = service.Nodes[0];
+        return services.BuildServiceProvider();
     }
 
     private const string BenchServiceName = BenchApps.MicroServiceName;

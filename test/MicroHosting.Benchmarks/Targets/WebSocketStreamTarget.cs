@@ -6,8 +6,8 @@ using MicroHosting.Benchmarks.Protos;
 namespace MicroHosting.Benchmarks.Targets;
 
 /// <summary>
-/// A MicroHosting server stream read with a plain <see cref="ClientWebSocket"/> (the MicroHosting stream client has not
-/// landed): connect to the endpoint's path, send the request, parse every binary message until the server closes.
+/// A MicroHosting server stream read with a plain <see cref="ClientWebSocket"/>, the protocol's floor: connect to the
+/// endpoint's path, send the request, parse every binary message until the server closes.
 /// </summary>
 internal sealed class WebSocketStreamTarget(Uri baseAddress, int count, bool large) : CallTarget
 {
