@@ -15,7 +15,9 @@ public sealed class MicroCallOptions
 
     /// <summary>
     /// Gets or sets the time budget of the whole call, retries included. Inside a handler, the caller's remaining
-    /// deadline caps it. Default <see cref="MicroClientOptions.RequestTimeout"/> (5 s).
+    /// deadline caps it. Default <see cref="MicroClientOptions.RequestTimeout"/> (5 s). For a stream it is the deadline of
+    /// the whole stream, from opening to the last message; a stream has no deadline unless this is set (on the call or
+    /// the typed client) or the calling handler has one.
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
@@ -30,7 +32,8 @@ public sealed class MicroCallOptions
 
     /// <summary>
     /// Gets or sets a fixed <c>host:port</c> to call instead of asking the registry (Go Micro's <c>WithAddress</c>).
-    /// The call uses Go Micro's <c>POST /</c> protocol, which MicroHosting servers also answer.
+    /// The call uses Go Micro's <c>POST /</c> protocol, which MicroHosting servers also answer; a stream assumes a
+    /// MicroHosting node there (Go Micro's HTTP transport has no streams).
     /// </summary>
     public string? Address { get; set; }
 

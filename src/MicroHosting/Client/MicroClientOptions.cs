@@ -49,4 +49,10 @@ public sealed class MicroClientOptions
 
     /// <summary>Gets or sets how many server errors (5xx) in a row eject a node. Default 5; a transport failure ejects at once.</summary>
     public int EjectionThreshold { get; set; } = 5;
+
+    /// <summary>
+    /// Gets or sets the largest stream message the client accepts from a node, in bytes; a larger one ends the stream with
+    /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take. Default 16 MiB.
+    /// </summary>
+    public int MaxStreamMessageSize { get; set; } = 16 * 1024 * 1024;
 }

@@ -36,16 +36,16 @@ public static class MicroClientServiceCollectionExtensions
             configure(defaults);
         }
 
-        var create = TypedClientFactory<TClient>(service);
+        var create = TypedClientFactory<TClient>(service, defaults);
         return services.AddHttpClient<TClient, TClient>(create).AddMicroPipeline(service, defaults);
     }
 
-    private static Func<HttpClient, IServiceProvider, TClient> TypedClientFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(string service)
+    private static Func<HttpClient, IServiceProvider, TClient> TypedClientFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(string service, MicroCallOptions? defaults)
         where TClient : class
     {
         if (typeof(TClient) == typeof(MicroServiceClient))
         {
-            return (http, sp) => (TClient)(object)new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>());
+            return (http, sp) => (TClient)(object)new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults);
         }
 
         var wantsServiceClient = Array.Exists(
@@ -54,7 +54,7 @@ public static class MicroClientServiceCollectionExtensions
         if (wantsServiceClient)
         {
             var factory = ActivatorUtilities.CreateFactory(typeof(TClient), [typeof(MicroServiceClient)]);
-            return (http, sp) => (TClient)factory(sp, [new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>())]);
+            return (http, sp) => (TClient)factory(sp, [new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults)]);
         }
 
         var httpFactory = ActivatorUtilities.CreateFactory(typeof(TClient), [typeof(HttpClient)]);

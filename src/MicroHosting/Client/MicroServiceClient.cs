@@ -11,12 +11,16 @@ namespace MicroHosting.Client;
 public sealed class MicroServiceClient
 {
     private readonly MicroCaller _caller;
+    private readonly MicroStreamer _streamer;
+    private readonly MicroCallOptions? _defaults;
 
-    internal MicroServiceClient(string service, HttpClient httpClient, MicroCaller caller)
+    internal MicroServiceClient(string service, HttpClient httpClient, MicroCaller caller, MicroStreamer streamer, MicroCallOptions? defaults)
     {
         Service = service;
         HttpClient = httpClient;
         _caller = caller;
+        _streamer = streamer;
+        _defaults = defaults;
     }
 
     /// <summary>Gets the service this client calls.</summary>
@@ -48,4 +52,39 @@ public sealed class MicroServiceClient
     /// <exception cref="MicroException">As for <see cref="IMicroClient.CallAsync{TRequest, TResponse}"/>.</exception>
     public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
         => _caller.SendAsync<TRequest, TResponse>(HttpClient, Service, endpoint, request, options, cancellationToken);
+
+    /// <summary>Opens a server stream to <paramref name="endpoint"/> of the service; see <see cref="IMicroClient.ServerStreamAsync{TRequest, TResponse}"/>.</summary>
+    /// <typeparam name="TRequest">The request message type.</typeparam>
+    /// <typeparam name="TResponse">The reply message type.</typeparam>
+    /// <param name="endpoint">The streaming endpoint, <c>Type.Method</c>.</param>
+    /// <param name="request">The request message.</param>
+    /// <param name="options">Per-call options, over the typed client's; <see langword="null"/> for those.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The replies.</returns>
+    /// <exception cref="MicroException">As for <see cref="IMicroClient.ServerStreamAsync{TRequest, TResponse}"/>.</exception>
+    public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => _streamer.ServerStreamAsync<TRequest, TResponse>(Service, endpoint, request, options, _defaults, cancellationToken);
+
+    /// <summary>Sends a stream of requests to <paramref name="endpoint"/> and returns its one reply; see <see cref="IMicroClient.ClientStreamAsync{TRequest, TResponse}"/>.</summary>
+    /// <typeparam name="TRequest">The request message type.</typeparam>
+    /// <typeparam name="TResponse">The reply message type.</typeparam>
+    /// <param name="endpoint">The streaming endpoint, <c>Type.Method</c>.</param>
+    /// <param name="requests">The messages to send.</param>
+    /// <param name="options">Per-call options, over the typed client's; <see langword="null"/> for those.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The reply.</returns>
+    /// <exception cref="MicroException">As for <see cref="IMicroClient.ClientStreamAsync{TRequest, TResponse}"/>.</exception>
+    public Task<TResponse> ClientStreamAsync<TRequest, TResponse>(string endpoint, IAsyncEnumerable<TRequest> requests, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => _streamer.ClientStreamAsync<TRequest, TResponse>(Service, endpoint, requests, options, _defaults, cancellationToken);
+
+    /// <summary>Opens a bidirectional stream to <paramref name="endpoint"/>; see <see cref="IMicroClient.OpenDuplexStreamAsync{TRequest, TResponse}"/>.</summary>
+    /// <typeparam name="TRequest">The request message type.</typeparam>
+    /// <typeparam name="TResponse">The reply message type.</typeparam>
+    /// <param name="endpoint">The streaming endpoint, <c>Type.Method</c>.</param>
+    /// <param name="options">Per-call options, over the typed client's; <see langword="null"/> for those.</param>
+    /// <param name="cancellationToken">Cancels the whole stream.</param>
+    /// <returns>The open stream; dispose it.</returns>
+    /// <exception cref="MicroException">As for <see cref="IMicroClient.OpenDuplexStreamAsync{TRequest, TResponse}"/>.</exception>
+    public Task<MicroDuplexStream<TRequest, TResponse>> OpenDuplexStreamAsync<TRequest, TResponse>(string endpoint, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => _streamer.OpenDuplexStreamAsync<TRequest, TResponse>(Service, endpoint, options, _defaults, cancellationToken);
 }

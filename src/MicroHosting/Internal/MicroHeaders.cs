@@ -25,5 +25,6 @@ internal static class MicroHeaders
         "Host", "Content-Type", "Content-Length", "Accept", "Accept-Encoding", "Connection", "Transfer-Encoding",
         "Keep-Alive", "Upgrade", "Expect", "TE", "Trailer", "User-Agent", "Proxy-Connection",
         Endpoint, XEndpoint, Method, XMethod, Service, XService, Id, XId, Error, XError, Timeout,
+        "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
     };
 }

@@ -23,7 +23,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
-        Prepare(state, request);
+        Prepare(runtime, clientOptions, state, request);
         var started = Stopwatch.GetTimestamp();
         using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         HttpResponseMessage? response = null;
@@ -73,7 +73,8 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         return state;
     }
 
-    private void Prepare(MicroCallState state, HttpRequestMessage request)
+    /// <summary>Resolves the call's options onto <paramref name="state"/> and adds its headers to <paramref name="request"/> (also used by streams).</summary>
+    internal static void Prepare(MicroClientRuntime runtime, MicroCallOptions? clientOptions, MicroCallState state, HttpRequestMessage request)
     {
         if (state.Prepared)
         {
@@ -106,24 +107,32 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             state.Codec = runtime.DefaultCodec;
         }
 
-        var budget = call?.Timeout ?? clientOptions?.Timeout ?? defaults.RequestTimeout;
+        // A stream has no deadline unless the call or the typed client sets one (RequestTimeout is for request/reply).
+        var budget = call?.Timeout ?? clientOptions?.Timeout ?? (state.Stream ? null : defaults.RequestTimeout);
         var context = MicroContext.Current;
-        if (context?.RemainingTime is { } left && left < budget)
+        if (context?.RemainingTime is { } left && (budget is null || left < budget))
         {
             // Never wait longer than the caller of the handler this call runs in.
             budget = left;
             state.BudgetFromCaller = true;
         }
 
-        if (budget <= TimeSpan.Zero)
+        if (budget is not { } due)
+        {
+            state.Budget = Timeout.InfiniteTimeSpan;
+            state.Deadline = long.MaxValue;
+        }
+        else if (due <= TimeSpan.Zero)
         {
             throw MicroException.Timeout(MicroClientErrors.Id, state.BudgetFromCaller
                 ? $"call to {state.Service} {state.Endpoint} not made: the calling handler's deadline has passed"
-                : $"call to {state.Service} {state.Endpoint} not made: the timeout {budget} is not positive");
+                : $"call to {state.Service} {state.Endpoint} not made: the timeout {due} is not positive");
         }
-
-        state.Budget = budget;
-        state.Deadline = runtime.TimeProvider.GetUtcNow().UtcTicks + budget.Ticks;
+        else
+        {
+            state.Budget = due;
+            state.Deadline = runtime.TimeProvider.GetUtcNow().UtcTicks + due.Ticks;
+        }
 
         var headers = request.Headers;
         if (!headers.Contains(MicroHeaders.Id))

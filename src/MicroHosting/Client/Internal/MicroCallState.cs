@@ -32,6 +32,12 @@ internal sealed class MicroCallState
 
     public MicroCallOptions? Options { get; }
 
+    /// <summary>Gets whether the call is a stream: only MicroHosting nodes serve it, and it has no deadline unless one is set.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>Gets whether the call has a deadline; a stream without a timeout has none.</summary>
+    public bool HasDeadline => Deadline != long.MaxValue;
+
     /// <summary>Gets or sets the path and query of a raw request, sent as is to native nodes.</summary>
     public string? PathAndQuery { get; set; }
 

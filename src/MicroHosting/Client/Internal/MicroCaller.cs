@@ -28,9 +28,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
         MicroCallOptions? options,
         CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(service);
-        ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
-        ValidateEndpoint(endpoint);
+        ValidateCall(service, endpoint);
         var state = new MicroCallState(
             service,
             endpoint,
@@ -76,8 +74,11 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
         }
     }
 
-    private static void ValidateEndpoint(string endpoint)
+    /// <summary>Checks a call's service and endpoint names (also for streams).</summary>
+    public static void ValidateCall(string service, string endpoint)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(service);
+        ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || dot == endpoint.Length - 1 || endpoint.IndexOf('.', dot + 1) >= 0 || endpoint.AsSpan().IndexOfAny("/ ?#") >= 0)
         {
@@ -107,7 +108,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
             state.LastError ?? inner);
     }
 
-    private static string Shorten(string text) => text.Length <= MaxDetailLength ? text : string.Concat(text.AsSpan(0, MaxDetailLength), "...");
+    internal static string Shorten(string text) => text.Length <= MaxDetailLength ? text : string.Concat(text.AsSpan(0, MaxDetailLength), "...");
 
     private Uri LogicalUri(string service, string endpoint)
         => _logicalUris.GetOrAdd((service, endpoint), static key =>

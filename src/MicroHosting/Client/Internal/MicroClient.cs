@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MicroHosting.Client.Internal;
 
 /// <summary><see cref="IMicroClient"/> over the <c>MicroHosting</c> named HttpClient, which it holds for its lifetime.</summary>
-internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCaller caller, IServiceProvider services) : IMicroClient
+internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCaller caller, MicroStreamer streamer, IServiceProvider services) : IMicroClient
 {
     // Its handler is never recycled (see MicroClientServices): one client for the process, no factory lookup per call.
     private readonly HttpClient _http = httpClientFactory.CreateClient(MicroClientOptions.HttpClientName);
@@ -15,6 +15,15 @@ internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCal
 
     public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
         => caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);
+
+    public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => streamer.ServerStreamAsync<TRequest, TResponse>(service, endpoint, request, options, clientOptions: null, cancellationToken);
+
+    public Task<TResponse> ClientStreamAsync<TRequest, TResponse>(string service, string endpoint, IAsyncEnumerable<TRequest> requests, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => streamer.ClientStreamAsync<TRequest, TResponse>(service, endpoint, requests, options, clientOptions: null, cancellationToken);
+
+    public Task<MicroDuplexStream<TRequest, TResponse>> OpenDuplexStreamAsync<TRequest, TResponse>(string service, string endpoint, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => streamer.OpenDuplexStreamAsync<TRequest, TResponse>(service, endpoint, options, clientOptions: null, cancellationToken);
 
     public Task PublishAsync<T>(string topic, T message, MicroPublishOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,11 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
             failures.Add($"Micro:Client:EjectionThreshold must be at least 1, but is {options.EjectionThreshold}.");
         }
 
+        if (options.MaxStreamMessageSize < 1)
+        {
+            failures.Add($"Micro:Client:MaxStreamMessageSize must be at least 1 byte, but is {options.MaxStreamMessageSize}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

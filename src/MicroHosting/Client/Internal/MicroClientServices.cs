@@ -21,6 +21,7 @@ internal static class MicroClientServices
         services.TryAddSingleton<RegistryCache>();
         services.TryAddSingleton<MicroClientRuntime>();
         services.TryAddSingleton<MicroCaller>();
+        services.TryAddSingleton<MicroStreamer>();
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RandomNodeSelector.Name, new RandomNodeSelector());
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RoundRobinNodeSelector.Name, (_, _) => new RoundRobinNodeSelector());
         services.AddHttpClient(MicroClientOptions.HttpClientName)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -29,7 +28,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         NodeCandidate node;
         try
         {
-            node = state.Address is { } address ? runtime.Cache.ForAddress(state.Service, address) : await PickAsync(state, cancellationToken).ConfigureAwait(false);
+            node = state.Address is { } address ? runtime.Cache.ForAddress(state.Service, address) : await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
         }
         catch (MicroNodeNotFoundException ex)
         {
@@ -114,71 +113,6 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         normalised.Headers.TryAddWithoutValidation(MicroHeaders.Error, text);
         response.Dispose();
         return normalised;
-    }
-
-    private async ValueTask<NodeCandidate> PickAsync(MicroCallState state, CancellationToken cancellationToken)
-    {
-        var snapshot = await runtime.Cache.GetAsync(state.Service, cancellationToken).ConfigureAwait(false);
-        var all = snapshot.Nodes;
-        if (all.Length == 0)
-        {
-            throw new MicroNodeNotFoundException(state.Service, $"service {state.Service}: not found (no node is registered in the {runtime.Cache.RegistryName} registry)");
-        }
-
-        var candidates = ArrayPool<NodeCandidate>.Shared.Rent(all.Length);
-        var nodes = ArrayPool<MicroNode>.Shared.Rent(all.Length);
-        try
-        {
-            // Prefer healthy nodes not tried yet; then healthy ones tried already; when every node is ejected, any node.
-            var count = Collect(all, state, candidates, nodes, skipEjected: true, skipTried: true);
-            if (count == 0)
-            {
-                count = Collect(all, state, candidates, nodes, skipEjected: true, skipTried: false);
-            }
-
-            if (count == 0)
-            {
-                count = Collect(all, state, candidates, nodes, skipEjected: false, skipTried: false);
-            }
-
-            if (count == 0)
-            {
-                throw new MicroNodeNotFoundException(state.Service, $"service {state.Service}: not found ({all.Length} node(s) registered, none matches the call's filter)");
-            }
-
-            var index = count == 1 ? 0 : state.Selector!.Select(state.Service, nodes.AsSpan(0, count));
-            if ((uint)index >= (uint)count)
-            {
-                throw new InvalidOperationException($"The selector {state.Selector!.GetType().Name} returned index {index} for {count} candidate(s).");
-            }
-
-            return candidates[index];
-        }
-        finally
-        {
-            ArrayPool<NodeCandidate>.Shared.Return(candidates, clearArray: true);
-            ArrayPool<MicroNode>.Shared.Return(nodes, clearArray: true);
-        }
-    }
-
-    private int Collect(NodeCandidate[] all, MicroCallState state, NodeCandidate[] candidates, MicroNode[] nodes, bool skipEjected, bool skipTried)
-    {
-        var count = 0;
-        foreach (var candidate in all)
-        {
-            if ((skipTried && state.HasTried(candidate.State))
-                || (skipEjected && runtime.Health.IsEjected(candidate.State))
-                || (state.Filter is { } filter && !filter(candidate.Service, candidate.Node)))
-            {
-                continue;
-            }
-
-            candidates[count] = candidate;
-            nodes[count] = candidate.Node;
-            count++;
-        }
-
-        return count;
     }
 
     private void PrepareAttempt(HttpRequestMessage request, MicroCallState state, NodeCandidate node)

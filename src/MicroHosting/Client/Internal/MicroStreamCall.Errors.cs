@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net.WebSockets;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>How a stream's failures reach the caller: always a <see cref="MicroException"/> naming the node, or a cancellation.</summary>
+internal sealed partial class MicroStreamCall<TRequest, TResponse>
+{
+    /// <summary>
+    /// Sorts out a failed attempt to open: the exception to throw (<see cref="StreamAttemptFailedException"/> to try another
+    /// node), or <see langword="null"/> to let the original through (an error the retry cannot help with).
+    /// </summary>
+    private Exception? AttemptFailure(Exception ex, NodeCandidate node)
+    {
+        var state = _state;
+        var canRetry = state.Attempts <= state.Retries;
+        Exception failure;
+        switch (ex)
+        {
+            case WebSocketException { InnerException: StreamRefusedException refused }:
+                var error = Refused(node, refused);
+                if (refused.Status >= 500)
+                {
+                    _runtime.Health.ServerFailed(node.State, refused.Status);
+                }
+
+                failure = canRetry && refused.Status is 408 or 500 or 502 or 503 or 504 ? new StreamAttemptFailedException(error) : error;
+                break;
+            case MicroException remote when _errorReceived:
+                // The node's error before the first message: retried as a unary call would be (500), or when the node is stopping (503).
+                if (remote.Code >= 500)
+                {
+                    _runtime.Health.ServerFailed(node.State, remote.Code);
+                }
+
+                if (!canRetry || remote.Code is not (500 or 503))
+                {
+                    return null;
+                }
+
+                failure = new StreamAttemptFailedException(remote);
+                break;
+            case WebSocketException or HttpRequestException or IOException or OperationCanceledException:
+                _runtime.Health.TransportFailed(node.State, ex);
+                state.Failed(node, new IOException(Describe(ex), ex));
+                failure = canRetry ? new StreamAttemptFailedException(Failed(500, Describe(ex), ex)) : NodesFailed(ex);
+                break;
+            default:
+                return null;
+        }
+
+        _streamer.LogAttemptFailed(state.Service, state.Endpoint!, node.Node.Id, node.Node.HostPort, state.Attempts, Describe(ex));
+        return failure;
+    }
+
+    /// <summary>Maps what a stream operation threw to what the caller gets.</summary>
+    private Exception Translate(Exception ex, CancellationToken operationToken)
+    {
+        switch (ex)
+        {
+            case StreamAttemptFailedException attempt:
+                return attempt.Error;
+            case MicroException:
+                return ex;
+        }
+
+        if (_callerToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException("The stream was cancelled by the caller.", ex, _callerToken);
+        }
+
+        if (operationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException("The stream was cancelled by the caller.", ex, operationToken);
+        }
+
+        if (_deadline is { IsCancellationRequested: true })
+        {
+            return TimedOut(ex);
+        }
+
+        if (_contextToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException("The stream was cancelled: the calling handler's caller went away.", ex, _contextToken);
+        }
+
+        if (ex is WebSocketException or IOException or OperationCanceledException && _state.Node is { } node)
+        {
+            if (_remoteError is { } remote)
+            {
+                return remote; // the node said why it ended the stream; the broken socket that followed says less
+            }
+
+            _runtime.Health.TransportFailed(node.State, ex);
+            _streamer.LogBroken(_state.Service, _state.Endpoint!, node.Node.Id, node.Node.HostPort, Received, Describe(ex));
+            return Failed(500, $"broke after {Received} message(s): {Describe(ex)}", ex);
+        }
+
+        return ex;
+    }
+
+    private MicroException Refused(NodeCandidate node, StreamRefusedException refused)
+    {
+        var error = MicroException.Parse(refused.Body);
+        if (error.Code != 0)
+        {
+            return error;
+        }
+
+        var reason = refused.ReasonPhrase ?? Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(refused.Status);
+        var hint = refused.Status is 404 or 405 ? $" (is {_state.Endpoint} a streaming endpoint of {_state.Service}?)" : string.Empty;
+        var body = refused.Body.Length > 0 ? ": " + MicroCaller.Shorten(refused.Body) : string.Empty;
+        return new MicroException(
+            MicroClientErrors.Id,
+            refused.Status is >= 400 and <= 599 ? refused.Status : 500,
+            $"stream {_state.Service} {_state.Endpoint}: node {node.Node.Id} at {node.Node.HostPort} refused the stream with {refused.Status} {reason}{hint}{body}");
+    }
+
+    private MicroNodesFailedException NodesFailed(Exception last)
+    {
+        var state = _state;
+        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : Describe(last);
+        return new MicroNodesFailedException(
+            state.Service,
+            $"stream {state.Service} {state.Endpoint} could not be opened on any node tried ({state.Attempts} attempt(s)): {failures}",
+            last);
+    }
+
+    private MicroException TimedOut(Exception inner)
+    {
+        var budget = _state.Budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var why = _state.BudgetFromCaller ? "what was left of the calling handler's deadline" : "MicroCallOptions.Timeout";
+        return new MicroException(
+            MicroClientErrors.Id,
+            408,
+            $"stream {_state.Service} {_state.Endpoint} passed its deadline of {budget}s ({why}) after {Received} message(s)",
+            innerException: inner);
+    }
+
+    private MicroException BadReply(string what, Exception? inner = null) => Failed(500, what, inner);
+
+    /// <summary>A client-side error about the stream's node: "stream greeter Greeter.Chat: node X at Y {what}".</summary>
+    private MicroException Failed(int code, string what, Exception? inner = null)
+    {
+        var node = _state.Node?.Node;
+        var where = node is null ? string.Empty : $"node {node.Id} at {node.HostPort} ";
+        return new MicroException(MicroClientErrors.Id, code, $"stream {_state.Service} {_state.Endpoint}: {where}{what}", innerException: inner);
+    }
+
+    private InvalidOperationException NotOpen()
+        => new(Volatile.Read(ref _disposed) != 0 ? "The stream has been disposed." : "The stream is not open.");
+
+    /// <summary>The message of an exception and of its root cause ("Unable to connect ... (Connection refused)").</summary>
+    private static string Describe(Exception ex)
+    {
+        var root = ex.GetBaseException();
+        return ReferenceEquals(root, ex) || root.Message == ex.Message ? ex.Message : $"{ex.Message} ({root.Message})";
+    }
+}

@@ -1,0 +1,308 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using MicroHosting.Codecs;
+using MicroHosting.Internal;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>Sending, receiving and closing: one binary WebSocket message per message, a text message for an error.</summary>
+internal sealed partial class MicroStreamCall<TRequest, TResponse>
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    private WebSocketReceiveBuffer? _receiveBuffer;
+    private PooledBufferWriter? _sendBuffer;
+    private MicroException? _remoteError;
+    private bool _errorReceived;
+    private int _receiving;
+    private int _disposed;
+
+    /// <summary>Gets the latest message received.</summary>
+    public TResponse Current { get; private set; } = default!;
+
+    /// <summary>Gets how many messages arrived.</summary>
+    public int Received { get; private set; }
+
+    public async ValueTask SendAsync(TRequest message, CancellationToken cancellationToken)
+        => await GuardAsync(
+            static async (call, message, token) =>
+            {
+                await call.SendCoreAsync(message, token).ConfigureAwait(false);
+                return true;
+            },
+            message,
+            cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+        => await GuardAsync(
+            static async (call, _, token) =>
+            {
+                await call.CompleteCoreAsync(token).ConfigureAwait(false);
+                return true;
+            },
+            0,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Receives the next message into <see cref="Current"/>; <see langword="false"/> when the node ended the stream normally.</summary>
+    public ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
+        => GuardAsync(static (call, _, token) => call.ReceiveCoreAsync(token), 0, cancellationToken);
+
+    public async IAsyncEnumerable<TResponse> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await ReceiveAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Current;
+        }
+    }
+
+    /// <summary>
+    /// Client streaming: sends every request while waiting for the reply. A reply or an error that arrives first stops
+    /// the sending (the producer's token is cancelled); a producer that fails aborts the stream, so the handler sees the
+    /// caller go away.
+    /// </summary>
+    public async Task<TResponse> SendAllAndReceiveReplyAsync(IAsyncEnumerable<TRequest> requests)
+    {
+        using var stopProducer = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var reply = ReceiveReplyAsync(stopProducer);
+        try
+        {
+            await foreach (var request in requests.WithCancellation(stopProducer.Token).ConfigureAwait(false))
+            {
+                if (reply.IsCompleted)
+                {
+                    break;
+                }
+
+                await SendCoreAsync(request, Token).ConfigureAwait(false);
+            }
+
+            if (!reply.IsCompleted)
+            {
+                await CompleteCoreAsync(Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception) when (reply.IsCompleted || (stopProducer.IsCancellationRequested && !Token.IsCancellationRequested))
+        {
+            // The reply or the node's error came first, and it is what the caller gets (below).
+        }
+        catch (Exception ex)
+        {
+            _socket?.Abort();
+            try
+            {
+                await reply.ConfigureAwait(false);
+            }
+            catch (MicroException) when (_errorReceived)
+            {
+                throw; // the node's own error explains the most
+            }
+            catch (Exception)
+            {
+                // The sending side's failure explains more.
+            }
+
+            var mapped = Translate(ex, default);
+            if (!ReferenceEquals(mapped, ex))
+            {
+                throw mapped;
+            }
+
+            throw;
+        }
+
+        return await reply.ConfigureAwait(false);
+    }
+
+    private async Task<TResponse> ReceiveReplyAsync(CancellationTokenSource stopProducer)
+    {
+        try
+        {
+            if (!await ReceiveAsync(default).ConfigureAwait(false))
+            {
+                throw BadReply("closed the stream without a reply");
+            }
+
+            var value = Current;
+            if (await ReceiveAsync(default).ConfigureAwait(false))
+            {
+                throw BadReply("sent more than one reply to a client stream");
+            }
+
+            return value;
+        }
+        finally
+        {
+            await stopProducer.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendCoreAsync(TRequest message, CancellationToken token)
+    {
+        var socket = _socket ?? throw NotOpen();
+        var codec = _codec!;
+        var buffer = _sendBuffer ??= new PooledBufferWriter();
+        buffer.Clear();
+        try
+        {
+            codec.Encode(buffer, message);
+        }
+        catch (MicroCodecException ex)
+        {
+            throw new MicroException(MicroClientErrors.Id, 400, $"a stream message ({typeof(TRequest).Name}) cannot be encoded as {codec.ContentType}: {ex.Message}", innerException: ex);
+        }
+
+        await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, token).ConfigureAwait(false);
+    }
+
+    private async ValueTask CompleteCoreAsync(CancellationToken token)
+    {
+        var socket = _socket ?? throw NotOpen();
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, token).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<bool> ReceiveCoreAsync(CancellationToken token)
+    {
+        var socket = _socket ?? throw NotOpen();
+        if (_remoteError is { } ended)
+        {
+            throw ended;
+        }
+
+        var buffer = _receiveBuffer ??= new WebSocketReceiveBuffer();
+        WebSocketMessageType type;
+        Interlocked.Increment(ref _receiving);
+        try
+        {
+            type = await buffer.ReceiveAsync(socket, _runtime.Options.MaxStreamMessageSize, token).ConfigureAwait(false);
+        }
+        catch (WebSocketMessageTooLargeException)
+        {
+            socket.Abort();
+            throw Failed(413, $"sent a stream message over the client's limit of {_runtime.Options.MaxStreamMessageSize} bytes (Micro:Client:MaxStreamMessageSize)");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _receiving);
+        }
+
+        switch (type)
+        {
+            case WebSocketMessageType.Binary:
+                var codec = _codec!;
+                try
+                {
+                    Current = codec.Decode<TResponse>(buffer.Message);
+                }
+                catch (MicroCodecException ex)
+                {
+                    socket.Abort();
+                    throw BadReply($"sent a message that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
+                }
+
+                Received++;
+                return true;
+            case WebSocketMessageType.Text:
+                // The node's terminal error, as Go Micro's error JSON; its close follows.
+                var text = Encoding.UTF8.GetString(buffer.Message);
+                var error = MicroException.Parse(text);
+                if (error.Code == 0)
+                {
+                    error = Failed(500, $"ended the stream with an error that is not error JSON: {MicroCaller.Shorten(text)}");
+                }
+
+                _errorReceived = true;
+                _remoteError = error;
+                throw error;
+            default:
+                if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure)
+                {
+                    return false;
+                }
+
+                throw Failed(
+                    socket.CloseStatus == WebSocketCloseStatus.EndpointUnavailable ? 503 : 500,
+                    $"closed the stream with {(int?)socket.CloseStatus} {socket.CloseStatusDescription} and no error message");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_socket is { } socket)
+        {
+            await CloseAsync(socket).ConfigureAwait(false);
+            socket.Dispose();
+        }
+
+        // A receive still running (a reader on another task when the stream was disposed) keeps its buffer: it ends with the socket.
+        if (Volatile.Read(ref _receiving) == 0)
+        {
+            _receiveBuffer?.Dispose();
+        }
+
+        _sendBuffer?.Dispose();
+        _linked?.Dispose();
+        _deadline?.Dispose();
+        _headers.Dispose();
+    }
+
+    /// <summary>Ends the socket: the close handshake when both sides are done, otherwise an abort, which the server's handler sees as the caller going away.</summary>
+    private async ValueTask CloseAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout, _runtime.TimeProvider);
+            if (socket.State == WebSocketState.Open && _errorReceived && Volatile.Read(ref _receiving) == 0)
+            {
+                // After its error the node closes: take that close, then answer it.
+                var buffer = _receiveBuffer ??= new WebSocketReceiveBuffer();
+                while (await buffer.ReceiveAsync(socket, _runtime.Options.MaxStreamMessageSize, timeout.Token).ConfigureAwait(false) != WebSocketMessageType.Close)
+                {
+                }
+            }
+
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or WebSocketMessageTooLargeException or ObjectDisposedException)
+        {
+            // Closing politely failed; the abort below ends it.
+        }
+
+        if (socket.State != WebSocketState.Closed)
+        {
+            socket.Abort();
+        }
+    }
+
+    /// <summary>Runs one operation under the stream's token and the operation's own, and maps its failure for the caller.</summary>
+    private async ValueTask<TResult> GuardAsync<TArg, TResult>(
+        Func<MicroStreamCall<TRequest, TResponse>, TArg, CancellationToken, ValueTask<TResult>> operation, TArg arg, CancellationToken cancellationToken)
+    {
+        var linked = Link(cancellationToken);
+        try
+        {
+            return await operation(this, arg, linked?.Token ?? Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(ex, cancellationToken) is var mapped && !ReferenceEquals(mapped, ex))
+        {
+            throw mapped;
+        }
+        finally
+        {
+            linked?.Dispose();
+        }
+    }
+
+    private CancellationTokenSource? Link(CancellationToken cancellationToken)
+        => cancellationToken.CanBeCanceled && cancellationToken != Token ? CancellationTokenSource.CreateLinkedTokenSource(Token, cancellationToken) : null;
+}

@@ -1,0 +1,162 @@
+using MicroHosting.Client;
+using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using static MicroHosting.Tests.Client.StreamingNumbers;
+
+namespace MicroHosting.Tests.Client;
+
+/// <summary>Streams and dead nodes: retried on another node before the first message, a clear error after it, never a hang.</summary>
+public sealed class StreamingFailoverTests : IAsyncDisposable
+{
+    private readonly InMemoryRegistry _registry = new();
+
+    public ValueTask DisposeAsync()
+    {
+        _registry.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ServerStreamAsync_FirstNodeDead_RetriedOnAnotherNode()
+    {
+        var deadId = await StartDeadNodeAsync();
+        await using var live = await new StreamingNumbers().StartAsync(_registry);
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        var options = new MicroCallOptions { Selector = new PreferSelector(deadId) };
+
+        var (items, error) = await client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(100), options).CollectAsync();
+
+        Assert.Null(error);
+        Assert.Equal(Enumerable.Range(0, 100), items.Select(n => n.Value));
+    }
+
+    [Fact]
+    public async Task OpenDuplexStreamAsync_FirstNodeDead_OpensOnAnotherNodeAndTheDeadOneIsEjected()
+    {
+        var deadId = await StartDeadNodeAsync();
+        await using var live = await new StreamingNumbers().StartAsync(_registry);
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        var options = new MicroCallOptions { Selector = new PreferSelector(deadId) };
+
+        await using (var first = await client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double", options))
+        {
+            Assert.Equal(2, first.Attempts);
+            Assert.Equal(TestClient.NodeId(live), first.Node.Id);
+        }
+
+        await using var second = await client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double", options);
+        Assert.Equal(1, second.Attempts); // the dead node is skipped while ejected
+        Assert.Equal(TestClient.NodeId(live), second.Node.Id);
+    }
+
+    [Fact]
+    public async Task ClientStreamAsync_EveryNodeDead_MicroNodesFailedListsThem()
+    {
+        var deadId = await StartDeadNodeAsync();
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var ex = await Assert.ThrowsAsync<MicroNodesFailedException>(() => client.ClientStreamAsync<Number, Number>(Service, "Numbers.Sum", Empty()));
+
+        Assert.Equal(500, ex.Code);
+        Assert.Contains(deadId, ex.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerStreamAsync_NodeDiesMidStream_MicroExceptionNamesTheNode()
+    {
+        using var relay = new TcpRelay();
+        await using var app = await new StreamingNumbers().StartAsync(_registry, advertise: $"127.0.0.1:{relay.Port}");
+        relay.Target = app.BaseAddress();
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+
+        await using var replies = client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(int.MaxValue, DelayMs: 10)).GetAsyncEnumerator();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await replies.MoveNextAsync());
+        }
+
+        relay.Kill();
+        var ex = await Assert.ThrowsAsync<MicroException>(async () =>
+        {
+            while (await replies.MoveNextAsync())
+            {
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(MicroClientErrors.Id, ex.Id);
+        Assert.Equal(500, ex.Code);
+        Assert.Contains(TestClient.NodeId(app), ex.Detail, StringComparison.Ordinal);
+        Assert.Contains("broke after", ex.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenDuplexStreamAsync_NodeDiesMidStream_ReadAndSendFailInsteadOfHanging()
+    {
+        using var relay = new TcpRelay();
+        await using var app = await new StreamingNumbers().StartAsync(_registry, advertise: $"127.0.0.1:{relay.Port}");
+        relay.Target = app.BaseAddress();
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        await using var stream = await client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double");
+        await using var replies = stream.ReadAllAsync().GetAsyncEnumerator();
+        await stream.SendAsync(new Number(1));
+        Assert.True(await replies.MoveNextAsync());
+
+        relay.Kill();
+
+        await Assert.ThrowsAsync<MicroException>(async () => await replies.MoveNextAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<MicroException>(async () => await stream.SendAsync(new Number(2))).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task ServerStreamAsync_ConnectionDroppedByTheNode_MessagesThenMicroException()
+    {
+        await using var app = await new StreamingNumbers().StartAsync(_registry);
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var (items, error) = await client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Abort", new CountRequest(3)).CollectAsync();
+
+        Assert.Equal(3, items.Count);
+        var micro = Assert.IsType<MicroException>(error);
+        Assert.Contains("broke after 3 message(s)", micro.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a node and stops it without deregistering, as a crashed process: its port refuses connections.</summary>
+    private async Task<string> StartDeadNodeAsync()
+    {
+        var dead = await new StreamingNumbers().StartAsync(new NoDeregisterRegistry(_registry));
+        var id = TestClient.NodeId(dead);
+        await dead.DisposeAsync();
+        return id;
+    }
+
+    private static async IAsyncEnumerable<Number> Empty()
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+
+    /// <summary>Picks the node with the given id while it is a candidate.</summary>
+    private sealed class PreferSelector(string id) : IMicroNodeSelector
+    {
+        public int Select(string service, ReadOnlySpan<MicroNode> nodes)
+        {
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                if (nodes[i].Id == id)
+                {
+                    return i;
+                }
+            }
+
+            return 0;
+        }
+    }
+}
