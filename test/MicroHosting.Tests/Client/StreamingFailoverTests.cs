@@ -54,6 +54,30 @@ public sealed class StreamingFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ServerStreamAsync_NodeNeverAnswersTheUpgrade_OpeningTimesOutAndAnotherNodeServes()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(); // accepts connections (the kernel does), never answers
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await _registry.RegisterAsync(
+            new MicroService
+            {
+                Name = Service,
+                Nodes = [new MicroNode { Id = "silent-1", Address = "127.0.0.1", Port = port, Metadata = new Dictionary<string, string> { ["framework"] = "microhosting" } }],
+            },
+            TimeSpan.Zero);
+        await using var live = await new StreamingNumbers().StartAsync(_registry);
+        await using var services = TestClient.Create(_registry, new() { ["Micro:Client:RequestTimeout"] = "00:00:02" });
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var (items, error) = await client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(3), new MicroCallOptions { Selector = new PreferSelector("silent-1") })
+            .CollectAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(error);
+        Assert.Equal([0, 1, 2], items.Select(n => n.Value));
+    }
+
+    [Fact]
     public async Task ClientStreamAsync_EveryNodeDead_MicroNodesFailedListsThem()
     {
         var deadId = await StartDeadNodeAsync();

@@ -118,7 +118,14 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         try
         {
             Configure(socket.Options, codec);
-            await socket.ConnectAsync(StreamUri(node, codec), _streamer.Invoker, token).ConfigureAwait(false);
+            // Opening is bounded by the client's request timeout even when the stream itself has no deadline, so a node
+            // that accepts TCP but never answers the upgrade counts as failed (and the next node is tried) instead of hanging.
+            using (var openTimeout = new CancellationTokenSource(_runtime.Options.RequestTimeout, _runtime.TimeProvider))
+            using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, openTimeout.Token))
+            {
+                await socket.ConnectAsync(StreamUri(node, codec), _streamer.Invoker, opening.Token).ConfigureAwait(false);
+            }
+
             _socket = socket;
             var more = true;
             if (_sendFirst)
