@@ -14,7 +14,7 @@ public sealed class WatchCommandTests(CliFixture fixture)
         try
         {
             var error = process.StandardError;
-            using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // generous: a cold CLI start on a loaded 2-core machine
             Assert.StartsWith("watching the etcd registry", await error.ReadLineAsync(ready.Token), StringComparison.Ordinal);
 
             // Registered again every second: should the watch start after the first registration, the next one is an event too.
