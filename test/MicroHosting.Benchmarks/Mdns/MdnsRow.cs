@@ -6,7 +6,15 @@ namespace MicroHosting.Benchmarks.Mdns;
 /// <param name="TargetMs">The target in milliseconds; <see langword="null"/> when the row has none.</param>
 internal sealed record MdnsRow(string Measurement, IReadOnlyList<double> Samples, double? TargetMs)
 {
-    public double Median => Percentile(0.5);
+    /// <summary>Gets the median (the mean of the middle two for an even count).</summary>
+    public double Median
+    {
+        get
+        {
+            var sorted = Samples.Order().ToArray();
+            return sorted.Length == 0 ? double.NaN : (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
 
     /// <summary>Gets the 99th percentile by nearest rank: with fewer than 100 samples, the largest.</summary>
     public double P99 => Percentile(0.99);
