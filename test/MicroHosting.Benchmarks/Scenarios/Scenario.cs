@@ -12,10 +12,7 @@ internal abstract class Scenario
         new UnaryScenario(),
         new CallPathScenario(),
         new MicroScenario(),
-        new NotAvailableScenario(
-            "mdns",
-            "mDNS: register -> visible in another process, goodbye -> gone, kill -> gone",
-            "the mDNS registry landed on main at the end of this work; the end-to-end scenario (child processes on lo) is not written yet"),
+        new MdnsScenario(),
         new PubSubScenario(),
         new StreamingScenario(),
     ];

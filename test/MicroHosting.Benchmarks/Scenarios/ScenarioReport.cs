@@ -7,14 +7,14 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// <param name="Markdown">The result tables as Markdown.</param>
 internal sealed record ScenarioReport(string Scenario, string Markdown)
 {
-    /// <summary>Gets why the scenario could not run; <see langword="null"/> when it ran.</summary>
-    public string? NotAvailable { get; init; }
-
     /// <summary>Gets the load-test rows (server, unary).</summary>
     public IReadOnlyList<ComparisonRow> Rows { get; init; } = [];
 
     /// <summary>Gets the pub/sub rows (pubsub).</summary>
     public IReadOnlyList<PubSub.PubSubRow> PubSubRows { get; init; } = [];
+
+    /// <summary>Gets the mDNS transitions (mdns).</summary>
+    public IReadOnlyList<Mdns.MdnsRow> MdnsRows { get; init; } = [];
 
     /// <summary>Gets the microbenchmark results (micro).</summary>
     public IReadOnlyList<MicroResult> MicroResults { get; init; } = [];
