@@ -1,4 +1,5 @@
 using MicroHosting.Hosting;
+using MicroHosting.Hosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,7 @@ internal static class BrokerSelector
 {
     public static IBroker Select(IServiceProvider services)
     {
-        var name = services.GetRequiredService<IOptions<MicroOptions>>().Value.Broker.Trim().ToLowerInvariant();
-        return services.GetKeyedService<IBroker>(name)
-            ?? throw new InvalidOperationException(name switch
+        return PluginSelector.Select<IBroker>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Broker, static name => name switch
             {
                 "" => "Broker (Micro:Broker / MICRO_BROKER) is empty: use http (the default), memory, or nats with the MicroHosting.Broker.Nats package.",
                 "nats" => "MICRO_BROKER is 'nats', but the NATS broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsBroker().",

@@ -1,4 +1,5 @@
 using MicroHosting.Hosting;
+using MicroHosting.Hosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,7 @@ internal static class RegistrySelector
 {
     public static IRegistry Select(IServiceProvider services)
     {
-        var name = services.GetRequiredService<IOptions<MicroOptions>>().Value.Registry.Trim().ToLowerInvariant();
-        return services.GetKeyedService<IRegistry>(name)
-            ?? throw new InvalidOperationException(name switch
+        return PluginSelector.Select<IRegistry>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Registry, static name => name switch
             {
                 "etcd" => "MICRO_REGISTRY is 'etcd', but the etcd registry is not added: reference the MicroHosting.Registry.Etcd package and call builder.Services.AddMicro().AddEtcdRegistry().",
                 _ => $"Registry '{name}' (Micro:Registry / MICRO_REGISTRY) is not available. Built in: mdns, memory, static; others come from packages (etcd: MicroHosting.Registry.Etcd).",
