@@ -8,7 +8,13 @@ public sealed class GreeterOverMdnsTests
     [Fact]
     public async Task GreeterClient_FindsServiceOverMdns_AndNotAfterItsGoodbye()
     {
-        var environment = new Dictionary<string, string?> { ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:0", ["MICRO_MDNS_INTERFACES"] = "lo" };
+        // A domain of its own: other tests (and the Greeter demo, run in parallel) announce greeters on lo in "local".
+        var environment = new Dictionary<string, string?>
+        {
+            ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:0",
+            ["MICRO_MDNS_INTERFACES"] = "lo",
+            ["Micro__Mdns__Domain"] = "t" + Guid.NewGuid().ToString("N")[..10],
+        };
         await using var service = ChildProcess.StartProject("examples/Greeter.Service", environment: environment);
         await service.WaitForAsync(@"Registered greeter node .* in the mdns registry", TimeSpan.FromSeconds(30));
 
