@@ -38,8 +38,8 @@ public sealed class MicroServiceClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The reply.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.CallAsync{TRequest, TResponse}"/>.</exception>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => (await _caller.SendAsync<TRequest, TResponse>(HttpClient, Service, endpoint, request, options, cancellationToken).ConfigureAwait(false)).Value;
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => _caller.CallAsync<TRequest, TResponse>(HttpClient, Service, endpoint, request, options, cancellationToken);
 
     /// <summary>Calls <paramref name="endpoint"/> and also reports which node served the reply.</summary>
     /// <typeparam name="TRequest">The request message type.</typeparam>

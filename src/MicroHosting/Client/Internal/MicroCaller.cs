@@ -20,6 +20,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
     private const int MaxDetailLength = 200;
     private readonly ConcurrentDictionary<(string Service, string Endpoint), Uri> _logicalUris = new();
 
+    /// <summary>Sends one call and returns the reply with the node that served it.</summary>
     public async Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(
         HttpClient http,
         string service,
@@ -28,14 +29,48 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
         MicroCallOptions? options,
         CancellationToken cancellationToken)
     {
+        var state = CreateState<TRequest, TResponse>(service, endpoint, request, options);
+        var value = await InvokeAsync<TResponse>(http, state, cancellationToken).ConfigureAwait(false);
+        return new MicroResponse<TResponse>(value, state.Node!.Node, state.Attempts);
+    }
+
+    /// <summary>Sends one call and returns the reply alone: one async state machine per call, no <see cref="MicroResponse{TResponse}"/>.</summary>
+    public Task<TResponse> CallAsync<TRequest, TResponse>(
+        HttpClient http,
+        string service,
+        string endpoint,
+        TRequest request,
+        MicroCallOptions? options,
+        CancellationToken cancellationToken)
+    {
+        MicroCallState state;
+        try
+        {
+            state = CreateState<TRequest, TResponse>(service, endpoint, request, options);
+        }
+        catch (ArgumentException ex)
+        {
+            // As from an async method: a bad argument faults the task rather than throwing from the call.
+            return Task.FromException<TResponse>(ex);
+        }
+
+        return InvokeAsync<TResponse>(http, state, cancellationToken);
+    }
+
+    private static MicroCallState CreateState<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options)
+    {
         ValidateCall(service, endpoint);
-        var state = new MicroCallState(
+        return new MicroCallState(
             service,
             endpoint,
             new MicroRequestBody<TRequest>(request),
             ProtobufTypeInfo<TRequest>.IsMessage && ProtobufTypeInfo<TResponse>.IsMessage,
             options);
-        using var message = new HttpRequestMessage(HttpMethod.Post, LogicalUri(service, endpoint));
+    }
+
+    private async Task<TResponse> InvokeAsync<TResponse>(HttpClient http, MicroCallState state, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, LogicalUri(state.Service, state.Endpoint!));
         message.Options.Set(MicroCallState.Key, state);
 
         // A call inside a handler ends when that handler's caller goes away.
@@ -69,8 +104,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
 
         using (response)
         {
-            var value = await ReadAsync<TResponse>(state, response, cancellationToken).ConfigureAwait(false);
-            return new MicroResponse<TResponse>(value, state.Node!.Node, state.Attempts);
+            return Read<TResponse>(state, response);
         }
     }
 
@@ -116,14 +150,15 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
                 ? uri
                 : new Uri($"http://micro.invalid{NodeCandidate.EndpointPath(key.Endpoint)}"));
 
-    private async ValueTask<TResponse> ReadAsync<TResponse>(MicroCallState state, HttpResponseMessage response, CancellationToken cancellationToken)
+    private TResponse Read<TResponse>(MicroCallState state, HttpResponseMessage response)
     {
         var node = state.Node!.Node;
         var content = response.Content;
         var status = (int)response.StatusCode;
+        using var body = ReadBody(content);
         if (status is < 200 or > 299)
         {
-            var text = await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var text = System.Text.Encoding.UTF8.GetString(body.WrittenSpan);
             var error = MicroException.Parse(text);
             if (error.Code == 0 && !response.Headers.Contains(MicroHeaders.Error))
             {
@@ -138,17 +173,18 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
             throw error;
         }
 
-        var contentType = content.Headers.ContentType?.MediaType;
-        var bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // The raw header: parsing it into a MediaTypeHeaderValue costs allocations the codec lookup does not need.
+        var contentType = content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
         MicroCodec? codec;
-        if (contentType is null)
+        if (string.IsNullOrEmpty(contentType))
         {
             // Go Micro sends no Content-Type with an empty body; otherwise assume the request's codec.
             codec = state.RequestCodec ?? runtime.Json;
         }
         else if (!runtime.Codecs.TryGetCodec(contentType, out codec))
         {
-            throw BadReply(state, $"replied with Content-Type '{contentType}', which no codec reads ({Shorten(System.Text.Encoding.UTF8.GetString(bytes))})");
+            var mediaType = contentType.Split(';', 2)[0].Trim();
+            throw BadReply(state, $"replied with Content-Type '{mediaType}', which no codec reads ({Shorten(System.Text.Encoding.UTF8.GetString(body.WrittenSpan))})");
         }
 
         if (!codec.CanHandle(typeof(TResponse)))
@@ -158,11 +194,54 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
 
         try
         {
-            return codec.Decode<TResponse>(new ReadOnlySequence<byte>(bytes));
+            return codec.Decode<TResponse>(new ReadOnlySequence<byte>(body.WrittenMemory));
         }
         catch (MicroCodecException ex)
         {
             throw BadReply(state, $"replied with a body that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Copies the reply's body into a pooled buffer. HttpClient has buffered it already (the resolution handler and
+    /// <see cref="HttpCompletionOption.ResponseContentRead"/>), so the stream is memory and reading it does no I/O; this
+    /// avoids ReadAsByteArrayAsync's copy into a new array and its task.
+    /// </summary>
+    private static PooledBufferWriter ReadBody(HttpContent content)
+    {
+        var stream = content.ReadAsStream();
+        if (stream.CanSeek)
+        {
+            var length = checked((int)(stream.Length - stream.Position));
+            var exact = new PooledBufferWriter(length);
+            try
+            {
+                stream.ReadExactly(exact.GetSpan(length)[..length]);
+                exact.Advance(length);
+                return exact;
+            }
+            catch
+            {
+                exact.Dispose();
+                throw;
+            }
+        }
+
+        var buffer = new PooledBufferWriter(4096);
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer.GetSpan(4096))) > 0)
+            {
+                buffer.Advance(read);
+            }
+
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
         }
     }
 

@@ -10,8 +10,8 @@ internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCal
     private readonly HttpClient _http = httpClientFactory.CreateClient(MicroClientOptions.HttpClientName);
     private IMicroPublisher? _publisher;
 
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => (await caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken).ConfigureAwait(false)).Value;
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
+        => caller.CallAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);
 
     public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
         => caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);

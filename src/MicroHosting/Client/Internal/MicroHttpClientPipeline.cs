@@ -34,6 +34,9 @@ internal static class MicroHttpClientPipeline
             ConnectTimeout = ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
+        // The factory's default loggers log every request at Information and open a scope per request (two more
+        // handlers and their allocations per call); the client logs its own failures and retries instead.
+        builder.RemoveAllLoggers();
         builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), service, clientOptions));
         builder.AddResilienceHandler("micro", static (pipeline, context) =>
         {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using MicroHosting.Codecs;
 using MicroHosting.Internal;
 
@@ -26,18 +25,23 @@ internal sealed class MicroRequestBody<TRequest>(TRequest value) : MicroRequestB
             return _content;
         }
 
-        using var buffer = new PooledBufferWriter();
+        var buffer = new PooledBufferWriter();
         try
         {
             codec.Encode(buffer, value);
         }
         catch (MicroCodecException ex)
         {
+            buffer.Dispose();
             throw new MicroException(MicroClientErrors.Id, 400, $"the request ({typeof(TRequest).Name}) cannot be encoded as {codec.ContentType}: {ex.Message}", innerException: ex);
         }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
 
-        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue(codec.ContentType);
+        var content = new MicroRequestContent(buffer, codec.ContentType);
         _codec = codec;
         _content = content;
         return content;
