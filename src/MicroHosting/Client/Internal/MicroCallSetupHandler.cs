@@ -2,14 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
+using Polly;
 using Polly.Timeout;
 
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// The outermost handler of a MicroHosting HttpClient, run once per call (before the retries): resolves the call's
-/// options (call, then typed client, then <see cref="MicroClientOptions"/>), caps the budget at the calling handler's
-/// remaining deadline, and adds the request id and the metadata to propagate.
+/// The outermost handler of a MicroHosting HttpClient, run once per call: resolves the call's options (call, then typed
+/// client, then <see cref="MicroClientOptions"/>), caps the budget at the calling handler's remaining deadline, adds the
+/// request id and the metadata to propagate, then runs the rest of the pipeline inside the call's Polly pipeline
+/// (<see cref="MicroClientRuntime.CallPipeline"/>: timeout around retries).
 /// </summary>
 internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? service, MicroCallOptions? clientOptions) : DelegatingHandler
 {
@@ -28,9 +30,26 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         HttpResponseMessage? response = null;
         Exception? error = null;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(MicroCallState.ResilienceKey, state);
         try
         {
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var outcome = await runtime.CallPipeline.ExecuteOutcomeAsync(
+                static async (context, args) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await args.Handler.SendAttemptAsync(args.Request, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                },
+                context,
+                (Handler: this, Request: request)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            response = outcome.Result!;
             return response;
         }
         catch (Exception ex)
@@ -40,6 +59,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             var status = response is not null ? (int)response.StatusCode : StatusOf(error);
             MicroTelemetry.Stop(activity, status, error);
             if (activity is not null)
@@ -51,6 +71,9 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>One attempt: the rest of the pipeline (resolution, then the socket handler).</summary>
+    private Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 
     /// <summary>The status a failed call reports: 408 for its deadline, the error's code, 0 when no node replied.</summary>
     private static int StatusOf(Exception? error) => error switch
@@ -134,12 +157,12 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             state.Deadline = runtime.TimeProvider.GetUtcNow().UtcTicks + due.Ticks;
         }
 
+        // Only the Micro-* names here: a MicroHosting node reads either, and the X-Micro-* copies a Go Micro node
+        // gets are added per attempt (MicroResolutionHandler), so a native call carries two headers fewer.
         var headers = request.Headers;
         if (!headers.Contains(MicroHeaders.Id))
         {
-            var id = Guid.NewGuid().ToString();
-            headers.TryAddWithoutValidation(MicroHeaders.Id, id);
-            headers.TryAddWithoutValidation(MicroHeaders.XId, id);
+            headers.TryAddWithoutValidation(MicroHeaders.Id, Guid.NewGuid().ToString());
         }
 
         if (context is not null)
@@ -158,7 +181,6 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             headers.Remove(MicroHeaders.FromService);
             headers.Remove(MicroHeaders.XFromService);
             headers.TryAddWithoutValidation(MicroHeaders.FromService, from);
-            headers.TryAddWithoutValidation(MicroHeaders.XFromService, from);
         }
 
         AddMetadata(headers, clientOptions?.Metadata);

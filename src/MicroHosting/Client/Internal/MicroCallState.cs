@@ -10,6 +10,9 @@ internal sealed class MicroCallState
 {
     public static readonly HttpRequestOptionsKey<MicroCallState> Key = new("MicroHosting.Call");
 
+    /// <summary>The call's state in the Polly <see cref="Polly.ResilienceContext"/> of its execution.</summary>
+    public static readonly Polly.ResiliencePropertyKey<MicroCallState> ResilienceKey = new("MicroHosting.Call");
+
     public MicroCallState(string service, string? endpoint, MicroRequestBody? body, bool protobufTypes, MicroCallOptions? options)
     {
         Service = service;
@@ -84,6 +87,9 @@ internal sealed class MicroCallState
 
     public static MicroCallState? Get(HttpRequestMessage? request)
         => request is not null && request.Options.TryGetValue(Key, out var state) ? state : null;
+
+    public static MicroCallState? Get(Polly.ResilienceContext context)
+        => context.Properties.TryGetValue(ResilienceKey, out var state) ? state : null;
 
     public void Tried(NodeState node)
     {

@@ -30,7 +30,11 @@ internal sealed class MicroClientRuntime
         Json = codecs.TryGetCodec(MicroContentTypes.Json, out var json) ? json : new JsonMicroCodec();
         Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
         DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
+        CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, timeProvider);
     }
+
+    /// <summary>Gets the Polly pipeline every unary call runs through: its timeout around its retries.</summary>
+    public Polly.ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
 
     public MicroClientOptions Options { get; }
 

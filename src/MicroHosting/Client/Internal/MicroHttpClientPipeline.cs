@@ -1,15 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// The handlers of every MicroHosting HttpClient, outermost first: call setup (once per call), Polly v8 through
-/// Microsoft.Extensions.Http.Resilience (the call's timeout around retries with exponential backoff), resolution (once per
-/// attempt: node selection and ejection), then a SocketsHttpHandler without proxy, redirects or cookies.
+/// The handlers of every MicroHosting HttpClient, outermost first: call setup (once per call), which runs the Polly v8
+/// pipeline of <see cref="CreateResilience"/> (the call's timeout around retries with exponential backoff) around
+/// resolution (once per attempt: node selection and ejection), then a SocketsHttpHandler without proxy, redirects or cookies.
 /// </summary>
 internal static class MicroHttpClientPipeline
 {
@@ -38,26 +38,31 @@ internal static class MicroHttpClientPipeline
         // handlers and their allocations per call); the client logs its own failures and retries instead.
         builder.RemoveAllLoggers();
         builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), service, clientOptions));
-        builder.AddResilienceHandler("micro", static (pipeline, context) =>
-        {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<MicroClientOptions>>().Value;
-            pipeline
-                .AddTimeout(new HttpTimeoutStrategyOptions
-                {
-                    Name = "MicroCallTimeout",
-                    TimeoutGenerator = static args => ValueTask.FromResult(MicroCallState.Get(args.Context.GetRequestMessage())?.Budget ?? TimeSpan.Zero),
-                })
-                .AddRetry(new HttpRetryStrategyOptions
-                {
-                    Name = "MicroRetry",
-                    MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = false,
-                    Delay = options.RetryDelay,
-                    ShouldHandle = MicroRetryPredicate.ShouldRetry,
-                });
-        });
         builder.AddHttpMessageHandler(sp => new MicroResolutionHandler(sp.GetRequiredService<MicroClientRuntime>(), sp.GetRequiredService<ILogger<MicroResolutionHandler>>()));
         return builder;
     }
+
+    /// <summary>
+    /// The call's resilience, shared by every MicroHosting client: a timeout for the whole call (the budget the setup handler
+    /// resolved) around a retry with exponential backoff (<see cref="MicroRetryPredicate"/> decides, per call). Run directly by
+    /// <see cref="MicroCallSetupHandler"/> rather than through Microsoft.Extensions.Http.Resilience's handler, which added
+    /// a handler, pipeline telemetry and execution tracking (several allocations) to every call.
+    /// </summary>
+    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, TimeProvider timeProvider)
+        => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "MicroCallTimeout",
+                TimeoutGenerator = static args => ValueTask.FromResult(MicroCallState.Get(args.Context)?.Budget ?? TimeSpan.Zero),
+            })
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                Name = "MicroRetry",
+                MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                Delay = options.RetryDelay,
+                ShouldHandle = MicroRetryPredicate.ShouldRetry,
+            })
+            .Build();
 }

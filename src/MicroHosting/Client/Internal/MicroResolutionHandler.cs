@@ -19,6 +19,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
     private static readonly string[] GoMicroHeaders =
     [
         MicroHeaders.Service, MicroHeaders.XService, MicroHeaders.Endpoint, MicroHeaders.XEndpoint, MicroHeaders.Method, MicroHeaders.XMethod,
+        MicroHeaders.XId, MicroHeaders.XFromService,
     ];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -160,6 +161,10 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
                 headers.TryAddWithoutValidation(MicroHeaders.XEndpoint, endpoint);
                 headers.TryAddWithoutValidation(MicroHeaders.Method, endpoint);
                 headers.TryAddWithoutValidation(MicroHeaders.XMethod, endpoint);
+
+                // A Go client sends every Micro-* header with an X- copy too.
+                CopyAsX(headers, MicroHeaders.Id, MicroHeaders.XId);
+                CopyAsX(headers, MicroHeaders.FromService, MicroHeaders.XFromService);
                 state.GoMicroHeaders = true;
             }
         }
@@ -168,6 +173,15 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         var left = Math.Max(1, state.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
         headers.Remove(MicroHeaders.Timeout);
         headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void CopyAsX(HttpRequestHeaders headers, string name, string xName)
+    {
+        if (headers.NonValidated.TryGetValues(name, out var values))
+        {
+            headers.Remove(xName);
+            headers.TryAddWithoutValidation(xName, values.ToString());
+        }
     }
 
     [LoggerMessage(EventId = 320, EventName = "AttemptFailed", Level = LogLevel.Debug, Message = "Calling {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]

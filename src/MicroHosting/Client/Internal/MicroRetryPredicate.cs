@@ -13,7 +13,7 @@ internal static class MicroRetryPredicate
 {
     public static ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
     {
-        var state = MicroCallState.Get(args.Context.GetRequestMessage());
+        var state = MicroCallState.Get(args.Context);
         if (state is null || args.AttemptNumber >= state.Retries || args.Context.CancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromResult(false);
