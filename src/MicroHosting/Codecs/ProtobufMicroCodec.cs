@@ -39,6 +39,10 @@ public sealed class ProtobufMicroCodec : MicroCodec
             throw new MicroCodecException($"{typeof(T).Name} is not a protobuf message; use application/json.");
         }
 
-        message.WriteTo(output);
+        // Sized first, then written into one span: no buffer-writer refills, and the pooled buffer grows at most once.
+        var size = message.CalculateSize();
+        var span = output.GetSpan(size)[..size];
+        message.WriteTo(span);
+        output.Advance(size);
     }
 }

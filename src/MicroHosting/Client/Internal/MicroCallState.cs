@@ -3,7 +3,8 @@ using MicroHosting.Codecs;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Everything one call carries through the HttpClient pipeline (it rides in <see cref="HttpRequestMessage.Options"/>):
+/// Everything one call carries through the HttpClient pipeline (it rides in a <see cref="MicroCallRequest"/>, or in
+/// <see cref="HttpRequestMessage.Options"/> for a request sent through a typed client's own HttpClient):
 /// what to call, the resolved options, and what happened on each attempt.
 /// </summary>
 internal sealed class MicroCallState
@@ -86,7 +87,8 @@ internal sealed class MicroCallState
     private List<NodeState>? _tried;
 
     public static MicroCallState? Get(HttpRequestMessage? request)
-        => request is not null && request.Options.TryGetValue(Key, out var state) ? state : null;
+        => request is MicroCallRequest call ? call.State
+            : request is not null && request.Options.TryGetValue(Key, out var state) ? state : null;
 
     public static MicroCallState? Get(Polly.ResilienceContext context)
         => context.Properties.TryGetValue(ResilienceKey, out var state) ? state : null;

@@ -70,8 +70,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
 
     private async Task<TResponse> InvokeAsync<TResponse>(HttpClient http, MicroCallState state, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, LogicalUri(state.Service, state.Endpoint!));
-        message.Options.Set(MicroCallState.Key, state);
+        using var message = new MicroCallRequest(state, LogicalUri(state.Service, state.Endpoint!));
 
         // A call inside a handler ends when that handler's caller goes away.
         CancellationTokenSource? linked = null;

@@ -1,0 +1,10 @@
+namespace MicroHosting.Client.Internal;
+
+/// <summary>
+/// The request of a call made through <see cref="MicroCaller"/>: carries its <see cref="MicroCallState"/> itself, so the
+/// call does not need <see cref="HttpRequestMessage.Options"/> (a dictionary allocated on first use).
+/// </summary>
+internal sealed class MicroCallRequest(MicroCallState state, Uri uri) : HttpRequestMessage(HttpMethod.Post, uri)
+{
+    public MicroCallState State { get; } = state;
+}
