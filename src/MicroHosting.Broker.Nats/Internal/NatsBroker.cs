@@ -45,19 +45,22 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
 
     public NatsConnectionState? State => _connection.IsValueCreated ? _connection.Value.ConnectionState : null;
 
-    public async ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(message);
-        var headers = new NatsHeaders();
-        foreach (var (key, value) in message.Headers)
+
+        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy. No headers, no header block.
+        var pending = _connection.Value.PublishAsync(topic, message.Body, ToNatsHeaders(message.Headers), cancellationToken: cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
         {
-            headers[key] = value;
+            return AwaitPublishAsync(pending, topic);
         }
 
-        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
-        await _connection.Value.PublishAsync(topic, message.Body, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Completed in the call (NATS.Net had room in its write buffer): no async state machine for this message.
+        pending.GetAwaiter().GetResult();
         _metrics.Published(Name, topic);
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IBrokerSubscription> SubscribeAsync(string topic, BrokerHandler handler, BrokerSubscribeOptions? options = null, CancellationToken cancellationToken = default)
@@ -83,6 +86,39 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
 
     /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static NatsHeaders? ToNatsHeaders(IReadOnlyDictionary<string, string> headers)
+    {
+        if (headers.Count == 0)
+        {
+            return null;
+        }
+
+        var nats = new NatsHeaders(headers.Count);
+        if (headers is BrokerHeaders own)
+        {
+            // What BrokerMessage holds: walked as a span, not through a boxed enumerator per message.
+            foreach (var (key, value) in own.AsSpan())
+            {
+                nats[key] = value;
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in headers)
+            {
+                nats[key] = value;
+            }
+        }
+
+        return nats;
+    }
+
+    private async ValueTask AwaitPublishAsync(ValueTask pending, string topic)
+    {
+        await pending.ConfigureAwait(false);
+        _metrics.Published(Name, topic);
+    }
 
     /// <summary>Accepts Go Micro's bare <c>host:port</c> list as well as <c>nats://</c> URLs.</summary>
     internal static string NormalizeUrl(string addresses)

@@ -50,16 +50,19 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
 
     internal static BrokerMessage ToBrokerMessage(NatsMsg<byte[]> message)
     {
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (message.Headers is { } natsHeaders)
+        var natsHeaders = message.Headers;
+        var headers = natsHeaders is { Count: > 0 } ? new KeyValuePair<string, string>[natsHeaders.Count] : [];
+        if (natsHeaders is not null)
         {
+            var i = 0;
             foreach (var (key, value) in natsHeaders)
             {
-                headers[key] = value.ToString();
+                headers[i++] = new(key, value.ToString());
             }
         }
 
-        return new BrokerMessage(headers, message.Data ?? []);
+        // NATS.Net's headers have unique keys, and the array is new: the message takes it without the public constructor's copy.
+        return BrokerMessage.Own(headers, message.Data ?? []);
     }
 
     private async Task RunAsync()

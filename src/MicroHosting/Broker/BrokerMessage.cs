@@ -1,3 +1,5 @@
+using MicroHosting.Broker.Internal;
+
 namespace MicroHosting.Broker;
 
 /// <summary>
@@ -12,7 +14,13 @@ public sealed class BrokerMessage
     /// <param name="body">The encoded body.</param>
     public BrokerMessage(IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body)
     {
-        Headers = headers is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(headers, StringComparer.Ordinal);
+        Headers = headers is null ? BrokerHeaders.Empty : BrokerHeaders.Copy(headers);
+        Body = body;
+    }
+
+    private BrokerMessage(BrokerHeaders headers, ReadOnlyMemory<byte> body)
+    {
+        Headers = headers;
         Body = body;
     }
 
@@ -21,6 +29,9 @@ public sealed class BrokerMessage
 
     /// <summary>Gets the encoded body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>A message over headers nobody else holds, with unique keys (a broker's receive path), without copying them.</summary>
+    internal static BrokerMessage Own(KeyValuePair<string, string>[] headers, ReadOnlyMemory<byte> body) => new(BrokerHeaders.Own(headers), body);
 
     /// <summary>Returns the value of a header, or <see langword="null"/>. The exact name is tried first, then a case-insensitive match.</summary>
     /// <param name="name">The header name, for example <c>Content-Type</c>.</param>
