@@ -7,9 +7,10 @@ using NATS.Client.Core;
 namespace MicroHosting.Broker.Nats.Internal;
 
 /// <summary>
-/// Core NATS as a MicroHosting broker: one subject per topic, NATS queue groups for queues, message headers as NATS
-/// headers and the body as the payload. Core NATS delivers at most once: messages published while no subscriber is
-/// connected, or while the connection is down beyond the client's buffer, are lost. Reconnection is the client's.
+/// Core NATS as a MicroHosting broker: one subject per topic, NATS queue groups for queues, messages written in the
+/// configured <see cref="NatsMessageFormat"/> and read in any format (<see cref="NatsWireFormat"/>). Core NATS delivers
+/// at most once: messages published while no subscriber is connected, or while the connection is down beyond the
+/// client's buffer, are lost. Reconnection is the client's.
 /// </summary>
 internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
         _logger = logger;
         _loggerFactory = loggerFactory;
         ServerUrl = NormalizeUrl(microOptions.Value.BrokerAddress ?? options.Value.Url);
+        MessageFormat = options.Value.MessageFormat;
         var opts = NatsOpts.Default with
         {
             Url = ServerUrl,
@@ -43,20 +45,17 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
 
     public string ServerUrl { get; }
 
+    public NatsMessageFormat MessageFormat { get; }
+
     public NatsConnectionState? State => _connection.IsValueCreated ? _connection.Value.ConnectionState : null;
 
     public async ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(message);
-        var headers = new NatsHeaders();
-        foreach (var (key, value) in message.Headers)
-        {
-            headers[key] = value;
-        }
-
-        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
-        await _connection.Value.PublishAsync(topic, message.Body, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // In the Headers format the body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
+        var payload = NatsWireFormat.Encode(message, MessageFormat, out var headers);
+        await _connection.Value.PublishAsync(topic, payload, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _metrics.Published(Name, topic);
     }
 
@@ -101,6 +100,8 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
     internal void Received(string topic) => _metrics.Handled(Name, topic);
 
     internal void HandlerFailed(string topic) => _metrics.HandlerFailed(Name, topic);
+
+    internal void Malformed(string topic) => _metrics.Dropped(Name, topic, "malformed");
 
     private NatsConnection Connect(NatsOpts opts)
     {
