@@ -61,4 +61,17 @@ public sealed class AdvertiseAddressTests
     {
         Assert.Null(AdvertiseAddress.Extract(addresses.Split(',').Select(System.Net.IPAddress.Parse), allowIPv6));
     }
+
+    [Theory]
+    [InlineData("http://[::]:5000", "fe80::1,fd12:3456::1", "fd12:3456::1", false)]
+    [InlineData("http://[::]:5000", "fe80::1", "127.0.0.1", true)]
+    [InlineData("http://0.0.0.0:5000", "fd12:3456::1", "127.0.0.1", true)]
+    [InlineData("http://0.0.0.0:5000", "fd12:3456::1,10.1.2.3", "10.1.2.3", false)]
+    public void Resolve_WildcardHost_AdvertisesAReachableAddress_OrReportsTheLoopbackFallback(string bound, string local, string host, bool fallback)
+    {
+        var resolved = AdvertiseAddress.Resolve(new MicroOptions(), [bound], local.Split(',').Select(System.Net.IPAddress.Parse), out var loopbackFallback);
+
+        Assert.Equal(new HostPort(host, 5000), resolved);
+        Assert.Equal(fallback, loopbackFallback);
+    }
 }

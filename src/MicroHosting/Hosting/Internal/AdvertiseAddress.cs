@@ -14,7 +14,16 @@ namespace MicroHosting.Hosting.Internal;
 internal static class AdvertiseAddress
 {
     public static HostPort Resolve(MicroOptions options, IEnumerable<string> boundAddresses)
+        => Resolve(options, boundAddresses, LocalAddresses(), out _);
+
+    /// <summary>
+    /// Resolves the address to register from the bound addresses and this machine's <paramref name="localAddresses"/>.
+    /// <paramref name="loopbackFallback"/> tells that the server listens on all addresses but none of them can be
+    /// advertised (no IPv4, no unique-local or global IPv6), so 127.0.0.1 is registered, which only this machine reaches.
+    /// </summary>
+    internal static HostPort Resolve(MicroOptions options, IEnumerable<string> boundAddresses, IEnumerable<IPAddress> localAddresses, out bool loopbackFallback)
     {
+        loopbackFallback = false;
         if (HostPort.TryParse(options.Advertise, out var advertise))
         {
             return advertise.Value;
@@ -25,7 +34,9 @@ internal static class AdvertiseAddress
         var host = bound.Host;
         if (host is "0.0.0.0" or "::" or "*" or "+" or "[::]" || host.Length == 0)
         {
-            host = Extract(LocalAddresses(), allowIPv6: host != "0.0.0.0")?.ToString() ?? "127.0.0.1";
+            var extracted = Extract(localAddresses, allowIPv6: host != "0.0.0.0");
+            loopbackFallback = extracted is null;
+            host = extracted?.ToString() ?? "127.0.0.1";
         }
         else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -80,7 +91,8 @@ internal static class AdvertiseAddress
         return v6.FirstOrDefault(a => a.IsIPv6UniqueLocal) ?? v6.FirstOrDefault();
     }
 
-    private static IEnumerable<IPAddress> LocalAddresses()
+    /// <summary>The addresses of this machine's interfaces that are up, loopback excluded.</summary>
+    internal static IEnumerable<IPAddress> LocalAddresses()
     {
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
         {
