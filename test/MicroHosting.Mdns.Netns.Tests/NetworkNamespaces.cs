@@ -141,9 +141,12 @@ public sealed class NetworkNamespaces : IAsyncDisposable
             return ExternalServer.MissingMessage("ip", "iproute2");
         }
 
+        // Root is not always enough (a container without CAP_SYS_ADMIN), so try it: make a namespace and delete it.
+        var probe = $"mh-probe-{Guid.NewGuid().ToString("N")[..6]}";
         try
         {
-            IpAsync("netns", "list").GetAwaiter().GetResult();
+            IpAsync("netns", "add", probe).GetAwaiter().GetResult();
+            IpAsync("netns", "delete", probe).GetAwaiter().GetResult();
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
