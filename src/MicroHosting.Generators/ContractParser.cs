@@ -59,7 +59,7 @@ internal static class ContractParser
                     {
                         if (!endpoints.Add(parsed.Endpoint))
                         {
-                            diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.InvalidEndpointName, method, $"{prefix}.{parsed.Endpoint}", display,
+                            diagnostics.Add(DiagnosticInfo.Create(ContractDiagnostics.InvalidEndpointName, method, parsed.Endpoint, display,
                                 "another method of the contract already calls it; rename one method or give it [MicroEndpoint(\"Name\")]"));
                         }
 
