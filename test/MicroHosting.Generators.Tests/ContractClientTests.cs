@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using MicroHosting.Client;
 using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
@@ -74,6 +75,30 @@ public sealed class ContractClientTests : IAsyncLifetime
         await using var services = CreateClient(s => s.AddMicroClient<IGreeter>("greeter", o => o.Filter = MicroNodeFilters.Version("v9")));
 
         await Assert.ThrowsAsync<MicroNodeNotFoundException>(() => services.GetRequiredService<IGreeter>().HelloAsync(new HelloRequest("Ann")));
+    }
+
+    [Fact]
+    public async Task AddMicroClient_ContractInAnotherAssembly_FindsItsGeneratedClient()
+    {
+        // A contracts-only assembly, as users share one between service and callers: the generated client registers
+        // from that assembly, not from the one calling AddMicroClient.
+        var (diagnostics, compilation) = GeneratorHarness.Run(
+            "[MicroContract(\"Greeter\")] public interface IRemoteGreeter { Task<Reply> HelloAsync(Request request, CancellationToken cancellationToken = default); }",
+            "Contracts.NotYetRun");
+        Assert.Empty(diagnostics);
+        using var image = new MemoryStream();
+        Assert.True(compilation.Emit(image).Success);
+        var assembly = Assembly.Load(image.ToArray());
+        var contract = assembly.GetType("Contracts.IRemoteGreeter", throwOnError: true)!;
+        var register = typeof(MicroClientServiceCollectionExtensions).GetMethod(nameof(MicroClientServiceCollectionExtensions.AddMicroClient))!.MakeGenericMethod(contract);
+
+        await using var services = CreateClient(s => register.Invoke(null, [s, "gogreeter", null]));
+        var client = services.GetRequiredService(contract);
+        var call = (Task)contract.GetMethod("HelloAsync")!.Invoke(client, [Activator.CreateInstance(assembly.GetType("Contracts.Request")!, "Ann"), CancellationToken.None])!;
+        await call;
+
+        var reply = call.GetType().GetProperty("Result")!.GetValue(call)!;
+        Assert.Equal("go hello Ann", reply.GetType().GetProperty("Message")!.GetValue(reply));
     }
 
     [Fact]

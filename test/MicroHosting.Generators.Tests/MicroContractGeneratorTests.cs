@@ -7,16 +7,10 @@ namespace MicroHosting.Generators.Tests;
 /// <summary>The generator run by hand on source strings: what it generates compiles, and bad contracts get a diagnostic that says what to fix.</summary>
 public sealed class MicroContractGeneratorTests
 {
-    private static readonly ImmutableArray<MetadataReference> References =
-    [
-        .. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p)),
-        MetadataReference.CreateFromFile(typeof(MicroContractAttribute).Assembly.Location),
-    ];
-
     [Fact]
     public void Generate_SupportedContract_CompilesWithoutDiagnostics()
     {
-        var (diagnostics, output) = Run("""
+        var (diagnostics, output) = GeneratorHarness.Run("""
             [MicroContract]
             public interface IGreeter
             {
@@ -87,7 +81,7 @@ public sealed class MicroContractGeneratorTests
         "Endpoint name 'Say.Hello' of contract 'Contracts.IGreeter' is invalid: the endpoint is Type.Method, so a part has no '.'")]
     public void Generate_UnsupportedMember_ReportsWhatToFix(string member, string id, string message)
     {
-        var (diagnostics, output) = Run($$"""
+        var (diagnostics, output) = GeneratorHarness.Run($$"""
             [MicroContract]
             public interface IGreeter
             {
@@ -110,35 +104,9 @@ public sealed class MicroContractGeneratorTests
     [InlineData("[MicroContract(\"\")] public interface IGreeter { }", "Endpoint name '' of contract 'Contracts.IGreeter' is invalid: it is empty")]
     public void Generate_UnsupportedInterface_ReportsWhatToFix(string source, string message)
     {
-        var (diagnostics, _) = Run(source);
+        var (diagnostics, _) = GeneratorHarness.Run(source);
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Contains(message, diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    private static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(string contracts)
-    {
-        var source = $$"""
-            using System.Collections.Generic;
-            using System.Threading;
-            using System.Threading.Tasks;
-            using MicroHosting;
-            using MicroHosting.Client;
-            namespace Contracts;
-            public sealed record Request(string Name);
-            public sealed record Reply(string Message);
-            {{contracts}}
-            """;
-        var compilation = CSharpCompilation.Create(
-            "Contracts",
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
-                .WithSpecificDiagnosticOptions([new("CS1591", ReportDiagnostic.Suppress)]));
-        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0535"));
-
-        CSharpGeneratorDriver.Create(new MicroContractGenerator())
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
-        return (diagnostics, output);
     }
 }

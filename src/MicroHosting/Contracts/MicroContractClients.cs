@@ -36,8 +36,8 @@ public static class MicroContractClients
             return factory;
         }
 
-        // Module initializers run when the contract's assembly first executes code, which naming the interface alone
-        // does not do: run it now (it is idempotent; the runtime runs it at most once).
+        // The runtime runs a module's initializer before the module's code is used; should registration come first
+        // (only the interface named so far), run it now. The runtime runs it at most once, so this is harmless.
         RuntimeHelpers.RunModuleConstructor(typeof(TContract).Module.ModuleHandle);
         return TryGet<TContract>() ?? throw new InvalidOperationException(
             $"{typeof(TContract).Name} is an interface without a generated MicroHosting client. Mark it [MicroContract] and build its project " +
