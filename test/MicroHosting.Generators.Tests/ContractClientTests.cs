@@ -139,6 +139,8 @@ public sealed class ContractClientTests : IAsyncLifetime
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddLogging();
         services.AddMicroCore().UseRegistry(_registry);
+        // These tests are about which endpoint is called, not timing: a loaded CI machine must not time them out.
+        services.Configure<MicroClientOptions>(o => o.RequestTimeout = TimeSpan.FromSeconds(60));
         configure(services);
         return services.BuildServiceProvider();
     }
