@@ -1,4 +1,5 @@
 using System.Reflection;
+using MicroHosting.Contracts.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Server.Internal;

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MicroHosting;
+namespace MicroHosting.Contracts.Internal;
 
 /// <summary>The endpoint naming rules of contract interfaces; the source generator applies the same ones.</summary>
 internal static class MicroContractNames
