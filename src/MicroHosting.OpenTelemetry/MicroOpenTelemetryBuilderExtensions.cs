@@ -25,7 +25,8 @@ public static class MicroOpenTelemetryBuilderExtensions
     /// <summary>
     /// Adds the <c>MicroHosting</c> activity source: client calls (<c>Type/Method</c>, kind Internal) with one span per
     /// attempt (kind Client, the node tried), server calls (kind Server), <c>send {topic}</c> (Producer) and
-    /// <c>process {topic}</c> (Consumer). W3C trace context travels in HTTP headers and in message headers.
+    /// <c>process {topic}</c> (Consumer). Streams have the same client and server spans, tagged <c>micro.stream</c>.
+    /// W3C trace context travels in HTTP headers (for streams, on the WebSocket upgrade request) and in message headers.
     /// </summary>
     /// <param name="builder">The tracer provider builder.</param>
     /// <returns>The same builder.</returns>

@@ -2,6 +2,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Broker.Nats.Tests;
 
@@ -45,5 +46,30 @@ public sealed class NatsBrokerMicroBuilderExtensionsTests(NatsServer server)
 
         Assert.Equal("memory", provider.GetRequiredService<IBroker>().Name);
         Assert.Equal("nats", provider.GetRequiredKeyedService<IBroker>("nats").Name);
+    }
+
+    [Fact]
+    public void AddNatsBroker_MessageFormatInConfiguration_WinsOverCode()
+    {
+        using var provider = Provider(new() { ["Micro:Nats:MessageFormat"] = "Headers" }, o => o.MessageFormat = NatsMessageFormat.GoMicro);
+
+        Assert.Equal(NatsMessageFormat.Headers, provider.GetRequiredService<IOptions<NatsBrokerOptions>>().Value.MessageFormat);
+    }
+
+    [Fact]
+    public void AddNatsBroker_UndefinedMessageFormat_FailsValidationWithFix()
+    {
+        using var provider = Provider(new() { ["Micro:Nats:MessageFormat"] = "7" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<NatsBrokerOptions>>().Value);
+        Assert.Equal("Micro:Nats:MessageFormat '7' is not a message format. Use GoMicro (Go Micro's JSON envelope, the default) or Headers (native NATS headers).", error.Message);
+    }
+
+    private static ServiceProvider Provider(Dictionary<string, string?> configuration, Action<NatsBrokerOptions>? configure = null)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
+        services.AddMicroCore().AddNatsBroker(configure);
+        return services.BuildServiceProvider();
     }
 }

@@ -7,9 +7,10 @@ using NATS.Client.Core;
 namespace MicroHosting.Broker.Nats.Internal;
 
 /// <summary>
-/// Core NATS as a MicroHosting broker: one subject per topic, NATS queue groups for queues, message headers as NATS
-/// headers and the body as the payload. Core NATS delivers at most once: messages published while no subscriber is
-/// connected, or while the connection is down beyond the client's buffer, are lost. Reconnection is the client's.
+/// Core NATS as a MicroHosting broker: one subject per topic, NATS queue groups for queues, messages written in the
+/// configured <see cref="NatsMessageFormat"/> and read in any format (<see cref="NatsWireFormat"/>). Core NATS delivers
+/// at most once: messages published while no subscriber is connected, or while the connection is down beyond the
+/// client's buffer, are lost. Reconnection is the client's.
 /// </summary>
 internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
         _logger = logger;
         _loggerFactory = loggerFactory;
         ServerUrl = NormalizeUrl(microOptions.Value.BrokerAddress ?? options.Value.Url);
+        MessageFormat = options.Value.MessageFormat;
         var opts = NatsOpts.Default with
         {
             Url = ServerUrl,
@@ -43,24 +45,18 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
 
     public string ServerUrl { get; }
 
+    public NatsMessageFormat MessageFormat { get; }
+
     public NatsConnectionState? State => _connection.IsValueCreated ? _connection.Value.ConnectionState : null;
 
-    public ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
+    public async ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(message);
-
-        // The body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy. No headers, no header block.
-        var pending = _connection.Value.PublishAsync(topic, message.Body, ToNatsHeaders(message.Headers), cancellationToken: cancellationToken);
-        if (!pending.IsCompletedSuccessfully)
-        {
-            return AwaitPublishAsync(pending, topic);
-        }
-
-        // Completed in the call (NATS.Net had room in its write buffer): no async state machine for this message.
-        pending.GetAwaiter().GetResult();
+        // In the Headers format the body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
+        var payload = NatsWireFormat.Encode(message, MessageFormat, out var headers);
+        await _connection.Value.PublishAsync(topic, payload, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         _metrics.Published(Name, topic);
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IBrokerSubscription> SubscribeAsync(string topic, BrokerHandler handler, BrokerSubscribeOptions? options = null, CancellationToken cancellationToken = default)
@@ -87,39 +83,6 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
     /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static NatsHeaders? ToNatsHeaders(IReadOnlyDictionary<string, string> headers)
-    {
-        if (headers.Count == 0)
-        {
-            return null;
-        }
-
-        var nats = new NatsHeaders(headers.Count);
-        if (headers is BrokerHeaders own)
-        {
-            // What BrokerMessage holds: walked as a span, not through a boxed enumerator per message.
-            foreach (var (key, value) in own.AsSpan())
-            {
-                nats[key] = value;
-            }
-        }
-        else
-        {
-            foreach (var (key, value) in headers)
-            {
-                nats[key] = value;
-            }
-        }
-
-        return nats;
-    }
-
-    private async ValueTask AwaitPublishAsync(ValueTask pending, string topic)
-    {
-        await pending.ConfigureAwait(false);
-        _metrics.Published(Name, topic);
-    }
-
     /// <summary>Accepts Go Micro's bare <c>host:port</c> list as well as <c>nats://</c> URLs.</summary>
     internal static string NormalizeUrl(string addresses)
     {
@@ -137,6 +100,8 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
     internal void Received(string topic) => _metrics.Handled(Name, topic);
 
     internal void HandlerFailed(string topic) => _metrics.HandlerFailed(Name, topic);
+
+    internal void Malformed(string topic) => _metrics.Dropped(Name, topic, "malformed");
 
     private NatsConnection Connect(NatsOpts opts)
     {

@@ -48,30 +48,21 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
         _stopping.Dispose();
     }
 
-    internal static BrokerMessage ToBrokerMessage(NatsMsg<byte[]> message)
-    {
-        var natsHeaders = message.Headers;
-        var headers = natsHeaders is { Count: > 0 } ? new KeyValuePair<string, string>[natsHeaders.Count] : [];
-        if (natsHeaders is not null)
-        {
-            var i = 0;
-            foreach (var (key, value) in natsHeaders)
-            {
-                headers[i++] = new(key, value.ToString());
-            }
-        }
-
-        // NATS.Net's headers have unique keys, and the array is new: the message takes it without the public constructor's copy.
-        return BrokerMessage.Own(headers, message.Data ?? []);
-    }
-
     private async Task RunAsync()
     {
         await foreach (var message in _subscription.Msgs.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
         {
+            if (!NatsWireFormat.TryDecode(message.Headers, message.Data, out var received, out var error))
+            {
+                // Go Micro's subscriber drops what it cannot unmarshal too; the subscription goes on with the next message.
+                _broker.Malformed(Topic);
+                LogMalformed(Topic, message.Subject, error);
+                continue;
+            }
+
             try
             {
-                await _handler(Topic, ToBrokerMessage(message), _stopping.Token).ConfigureAwait(false);
+                await _handler(Topic, received, _stopping.Token).ConfigureAwait(false);
                 _broker.Received(Topic);
             }
             catch (Exception ex) when (!_stopping.IsCancellationRequested)
@@ -85,4 +76,7 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
 
     [LoggerMessage(EventId = 710, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
     private partial void LogHandlerFailed(string topic, string reason);
+
+    [LoggerMessage(EventId = 711, Level = LogLevel.Warning, EventName = "NatsMalformedMessage", Message = "A message of {Topic} (subject {Subject}) was dropped: it is a Go Micro envelope that cannot be read ({Reason}).")]
+    private partial void LogMalformed(string topic, string subject, string reason);
 }

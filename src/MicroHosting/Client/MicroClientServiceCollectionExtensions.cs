@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using MicroHosting;
 using MicroHosting.Client;
 using MicroHosting.Client.Internal;
 
@@ -14,12 +15,18 @@ public static class MicroClientServiceCollectionExtensions
     /// or an <see cref="HttpClient"/> whose requests to <c>/Type/Method</c> go to a node of the service. Either way the
     /// requests run through the MicroHosting pipeline: discovery, selection, retries on another node, deadline and
     /// metadata propagation. Also adds the MicroHosting client services (<c>AddMicroCore</c>) when missing.
+    /// <para>
+    /// <typeparamref name="TClient"/> can also be an interface marked <see cref="MicroHosting.MicroContractAttribute"/>: the
+    /// MicroHosting source generator implements it at build time over a <see cref="MicroServiceClient"/> (no reflection per
+    /// call), and each method calls the endpoint the contract names.
+    /// </para>
     /// </summary>
-    /// <typeparam name="TClient">The typed client class.</typeparam>
+    /// <typeparam name="TClient">The typed client class, or a contract interface.</typeparam>
     /// <param name="services">The service collection.</param>
     /// <param name="service">The service name, for example <c>greeter</c>.</param>
     /// <param name="configure">Defaults for this client's calls (timeout, retries, filter, content type, ...); calls can still override them.</param>
     /// <returns>The HttpClient builder, to add handlers or configure the client further.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TClient"/> is an interface with no generated client (not a contract, or built without the generator).</exception>
     public static IHttpClientBuilder AddMicroClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
         this IServiceCollection services,
         string service,
@@ -46,6 +53,12 @@ public static class MicroClientServiceCollectionExtensions
         if (typeof(TClient) == typeof(MicroServiceClient))
         {
             return (http, sp) => (TClient)(object)new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults);
+        }
+
+        if (typeof(TClient).IsInterface)
+        {
+            var contract = MicroContractClients.Get<TClient>();
+            return (http, sp) => contract(new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults));
         }
 
         var wantsServiceClient = Array.Exists(

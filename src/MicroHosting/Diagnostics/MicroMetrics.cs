@@ -39,19 +39,21 @@ internal sealed class MicroMetrics
     public static Meter CreateMeter(IMeterFactory meterFactory)
         => meterFactory.Create(new MeterOptions(MicroTelemetry.Name) { Version = MicroTelemetry.Version });
 
-    public void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed)
+    /// <summary>Records a served call; <paramref name="stream"/> (the <c>micro.stream</c> tag) names a stream's kind, <see langword="null"/> for request/reply.</summary>
+    public void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed, string? stream = null)
     {
         if (_serverDuration.Enabled)
         {
-            _serverDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType: null));
+            _serverDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType: null, stream));
         }
     }
 
-    public void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed)
+    /// <summary>Records a client call (all attempts; a stream from opening to its end); <paramref name="stream"/> as for <see cref="ServerCall"/>.</summary>
+    public void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed, string? stream = null)
     {
         if (_clientDuration.Enabled)
         {
-            _clientDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType));
+            _clientDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType, stream));
         }
     }
 
@@ -70,7 +72,7 @@ internal sealed class MicroMetrics
     public void RegistryEvent(string registry, string type)
         => _registryEvents.Add(1, new TagList { { "micro.registry", registry }, { "micro.registry.event", type } });
 
-    private static TagList RpcTags(string service, string endpoint, int statusCode, string? errorType)
+    private static TagList RpcTags(string service, string endpoint, int statusCode, string? errorType, string? stream)
     {
         var (type, method) = MicroTelemetry.Split(endpoint);
         var tags = new TagList
@@ -84,6 +86,11 @@ internal sealed class MicroMetrics
         if (errorType is not null)
         {
             tags.Add("error.type", errorType);
+        }
+
+        if (stream is not null)
+        {
+            tags.Add(MicroTelemetry.StreamTag, stream);
         }
 
         return tags;

@@ -51,8 +51,8 @@ public static partial class MicroTelemetry
         return activity;
     }
 
-    /// <summary>Ends a server call: records its duration and status, and marks the span.</summary>
-    internal static void StopServer(Activity? activity, MicroMetrics metrics, string endpoint, string service, int statusCode, long startTimestamp)
+    /// <summary>Ends a server call: records its duration and status, and marks the span; <paramref name="stream"/> names a stream's kind.</summary>
+    internal static void StopServer(Activity? activity, MicroMetrics metrics, string endpoint, string service, int statusCode, long startTimestamp, string? stream = null)
     {
         if (activity is not null)
         {
@@ -65,7 +65,7 @@ public static partial class MicroTelemetry
             activity.Dispose();
         }
 
-        metrics.ServerCall(service, endpoint, statusCode, Stopwatch.GetElapsedTime(startTimestamp));
+        metrics.ServerCall(service, endpoint, statusCode, Stopwatch.GetElapsedTime(startTimestamp), stream);
     }
 
     internal static string SpanName(string endpoint) => endpoint.Replace('.', '/');

@@ -33,12 +33,17 @@ public static class MicroEndpointRouteBuilderExtensions
     /// <c>Task&lt;TResponse&gt; Method(TRequest request, [MicroContext context], [CancellationToken cancellationToken])</c>
     /// to the endpoint <c>Type.Method</c>. The handler is taken from the container when registered there, otherwise
     /// created per call with its constructor dependencies injected.
+    /// <para>
+    /// The methods implementing an interface marked <see cref="MicroHosting.MicroContractAttribute"/> (implicitly or
+    /// explicitly) are mapped under the contract's names instead, <c>Contract.Method</c> with the <c>Async</c> suffix
+    /// dropped, which are the endpoints its generated client calls; <paramref name="name"/> does not apply to them.
+    /// </para>
     /// </summary>
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="endpoints">The route builder (the <c>WebApplication</c>).</param>
     /// <param name="name">The <c>Type</c> part of the endpoint names; the class name when <see langword="null"/>.</param>
     /// <returns>A builder whose conventions apply to all of the class's endpoints.</returns>
-    public static IEndpointConventionBuilder MapMicroHandlers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(
+    public static IEndpointConventionBuilder MapMicroHandlers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(
         this IEndpointRouteBuilder endpoints,
         string? name = null)
         where THandler : class

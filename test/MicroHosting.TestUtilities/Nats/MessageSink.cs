@@ -8,7 +8,7 @@ public sealed class MessageSink<T>
 {
     private readonly ConcurrentQueue<T> _items = new();
     private readonly Lock _gate = new();
-    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<IReadOnlyCollection<T>, bool> Enough, TaskCompletionSource Done)> _waiters = [];
 
     /// <summary>Gets what arrived so far, in arrival order.</summary>
     public IReadOnlyList<T> Items => [.. _items];
@@ -23,7 +23,7 @@ public sealed class MessageSink<T>
         _items.Enqueue(item);
         lock (_gate)
         {
-            foreach (var waiter in _waiters.Where(w => _items.Count >= w.Count).ToArray())
+            foreach (var waiter in _waiters.Where(w => w.Enough(_items)).ToArray())
             {
                 waiter.Done.TrySetResult();
                 _waiters.Remove(waiter);
@@ -35,27 +35,41 @@ public sealed class MessageSink<T>
     /// <param name="count">The number of items.</param>
     /// <param name="timeout">How long to wait.</param>
     /// <returns>The items.</returns>
-    public async Task<IReadOnlyList<T>> WaitForAsync(int count, TimeSpan? timeout = null)
+    public Task<IReadOnlyList<T>> WaitForAsync(int count, TimeSpan? timeout = null)
+        => WaitUntilAsync(items => items.Count >= count, $"{count} item(s)", timeout);
+
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> different items arrived (an at-least-once broker may deliver one twice);
+    /// fails the test after <paramref name="timeout"/> (default 10 s).
+    /// </summary>
+    /// <param name="count">The number of different items.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>The items, duplicates included.</returns>
+    public Task<IReadOnlyList<T>> WaitForDistinctAsync(int count, TimeSpan? timeout = null)
+        => WaitUntilAsync(items => items.Distinct().Count() >= count, $"{count} different item(s)", timeout);
+
+    private async Task<IReadOnlyList<T>> WaitUntilAsync(Func<IReadOnlyCollection<T>, bool> enough, string what, TimeSpan? timeout)
     {
         TaskCompletionSource done;
         lock (_gate)
         {
-            if (_items.Count >= count)
+            if (enough(_items))
             {
                 return Items;
             }
 
             done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((count, done));
+            _waiters.Add((enough, done));
         }
 
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
         try
         {
-            await done.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await done.Task.WaitAsync(limit).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Expected {count} item(s), got {_items.Count} within {(timeout ?? TimeSpan.FromSeconds(10)).TotalSeconds}s.");
+            throw new TimeoutException($"Expected {what}, got {_items.Count} ({_items.Distinct().Count()} different) within {limit.TotalSeconds}s.");
         }
 
         return Items;

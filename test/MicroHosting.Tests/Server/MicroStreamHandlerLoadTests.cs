@@ -37,11 +37,15 @@ public sealed class MicroStreamHandlerLoadTests
             configureOptions: o => o.MaxRequestBodySize = 8 * 1024 * 1024);
         await using var client = await StreamClient.ConnectAsync(app.BaseAddress(), "/Load/Echo", "application/protobuf");
         var big = new string('m', 4 * 1024 * 1024);
+
+        // A duplex caller reads while it writes: the echo of message 1 (4 MB) fills the socket buffers while message 2
+        // is still being sent, so reading only after sending would deadlock on flow control (as it should).
+        var reading = client.ReadToEndAsync();
         await client.SendAsync(new EchoRequest { Text = big, Number = 1 }.ToByteArray());
         await client.SendAsync(new EchoRequest { Text = big, Number = 2 }.ToByteArray());
         await client.CompleteAsync();
 
-        var (messages, error, _) = await client.ReadToEndAsync();
+        var (messages, error, _) = await reading;
 
         Assert.Null(error);
         Assert.Equal([1L, 2L], messages.Select(m => EchoReply.Parser.ParseFrom(m).Number));

@@ -53,8 +53,10 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         return failure;
     }
 
-    /// <summary>Maps what a stream operation threw to what the caller gets.</summary>
-    private Exception Translate(Exception ex, CancellationToken operationToken)
+    /// <summary>Maps what a stream operation threw to what the caller gets, which is the stream's outcome.</summary>
+    private Exception Translate(Exception ex, CancellationToken operationToken) => Outcome(TranslateCore(ex, operationToken));
+
+    private Exception TranslateCore(Exception ex, CancellationToken operationToken)
     {
         switch (ex)
         {

@@ -219,6 +219,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             default:
                 if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure)
                 {
+                    Ended();
                     return false;
                 }
 
@@ -248,6 +249,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         }
 
         _sendBuffer?.Dispose();
+        StopTelemetry();
         _linked?.Dispose();
         _deadline?.Dispose();
         _headers.Dispose();

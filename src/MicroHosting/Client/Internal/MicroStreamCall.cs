@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
+using MicroHosting.Server.Internal;
 
 namespace MicroHosting.Client.Internal;
 
@@ -26,12 +28,13 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private bool _sendFirst;
     private TRequest? _first;
 
-    public MicroStreamCall(MicroStreamer streamer, MicroCallState state, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
+    public MicroStreamCall(MicroStreamer streamer, MicroCallState state, MicroStreamKind kind, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
     {
         _streamer = streamer;
         _runtime = streamer.Runtime;
         _state = state;
         _callerToken = cancellationToken;
+        _kind = MicroTelemetry.StreamKind(kind);
 
         // The same option resolution and headers as a unary call (id, propagated metadata, Micro-From-Service, budget).
         MicroCallSetupHandler.Prepare(_runtime, clientOptions, state, _headers);
@@ -47,6 +50,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             _deadline = new CancellationTokenSource(state.Budget, _runtime.TimeProvider);
         }
 
+        _activity = MicroTelemetry.StartStream(state.Service, state.Endpoint!, _kind);
         if (_deadline is null && !_contextToken.CanBeCanceled)
         {
             Token = cancellationToken;
@@ -114,10 +118,12 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
                 MicroClientErrors.Id, 400, $"stream {state.Service} {state.Endpoint}: {codec.ContentType} cannot carry {typeof(TRequest).Name} and {typeof(TResponse).Name}");
         }
 
+        var attempt = StartAttemptSpan(node);
         var socket = new ClientWebSocket();
         try
         {
             Configure(socket.Options, codec);
+            SetTraceContext(socket.Options, attempt);
             // Opening is bounded by the client's request timeout even when the stream itself has no deadline, so a node
             // that accepts TCP but never answers the upgrade counts as failed (and the next node is tried) instead of hanging.
             using (var openTimeout = new CancellationTokenSource(_runtime.Options.RequestTimeout, _runtime.TimeProvider))
@@ -137,18 +143,21 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             }
 
             _runtime.Health.Succeeded(node.State);
+            _attemptActivity = attempt;
             return more;
         }
         catch (Exception ex) when (!token.IsCancellationRequested && AttemptFailure(ex, node) is { } failure)
         {
+            StopAttemptSpan(attempt, ex);
             _socket = null;
             _errorReceived = false;
             socket.Abort();
             socket.Dispose();
             throw failure;
         }
-        catch
+        catch (Exception ex)
         {
+            StopAttemptSpan(attempt, ex);
             if (_socket is null)
             {
                 socket.Dispose();

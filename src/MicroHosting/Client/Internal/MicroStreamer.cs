@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MicroHosting.Codecs.Internal;
+using MicroHosting.Server.Internal;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -62,7 +63,7 @@ internal sealed partial class MicroStreamer : IDisposable
     {
         MicroCaller.ValidateCall(service, endpoint);
         ArgumentNullException.ThrowIfNull(requests);
-        var call = Start<TRequest, TResponse>(service, endpoint, options, clientOptions, cancellationToken);
+        var call = Start<TRequest, TResponse>(service, endpoint, MicroStreamKind.Client, options, clientOptions, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             await call.OpenAsync().ConfigureAwait(false);
@@ -74,7 +75,7 @@ internal sealed partial class MicroStreamer : IDisposable
         string service, string endpoint, MicroCallOptions? options, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
     {
         MicroCaller.ValidateCall(service, endpoint);
-        var call = Start<TRequest, TResponse>(service, endpoint, options, clientOptions, cancellationToken);
+        var call = Start<TRequest, TResponse>(service, endpoint, MicroStreamKind.Bidirectional, options, clientOptions, cancellationToken);
         try
         {
             await call.OpenAsync().ConfigureAwait(false);
@@ -92,7 +93,7 @@ internal sealed partial class MicroStreamer : IDisposable
     private async IAsyncEnumerable<TResponse> ServerStreamCoreAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroCallOptions? clientOptions, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var call = Start<TRequest, TResponse>(service, endpoint, options, clientOptions, cancellationToken);
+        var call = Start<TRequest, TResponse>(service, endpoint, MicroStreamKind.Server, options, clientOptions, cancellationToken);
         await using (call.ConfigureAwait(false))
         {
             var more = await call.OpenAsync(request).ConfigureAwait(false);
@@ -105,13 +106,13 @@ internal sealed partial class MicroStreamer : IDisposable
     }
 
     private MicroStreamCall<TRequest, TResponse> Start<TRequest, TResponse>(
-        string service, string endpoint, MicroCallOptions? options, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
+        string service, string endpoint, MicroStreamKind kind, MicroCallOptions? options, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
     {
         var state = new MicroCallState(service, endpoint, body: null, ProtobufTypeInfo<TRequest>.IsMessage && ProtobufTypeInfo<TResponse>.IsMessage, options)
         {
             Stream = true,
         };
-        return new MicroStreamCall<TRequest, TResponse>(this, state, clientOptions, cancellationToken);
+        return new MicroStreamCall<TRequest, TResponse>(this, state, kind, clientOptions, cancellationToken);
     }
 
     [LoggerMessage(EventId = 330, EventName = "StreamAttemptFailed", Level = LogLevel.Debug, Message = "Opening stream {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]

@@ -48,7 +48,13 @@ internal sealed partial class MicroRegistrationService(
         }
         else
         {
-            var service = Describe(AdvertiseAddress.Resolve(options.Value, addresses));
+            var advertised = AdvertiseAddress.Resolve(options.Value, addresses, AdvertiseAddress.LocalAddresses(), out var loopbackFallback);
+            if (loopbackFallback)
+            {
+                LogLoopbackAdvertised(options.Value.Name ?? string.Empty, advertised.Port);
+            }
+
+            var service = Describe(advertised);
             state.Service = service;
             if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
             {
@@ -227,6 +233,9 @@ internal sealed partial class MicroRegistrationService(
 
     [LoggerMessage(EventId = 105, EventName = "RegisterRetrying", Level = LogLevel.Warning, Message = "{Service} started unregistered: the {Registry} registry is unavailable. Calls to this node will find it once registration succeeds.")]
     private partial void LogWillRetry(string service, string registry);
+
+    [LoggerMessage(EventId = 107, EventName = "LoopbackAdvertised", Level = LogLevel.Warning, Message = "{Service} listens on all addresses, but this machine has no IPv4 address and no unique-local or global IPv6 address to advertise (link-local ones need a scope id a registry cannot carry); registering 127.0.0.1:{Port}, which only this machine can reach. Set MICRO_SERVER_ADVERTISE (Micro:Advertise) to an address other machines reach.")]
+    private partial void LogLoopbackAdvertised(string service, int port);
 
     [LoggerMessage(EventId = 106, EventName = "LifecycleHookFailed", Level = LogLevel.Error, Message = "A BeforeStop/AfterStop hook failed; stopping continues.")]
     private partial void LogHookFailed(Exception exception);

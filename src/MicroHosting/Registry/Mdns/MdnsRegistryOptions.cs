@@ -24,10 +24,17 @@ public sealed class MdnsRegistryOptions
     /// </summary>
     public IList<string> Interfaces { get; } = [];
 
-    /// <summary>Gets or sets whether to use IPv4 (group 224.0.0.251). Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Gets or sets whether to use IPv4 (group 224.0.0.251), on the chosen interfaces that have an IPv4 address. Default
+    /// <see langword="true"/>. Set it off (<c>Micro__Mdns__IPv4=false</c>) to speak mDNS over IPv6 only.
+    /// </summary>
     public bool IPv4 { get; set; } = true;
 
-    /// <summary>Gets or sets whether to use IPv6 (group ff02::fb). Default <see langword="true"/>; interfaces where IPv6 multicast fails are skipped with a warning.</summary>
+    /// <summary>
+    /// Gets or sets whether to use IPv6 (group ff02::fb), on the chosen interfaces that have an IPv6 address (a link-local
+    /// one is enough). Default <see langword="true"/>; interfaces where IPv6 multicast fails are skipped with a warning.
+    /// Turning off both families fails the start.
+    /// </summary>
     public bool IPv6 { get; set; } = true;
 
     /// <summary>Gets or sets how long <c>GetService</c> and <c>ListServices</c> collect answers after asking. Default 100 ms, as Go Micro.</summary>

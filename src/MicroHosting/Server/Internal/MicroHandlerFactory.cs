@@ -1,4 +1,5 @@
 using System.Reflection;
+using MicroHosting.Contracts.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Server.Internal;
@@ -32,22 +33,36 @@ internal static class MicroHandlerFactory
     public static IReadOnlyList<MicroHandler> FromType(Type handlerType, string typeName)
     {
         var handlers = new List<MicroHandler>();
+        var contractMethods = new HashSet<MethodInfo>();
+        foreach (var contract in handlerType.GetInterfaces())
+        {
+            if (MicroContractNames.ContractName(contract) is not { } contractName)
+            {
+                continue;
+            }
+
+            // A contract's methods answer at the names its generated client calls, however the class implements them.
+            // Methods with a default implementation in the interface are the contract's own code, not endpoints.
+            var map = handlerType.GetInterfaceMap(contract);
+            for (var i = 0; i < map.InterfaceMethods.Length; i++)
+            {
+                var method = map.TargetMethods[i];
+                if (map.InterfaceMethods[i].IsAbstract && contractMethods.Add(method))
+                {
+                    handlers.Add(FromMethod(handlerType, method, MicroContractNames.EndpointName(contractName, map.InterfaceMethods[i])));
+                }
+            }
+        }
+
         foreach (var method in handlerType.GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (method.DeclaringType == typeof(object) || method.IsSpecialName || method.IsGenericMethodDefinition || !IsHandlerReturn(method.ReturnType)
+            if (contractMethods.Contains(method) || method.DeclaringType == typeof(object) || method.IsSpecialName || method.IsGenericMethodDefinition || !IsHandlerReturn(method.ReturnType)
                 || (method.Name == nameof(IAsyncDisposable.DisposeAsync) && method.GetParameters().Length == 0))
             {
                 continue;
             }
 
-            var signature = Analyze(method, $"Method {handlerType.Name}.{method.Name}");
-            var parameters = new Type[signature.Parameters.Length + 1];
-            parameters[0] = handlerType;
-            signature.Parameters.CopyTo(parameters, 1);
-            var open = method.CreateDelegate(FuncType(parameters, method.ReturnType));
-            handlers.Add((MicroHandler)BuildInstanceMethod
-                .MakeGenericMethod(handlerType, signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
-                .Invoke(null, [$"{typeName}.{method.Name}", method, open, signature])!);
+            handlers.Add(FromMethod(handlerType, method, $"{typeName}.{method.Name}"));
         }
 
         if (handlers.Count == 0)
@@ -57,6 +72,18 @@ internal static class MicroHandlerFactory
         }
 
         return handlers;
+    }
+
+    private static MicroHandler FromMethod(Type handlerType, MethodInfo method, string name)
+    {
+        var signature = Analyze(method, $"Method {handlerType.Name}.{method.Name}");
+        var parameters = new Type[signature.Parameters.Length + 1];
+        parameters[0] = handlerType;
+        signature.Parameters.CopyTo(parameters, 1);
+        var open = method.CreateDelegate(FuncType(parameters, method.ReturnType));
+        return (MicroHandler)BuildInstanceMethod
+            .MakeGenericMethod(handlerType, signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
+            .Invoke(null, [name, method, open, signature])!;
     }
 
     private static bool IsHandlerReturn(Type returnType) =>

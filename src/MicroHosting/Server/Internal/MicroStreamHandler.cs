@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Reflection;
 using System.Text;
+using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 using Microsoft.AspNetCore.Http;
 
@@ -33,13 +35,37 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
 
     private async Task HandleAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
     {
+        // The span and the duration cover the whole stream; the caller's trace context came on the upgrade request.
+        var started = Stopwatch.GetTimestamp();
+        var stream = MicroTelemetry.StreamKind(kind);
+        using var activity = MicroTelemetry.StartServer(Name, runtime.ServiceName, context.Request.Headers);
+        activity?.SetTag(MicroTelemetry.StreamTag, stream);
+        var status = StatusCodes.Status200OK;
+        try
+        {
+            status = await ServeAsync(context, runtime, filters).ConfigureAwait(false);
+        }
+        catch
+        {
+            status = StatusCodes.Status500InternalServerError;
+            throw;
+        }
+        finally
+        {
+            MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, status, started, stream);
+        }
+    }
+
+    /// <summary>Serves the stream; returns the status it ended with (499 when the caller went away).</summary>
+    private async Task<int> ServeAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
+    {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await runtime.WriteErrorAsync(
                 context,
                 MicroException.MethodNotAllowed(runtime.ServiceName, $"{Name} is a streaming endpoint: open a WebSocket to {context.Request.Path} (GET with Upgrade: websocket)"),
                 goMicro: false).ConfigureAwait(false);
-            return;
+            return StatusCodes.Status405MethodNotAllowed;
         }
 
         var codec = runtime.GetRequestCodec(context.Request, goMicro: false);
@@ -49,7 +75,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
                 context,
                 new MicroException(runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{context.Request.ContentType}' cannot carry {Name}'s messages ({typeof(TRequest).Name})"),
                 goMicro: false).ConfigureAwait(false);
-            return;
+            return StatusCodes.Status415UnsupportedMediaType;
         }
 
         var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
@@ -89,6 +115,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             }
 
             await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, reader).ConfigureAwait(false);
+            return StatusCodes.Status200OK;
         }
         catch (Exception ex) when (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -101,14 +128,16 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             if (error is null)
             {
                 socket.Abort();
-                return;
+                return StatusCodes.Status499ClientClosedRequest;
             }
 
             await SendErrorAsync(socket, error, reader).ConfigureAwait(false);
+            return error.Code;
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
             // The peer went away: nothing left to tell it.
+            return StatusCodes.Status499ClientClosedRequest;
         }
         finally
         {

@@ -1,0 +1,19 @@
+using MicroHosting.TestUtilities;
+
+namespace MicroHosting.Mdns.Netns.Tests;
+
+/// <summary>
+/// A fact that needs network namespaces: root and a working <c>ip netns</c> (iproute2). Without them the test is skipped
+/// with a message saying what is missing, except on CI (<c>CI=true</c>), where it runs and fails.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NetnsFactAttribute : FactAttribute
+{
+    public NetnsFactAttribute()
+    {
+        if (NetworkNamespaces.Unavailable is { } reason && !ExternalServer.IsCi)
+        {
+            Skip = reason;
+        }
+    }
+}
