@@ -42,14 +42,8 @@ internal sealed partial class MicroRegistrationService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = listeners.WithoutHttp2(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
         var http2Port = listeners.Http2Port;
-        if (http2Port != 0)
-        {
-            // The HTTP/2-only listener is advertised as metadata; the node's address is the main (HTTP/1.1) one.
-            addresses = addresses.Where(a => !(Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Port == http2Port)).ToList();
-        }
-
         if (addresses.Count == 0 && options.Value.Advertise is null)
         {
             LogNoAddress(options.Value.Name ?? string.Empty);
