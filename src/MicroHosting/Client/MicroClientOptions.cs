@@ -55,4 +55,12 @@ public sealed class MicroClientOptions
     /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take. Default 16 MiB.
     /// </summary>
     public int MaxStreamMessageSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets whether unary calls to a MicroHosting node that advertises a cleartext HTTP/2 port (node metadata
+    /// <c>h2c=&lt;port&gt;</c>, set by the server's <c>Micro:Http2Address</c>) go there over HTTP/2, multiplexed over few
+    /// connections. Nodes without it, and Go Micro nodes, are called over HTTP/1.1 either way; streams always use
+    /// WebSockets on the node's main port. Default <see langword="true"/>.
+    /// </summary>
+    public bool UseHttp2 { get; set; } = true;
 }

@@ -27,6 +27,15 @@ public sealed class MicroOptions
     public string? Address { get; set; }
 
     /// <summary>
+    /// Gets or sets a second, cleartext HTTP/2-only (h2c) address Kestrel listens on, <c>host:port</c>
+    /// (<c>MICRO_SERVER_HTTP2_ADDRESS</c>; port 0 picks a free port). MicroHosting clients call this node's unary
+    /// endpoints there (multiplexed over few connections) and Go Micro callers keep using <see cref="Address"/> over
+    /// HTTP/1.1; the bound port is registered as node metadata <c>h2c=&lt;port&gt;</c>. Requires <see cref="Address"/>,
+    /// since listening in code makes Kestrel ignore the <c>urls</c> setting. Default <see langword="null"/>: HTTP/1.1 only.
+    /// </summary>
+    public string? Http2Address { get; set; }
+
+    /// <summary>
     /// Gets or sets the <c>host:port</c> to register instead of the bound address (<c>MICRO_SERVER_ADVERTISE</c>),
     /// for NAT and containers. Default <see langword="null"/>: the bound address, with a wildcard host replaced by
     /// this machine's first private IPv4 address.

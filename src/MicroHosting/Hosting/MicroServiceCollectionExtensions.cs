@@ -28,6 +28,7 @@ public static class MicroServiceCollectionExtensions
         var builder = services.AddMicroCore(configure);
         services.AddOptions<MicroOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MicroOptions>, MicroOptionsValidator>());
+        services.TryAddSingleton<MicroListeners>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelAddressSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MicroStartupFilter>());
         services.TryAddSingleton<MicroEndpointCatalog>();

@@ -5,7 +5,7 @@ public sealed class ComparisonScenarioTests
 {
     [Theory]
     [InlineData("server", 8, "raw,raw+headers")]
-    [InlineData("unary", 8, "gRPC,raw")]
+    [InlineData("unary", 10, "gRPC,raw")]
     [InlineData("call-path", 4, "direct")]
     [InlineData("streaming", 6, "gRPC")]
     public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)

@@ -6,12 +6,13 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// <summary>
 /// Unary RPC end to end against its two baselines: raw Kestrel minimal API + plain pooled HttpClient (the practical
 /// ceiling) and Grpc.AspNetCore + Grpc.Net.Client. The MicroHosting server is also called with the plain HttpClient, which
-/// separates the client's cost from the server's.
+/// separates the client's cost from the server's; the h2c row calls the same server on its HTTP/2-only listener.
 /// </summary>
 internal sealed class UnaryScenario : ComparisonScenario
 {
     public const string MicroRow = "MicroHosting IMicroClient (registry cache + selector + Polly)";
     public const string MicroServerRow = "MicroHosting server + plain HttpClient";
+    public const string MicroHttp2Row = "MicroHosting IMicroClient (h2c)";
 
     public override string Name => "unary";
 
@@ -26,12 +27,14 @@ internal sealed class UnaryScenario : ComparisonScenario
             new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: false), Baseline: "gRPC"),
             new(MicroServerRow, a => new HttpJsonTarget(a.Micro)),
             new(MicroRow, a => MicroClientTarget.Create(a, large: false, direct: false)),
+            new(MicroHttp2Row, a => MicroClientTarget.Create(a, large: false, direct: false, http2: true)),
         ]),
         new("~600-byte protobuf, Bench.Echo", [
             new("raw Kestrel + HttpClient", a => new HttpProtobufTarget(a.Raw), Baseline: "raw"),
             new("gRPC for .NET", a => new GrpcTarget(a.Grpc, large: true), Baseline: "gRPC"),
             new(MicroServerRow, a => new HttpProtobufTarget(a.Micro)),
             new(MicroRow, a => MicroClientTarget.Create(a, large: true, direct: false)),
+            new(MicroHttp2Row, a => MicroClientTarget.Create(a, large: true, direct: false, http2: true)),
         ]),
     ];
 }

@@ -54,8 +54,14 @@ internal static class BenchApps
     /// <summary>A MicroHosting service with the same two endpoints (natively at <c>/Type/Method</c>, Go Micro style at <c>/</c>).</summary>
     public static Task<WebApplication> StartMicroAsync(CancellationToken cancellationToken)
     {
-        var builder = CreateBuilder(http2Only: false);
-        builder.Services.AddMicro(o => o.Name = MicroServiceName).UseRegistry(new InMemoryRegistry());
+        // MicroHosting listens itself: HTTP/1.1 on Address (listed first in app.Urls) and cleartext HTTP/2 on Http2Address.
+        var builder = CreateBuilder(http2Only: false, listen: false);
+        builder.Services.AddMicro(o =>
+        {
+            o.Name = MicroServiceName;
+            o.Address = "127.0.0.1:0";
+            o.Http2Address = "127.0.0.1:0";
+        }).UseRegistry(new InMemoryRegistry());
         var app = builder.Build();
         app.MapMicroHandler("Greeter.Hello", (GreetRequest request) => Greet(request));
         app.MapMicroHandler("Bench.Echo", (Payload payload) => payload);
@@ -138,7 +144,7 @@ internal static class BenchApps
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static WebApplicationBuilder CreateBuilder(bool http2Only)
+    internal static WebApplicationBuilder CreateBuilder(bool http2Only, bool listen = true)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
@@ -146,10 +152,13 @@ internal static class BenchApps
         {
             builder.Logging.AddSimpleConsole();
         }
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(
-            IPAddress.Loopback,
-            0,
-            listen => listen.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            if (listen)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0, options => options.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            }
+        });
         return builder;
     }
 

@@ -12,6 +12,8 @@ namespace MicroHosting.Benchmarks.Targets;
 /// <paramref name="direct"/> every call names the node's address (Go Micro's WithAddress: no registry, no selector);
 /// otherwise it resolves the service through the registry cache and selector, in an in-memory registry holding the
 /// server's own registration. The address form uses Go Micro's <c>POST /</c> protocol, as the client does for it.
+/// The server listens for cleartext HTTP/2 too (<c>Micro:Http2Address</c>): only with <c>http2</c> does the client use it
+/// (<see cref="MicroClientOptions.UseHttp2"/>); otherwise it calls over HTTP/1.1, as against a server without it.
 /// </summary>
 internal sealed class MicroClientTarget : CallTarget
 {
@@ -28,15 +30,15 @@ internal sealed class MicroClientTarget : CallTarget
         _options = options;
     }
 
-    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct)
+    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct, bool http2 = false)
     {
-        var provider = CreateClientServices(addresses, out var node);
+        var provider = CreateClientServices(addresses, out var node, http2);
         var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
         return new MicroClientTarget(provider, large, options);
     }
 
     /// <summary>A calling service's container: the MicroHosting client over an in-memory registry holding the server's registration.</summary>
-    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node)
+    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node, bool http2 = false)
     {
         var service = addresses.Service ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
         var registry = new InMemoryRegistry();
@@ -47,6 +49,7 @@ internal sealed class MicroClientTarget : CallTarget
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddMicroCore(o => o.Name = "bench-client").UseRegistry(registry);
+        services.Configure<MicroClientOptions>(o => o.UseHttp2 = http2);
         node = service.Nodes[0];
         return services.BuildServiceProvider();
     }

@@ -24,6 +24,7 @@ public sealed class MicroOptionsTests
                 ["MICRO_SERVER_VERSION"] = "2.0.0",
                 ["MICRO_SERVER_ID"] = "greeter-1",
                 ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:8081",
+                ["MICRO_SERVER_HTTP2_ADDRESS"] = "127.0.0.1:8082",
                 ["MICRO_SERVER_ADVERTISE"] = "10.0.0.5:8081",
                 ["MICRO_SERVER_METADATA"] = "region=eu, zone=a",
                 ["MICRO_REGISTRY"] = "etcd",
@@ -39,6 +40,7 @@ public sealed class MicroOptionsTests
         Assert.Equal("2.0.0", options.Version);
         Assert.Equal("greeter-1", options.Id);
         Assert.Equal("127.0.0.1:8081", options.Address);
+        Assert.Equal("127.0.0.1:8082", options.Http2Address);
         Assert.Equal("10.0.0.5:8081", options.Advertise);
         Assert.Equal("eu", options.Metadata["region"]);
         Assert.Equal("a", options.Metadata["zone"]);

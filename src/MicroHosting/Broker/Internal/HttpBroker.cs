@@ -192,6 +192,11 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
     private MicroNode DescribeNode(string topic)
     {
         var addresses = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is not null && _services.GetService<MicroListeners>() is { } listeners)
+        {
+            addresses = listeners.WithoutHttp2(addresses); // deliveries are HTTP/1.1 POSTs: never the HTTP/2-only port
+        }
+
         if (addresses is null || addresses.Count == 0)
         {
             throw new InvalidOperationException(

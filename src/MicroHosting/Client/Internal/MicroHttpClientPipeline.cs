@@ -9,7 +9,8 @@ namespace MicroHosting.Client.Internal;
 /// <summary>
 /// The handlers of every MicroHosting HttpClient, outermost first: call setup (once per call), which runs the Polly v8
 /// pipeline of <see cref="CreateResilience"/> (the call's timeout around retries with exponential backoff) around
-/// resolution (once per attempt: node selection and ejection), then a SocketsHttpHandler without proxy, redirects or cookies.
+/// resolution (once per attempt: node selection and ejection), then a SocketsHttpHandler without proxy, redirects or cookies,
+/// which speaks HTTP/1.1, or cleartext HTTP/2 to a node that advertises an h2c port.
 /// </summary>
 internal static class MicroHttpClientPipeline
 {
@@ -33,6 +34,9 @@ internal static class MicroHttpClientPipeline
             UseCookies = false,
             ConnectTimeout = ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
+            EnableMultipleHttp2Connections = true,
         });
         // The factory's default loggers log every request at Information and open a scope per request (two more
         // handlers and their allocations per call); the client logs its own failures and retries instead.

@@ -133,9 +133,14 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
 
         if (node.Native)
         {
-            request.RequestUri = state.Body is not null || (state.Endpoint is { } e && state.PathAndQuery == NodeCandidate.EndpointPath(e))
-                ? node.UriFor(state.Endpoint!)
-                : new Uri(node.BaseUri, state.PathAndQuery);
+            // h2c when the node listens for it: many calls share few multiplexed connections. Exact version: a
+            // failure there is a transport failure of this attempt (retried, the node ejected), not a silent downgrade.
+            var http2 = node.Http2BaseUri is not null && runtime.Options.UseHttp2;
+            var endpointCall = state.Body is not null || (state.Endpoint is { } e && state.PathAndQuery == NodeCandidate.EndpointPath(e));
+            request.RequestUri = http2
+                ? (endpointCall ? node.Http2UriFor(state.Endpoint!) : new Uri(node.Http2BaseUri!, state.PathAndQuery))
+                : (endpointCall ? node.UriFor(state.Endpoint!) : new Uri(node.BaseUri, state.PathAndQuery));
+            SetVersion(request, http2);
             if (state.GoMicroHeaders)
             {
                 foreach (var name in GoMicroHeaders)
@@ -153,6 +158,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
                 400,
                 $"node {node.Node.Id} speaks Go Micro's protocol, which names the endpoint: the request path '{state.PathAndQuery}' is not /Type/Method");
             request.RequestUri = node.BaseUri;
+            SetVersion(request, http2: false);
             if (!state.GoMicroHeaders)
             {
                 headers.TryAddWithoutValidation(MicroHeaders.Service, state.Service);
@@ -173,6 +179,21 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         var left = Math.Max(1, state.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
         headers.Remove(MicroHeaders.Timeout);
         headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void SetVersion(HttpRequestMessage request, bool http2)
+    {
+        if (http2)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        else if (request.Version == HttpVersion.Version20 && request.VersionPolicy == HttpVersionPolicy.RequestVersionExact)
+        {
+            // An earlier attempt of this call went to an h2c listener; this node speaks HTTP/1.1 on its main port.
+            request.Version = HttpVersion.Version11;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
     }
 
     private static void CopyAsX(HttpRequestHeaders headers, string name, string xName)

@@ -11,6 +11,7 @@ namespace MicroHosting.Client.Internal;
 internal sealed class NodeCandidate
 {
     private readonly ConcurrentDictionary<string, Uri> _endpointUris = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Uri> _http2EndpointUris = new(StringComparer.Ordinal);
 
     public NodeCandidate(MicroService service, MicroNode node, NodeState state)
     {
@@ -24,6 +25,13 @@ internal sealed class NodeCandidate
         AcceptsProtobuf = !Native || (metadata.TryGetValue("content-types", out var types) && types.Contains(MicroContentTypes.Protobuf, StringComparison.Ordinal));
         var scheme = metadata.TryGetValue("secure", out var secure) && string.Equals(secure, "true", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
         BaseUri = new Uri($"{scheme}://{node.HostPort}/");
+
+        // A MicroHosting node with Http2Address set registers its cleartext HTTP/2 port; not used over TLS (h2c is cleartext).
+        if (Native && scheme == "http" && metadata.TryGetValue("h2c", out var h2c)
+            && int.TryParse(h2c, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535)
+        {
+            Http2BaseUri = new UriBuilder(BaseUri) { Port = port }.Uri;
+        }
     }
 
     public MicroService Service { get; }
@@ -39,9 +47,16 @@ internal sealed class NodeCandidate
 
     public Uri BaseUri { get; }
 
+    /// <summary>Gets the base address of the node's cleartext HTTP/2 listener (metadata <c>h2c=&lt;port&gt;</c>), or <see langword="null"/> without one.</summary>
+    public Uri? Http2BaseUri { get; }
+
     /// <summary>Gets the URI an attempt posts to: the endpoint's path on a native node, <c>/</c> on a Go Micro node.</summary>
     public Uri UriFor(string endpoint)
         => Native ? _endpointUris.GetOrAdd(endpoint, static (name, baseUri) => new Uri(baseUri, EndpointPath(name)), BaseUri) : BaseUri;
+
+    /// <summary>Gets the endpoint's URI on the node's HTTP/2 listener; only for a node with <see cref="Http2BaseUri"/>.</summary>
+    public Uri Http2UriFor(string endpoint)
+        => _http2EndpointUris.GetOrAdd(endpoint, static (name, baseUri) => new Uri(baseUri, EndpointPath(name)), Http2BaseUri!);
 
     public static string EndpointPath(string endpoint)
     {

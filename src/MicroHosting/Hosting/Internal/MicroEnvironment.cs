@@ -7,6 +7,7 @@ internal static class MicroEnvironment
     public const string ServerVersion = "MICRO_SERVER_VERSION";
     public const string ServerId = "MICRO_SERVER_ID";
     public const string ServerAddress = "MICRO_SERVER_ADDRESS";
+    public const string ServerHttp2Address = "MICRO_SERVER_HTTP2_ADDRESS";
     public const string ServerAdvertise = "MICRO_SERVER_ADVERTISE";
     public const string ServerMetadata = "MICRO_SERVER_METADATA";
     public const string Registry = "MICRO_REGISTRY";

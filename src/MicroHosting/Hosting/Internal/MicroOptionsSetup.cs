@@ -18,6 +18,7 @@ internal sealed class MicroOptionsSetup(IConfiguration configuration) : IPostCon
         Set(MicroEnvironment.ServerVersion, v => options.Version = v);
         Set(MicroEnvironment.ServerId, v => options.Id = v);
         Set(MicroEnvironment.ServerAddress, v => options.Address = v);
+        Set(MicroEnvironment.ServerHttp2Address, v => options.Http2Address = v);
         Set(MicroEnvironment.ServerAdvertise, v => options.Advertise = v);
         Set(MicroEnvironment.Registry, v => options.Registry = v);
         Set(MicroEnvironment.RegistryAddress, v => options.RegistryAddress = v);

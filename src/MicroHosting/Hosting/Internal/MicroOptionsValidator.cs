@@ -27,6 +27,22 @@ internal sealed class MicroOptionsValidator : IValidateOptions<MicroOptions>
             failures.Add($"The server address '{options.Address}' (Micro:Address / MICRO_SERVER_ADDRESS) is not host:port. Examples: 127.0.0.1:8081, :8081, [::1]:0.");
         }
 
+        if (options.Http2Address is not null)
+        {
+            if (!HostPort.TryParse(options.Http2Address, out var http2))
+            {
+                failures.Add($"The HTTP/2 address '{options.Http2Address}' (Micro:Http2Address / MICRO_SERVER_HTTP2_ADDRESS) is not host:port. Examples: 127.0.0.1:8082, :8082, [::1]:0.");
+            }
+            else if (options.Address is null)
+            {
+                failures.Add($"The HTTP/2 address '{options.Http2Address}' (Micro:Http2Address / MICRO_SERVER_HTTP2_ADDRESS) needs the main address too: set Micro:Address / MICRO_SERVER_ADDRESS (for example 127.0.0.1:8081), because listening on a second address in code makes Kestrel ignore the urls setting.");
+            }
+            else if (HostPort.TryParse(options.Address, out var main) && main.Value.Port != 0 && main.Value.Port == http2.Value.Port)
+            {
+                failures.Add($"The HTTP/2 address '{options.Http2Address}' (Micro:Http2Address / MICRO_SERVER_HTTP2_ADDRESS) uses the port of the main address '{options.Address}'. Give it a port of its own, or 0 for a free one.");
+            }
+        }
+
         if (options.Advertise is not null && !(HostPort.TryParse(options.Advertise, out var advertise) && advertise.Value.Port > 0 && advertise.Value.Host.Length > 0))
         {
             failures.Add($"The advertised address '{options.Advertise}' (Micro:Advertise / MICRO_SERVER_ADVERTISE) is not host:port with a host and a non-zero port, for example 10.0.0.5:8081.");

@@ -19,6 +19,7 @@ internal sealed partial class MicroRegistrationService(
     IServer server,
     MicroEndpointCatalog catalog,
     MicroRegistrationState state,
+    MicroListeners listeners,
     IOptions<MicroOptions> options,
     IOptions<MicroLifecycleOptions> lifecycle,
     TimeProvider timeProvider,
@@ -41,7 +42,8 @@ internal sealed partial class MicroRegistrationService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = listeners.WithoutHttp2(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+        var http2Port = listeners.Http2Port;
         if (addresses.Count == 0 && options.Value.Advertise is null)
         {
             LogNoAddress(options.Value.Name ?? string.Empty);
@@ -54,7 +56,7 @@ internal sealed partial class MicroRegistrationService(
                 LogLoopbackAdvertised(options.Value.Name ?? string.Empty, advertised.Port);
             }
 
-            var service = Describe(advertised);
+            var service = Describe(advertised, http2Port);
             state.Service = service;
             if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
             {
@@ -116,7 +118,7 @@ internal sealed partial class MicroRegistrationService(
         return ValueTask.CompletedTask;
     }
 
-    internal MicroService Describe(HostPort address)
+    internal MicroService Describe(HostPort address, int http2Port = 0)
     {
         var value = options.Value;
         var metadata = new Dictionary<string, string>(value.Metadata, StringComparer.Ordinal)
@@ -129,6 +131,12 @@ internal sealed partial class MicroRegistrationService(
             ["framework"] = "microhosting",
             ["content-types"] = string.Join(',', MicroContentTypes.Json, MicroContentTypes.Protobuf, MicroContentTypes.OctetStream),
         };
+        if (http2Port != 0)
+        {
+            // Go Micro ignores unknown metadata; MicroHosting clients call unary endpoints over h2c on this port.
+            metadata["h2c"] = http2Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         foreach (var (key, item) in value.Metadata)
         {
             metadata[key] = item; // the user's own metadata wins over the defaults

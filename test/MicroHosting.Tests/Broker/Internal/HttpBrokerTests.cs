@@ -340,6 +340,36 @@ public sealed class HttpBrokerTests
     internal static MetricCollector<long> Collector(WebApplication app, string instrument)
         => new(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "MicroHosting", instrument);
 
+    [Fact]
+    public async Task Publish_SubscriberWithHttp2Address_DeliveredOnItsHttp11Port()
+    {
+        using var registry = new InMemoryRegistry();
+        var sink = new MessageSink<OrderPlaced>();
+        await using var subscriber = await BrokerTestHosts.StartAsync("audit", registry, s =>
+        {
+            s.Configure<MicroHosting.Hosting.MicroOptions>(o =>
+            {
+                o.Address = "127.0.0.1:0";
+                o.Http2Address = "127.0.0.1:0";
+            });
+            s.AddMicroSubscriber<OrderPlaced>("orders", (m, _) => Add(sink, m));
+        });
+        await using var publisher = await BrokerTestHosts.StartAsync("shop", registry);
+
+        await publisher.Publisher().PublishAsync("orders", new OrderPlaced("o-1", 1));
+
+        Assert.Equal("o-1", Assert.Single(await sink.WaitForAsync(1)).Id);
+        var node = Assert.Single(Assert.Single(await registry.GetServiceAsync("audit")).Nodes);
+        var brokerNodes = new List<MicroNode>();
+        foreach (var service in (await registry.ListServicesAsync()).Where(s => s.Name is not "audit" and not "shop"))
+        {
+            brokerNodes.AddRange((await registry.GetServiceAsync(service.Name)).SelectMany(s => s.Nodes));
+        }
+
+        Assert.NotEmpty(brokerNodes);
+        Assert.All(brokerNodes, n => Assert.Equal(node.Port, n.Port)); // the HTTP/1.1 port, not the h2c one
+    }
+
     private static Task Add<T>(MessageSink<T> sink, T item)
     {
         sink.Add(item);
