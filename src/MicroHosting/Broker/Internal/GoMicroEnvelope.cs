@@ -16,27 +16,48 @@ internal static class GoMicroEnvelope
     public static byte[] Write(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body)
     {
         var output = new ArrayBufferWriter<byte>(128 + (body.Length * 4 / 3));
-        Append(output, "{\"Header\":{"u8);
-        var keys = headers.Keys.ToArray();
-        Array.Sort(keys, CompareUtf8);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (i > 0)
-            {
-                Append(output, ","u8);
-            }
+        Write(output, headers is BrokerHeaders own ? own.AsSpan() : headers.ToArray(), body);
+        return output.WrittenSpan.ToArray();
+    }
 
-            WriteString(output, keys[i]);
-            Append(output, ":"u8);
-            WriteString(output, headers[keys[i]]);
+    /// <summary>
+    /// Writes the envelope into <paramref name="output"/> (for example NATS.Net's pooled payload buffer, so no array is
+    /// made per message). <paramref name="headers"/> must have unique keys; they are written sorted, in a pooled copy.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, ReadOnlySpan<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body)
+    {
+        output.Write("{\"Header\":{"u8);
+        if (headers.Length > 0)
+        {
+            var sorted = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(headers.Length);
+            try
+            {
+                var keys = sorted.AsSpan(0, headers.Length);
+                headers.CopyTo(keys);
+                keys.Sort(static (a, b) => CompareUtf8(a.Key, b.Key));
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Write(","u8);
+                    }
+
+                    WriteString(output, keys[i].Key);
+                    output.Write(":"u8);
+                    WriteString(output, keys[i].Value);
+                }
+            }
+            finally
+            {
+                ArrayPool<KeyValuePair<string, string>>.Shared.Return(sorted, clearArray: true);
+            }
         }
 
-        Append(output, "},\"Body\":\""u8);
+        output.Write("},\"Body\":\""u8);
         var base64 = output.GetSpan(Base64LengthOf(body.Length));
         System.Buffers.Text.Base64.EncodeToUtf8(body, base64, out _, out var bytesWritten);
         output.Advance(bytesWritten);
-        Append(output, "\"}"u8);
-        return output.WrittenSpan.ToArray();
+        output.Write("\"}"u8);
     }
 
     /// <summary>Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after "Error parsing request body: ".</summary>
@@ -178,19 +199,54 @@ internal static class GoMicroEnvelope
 
     private static int Base64LengthOf(int length) => ((length + 2) / 3) * 4;
 
+    /// <summary>
+    /// Go sorts map keys by their UTF-8 bytes, which is code point order. UTF-16 ordinal order differs only where a
+    /// surrogate (a code point above U+FFFF) meets U+E000-U+FFFF, so those two ranges swap places before comparing.
+    /// </summary>
     private static int CompareUtf8(string a, string b)
     {
-        // Go sorts map keys by their UTF-8 bytes; UTF-16 ordinal order differs only above the surrogate range.
-        return Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return CodePointOrder(a[i]) - CodePointOrder(b[i]);
+            }
+        }
+
+        return a.Length - b.Length;
     }
 
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+    private static int CodePointOrder(char c) => c switch
+    {
+        >= '\uE000' => c - 0x800,
+        >= '\uD800' => c + 0x2000,
+        _ => c,
+    };
 
     /// <summary>Writes a JSON string as Go's encoding/json does with HTML escaping on (json.Marshal's default).</summary>
-    private static void WriteString(ArrayBufferWriter<byte> output, string value)
+    private static void WriteString(IBufferWriter<byte> output, string value)
     {
-        Append(output, "\""u8);
-        var bytes = Encoding.UTF8.GetBytes(value);
+        // Header names and values are short: encoded on the stack, pooled beyond that.
+        var maxLength = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = maxLength <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
+        try
+        {
+            WriteEscaped(output, buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void WriteEscaped(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        output.Write("\""u8);
         var start = 0;
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -200,8 +256,8 @@ internal static class GoMicroEnvelope
                 // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) are escaped because JSONP would break on them.
                 if (b == 0xE2 && i + 2 < bytes.Length && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9))
                 {
-                    Append(output, bytes.AsSpan(start, i - start));
-                    Append(output, bytes[i + 2] == 0xA8 ? "\\u2028"u8 : "\\u2029"u8);
+                    output.Write(bytes[start..i]);
+                    output.Write(bytes[i + 2] == 0xA8 ? "\\u2028"u8 : "\\u2029"u8);
                     i += 2;
                     start = i + 1;
                 }
@@ -220,21 +276,21 @@ internal static class GoMicroEnvelope
                 (byte)'\f' => "\\f"u8,
                 _ => [],
             };
-            Append(output, bytes.AsSpan(start, i - start));
+            output.Write(bytes[start..i]);
             if (escape.Length > 0)
             {
-                Append(output, escape);
+                output.Write(escape);
             }
             else
             {
-                Append(output, "\\u00"u8);
-                Append(output, [Hex[b >> 4], Hex[b & 0xF]]);
+                output.Write("\\u00"u8);
+                output.Write([Hex[b >> 4], Hex[b & 0xF]]);
             }
 
             start = i + 1;
         }
 
-        Append(output, bytes.AsSpan(start));
-        Append(output, "\""u8);
+        output.Write(bytes[start..]);
+        output.Write("\""u8);
     }
 }
