@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MicroHosting.Broker.Internal;
 
@@ -23,6 +24,33 @@ public sealed class GoMicroEnvelopeTests
         Assert.Equal(
             "{\"Header\":{\":topic\":\"t\",\"Content-Type\":\"application/json\",\"b\":\"x\\u003cy\\u003e\\u0026z\",\"ctl\":\"a\\u0001\\n\\\"\\\\\",\"uni\":\"é\\u2028\"},\"Body\":\"AQID\"}",
             json);
+    }
+
+    [Fact]
+    public void Write_KeysAboveU10000_SortedByUtf8BytesAsGoDoes()
+    {
+        // UTF-16 ordinal order puts the surrogate pair of U+1F600 before U+FF21; Go's byte order puts it after.
+        var headers = new Dictionary<string, string> { ["\U0001F600"] = "emoji", ["\uFF21"] = "fullwidth", ["z"] = "ascii" };
+
+        var json = Encoding.UTF8.GetString(GoMicroEnvelope.Write(headers, []));
+
+        Assert.Equal("{\"Header\":{\"z\":\"ascii\",\"\uFF21\":\"fullwidth\",\"\U0001F600\":\"emoji\"},\"Body\":\"\"}", json);
+    }
+
+    [Fact]
+    public void Write_IntoBufferWriterWithLongValue_SameBytesAsGoWrites()
+    {
+        // A value longer than the stack buffer for one string, escapes included, into a writer that already holds bytes.
+        var value = new string('\u00e9', 300) + "<&>" + new string('x', 600);
+        KeyValuePair<string, string>[] headers = [new("long", value), new("a", "1")];
+        var output = new ArrayBufferWriter<byte>(1);
+        output.Write("prefix"u8);
+
+        GoMicroEnvelope.Write(output, headers, "hi"u8);
+
+        var expected = "prefix{\"Header\":{\"a\":\"1\",\"long\":\"" + new string('\u00e9', 300) + "\\u003c\\u0026\\u003e" + new string('x', 600) + "\"},\"Body\":\"aGk=\"}";
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal("long", headers[0].Key);
     }
 
     [Fact]
