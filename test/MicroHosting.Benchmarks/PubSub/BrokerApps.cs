@@ -1,4 +1,5 @@
 using MicroHosting.Broker;
+using MicroHosting.Broker.Nats;
 using MicroHosting.Benchmarks.Servers;
 using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -9,10 +10,14 @@ namespace MicroHosting.Benchmarks.PubSub;
 /// <summary>MicroHosting apps whose broker the pub/sub scenario drives: NATS, and the default http broker.</summary>
 internal static class BrokerApps
 {
-    public static async Task<PubSubTarget> StartNatsAsync(string url, CancellationToken cancellationToken)
+    public static async Task<PubSubTarget> StartNatsAsync(string url, NatsMessageFormat format, CancellationToken cancellationToken)
     {
         var builder = BenchApps.CreateBuilder(http2Only: false);
-        builder.Services.AddMicro(o => o.Name = "bench-nats").UseRegistry(new InMemoryRegistry()).AddNatsBroker(o => o.Url = url);
+        builder.Services.AddMicro(o => o.Name = "bench-nats").UseRegistry(new InMemoryRegistry()).AddNatsBroker(o =>
+        {
+            o.Url = url;
+            o.MessageFormat = format;
+        });
         return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
     }
 
