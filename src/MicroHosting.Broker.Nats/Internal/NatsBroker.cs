@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MicroHosting.Broker.Internal;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.Logging;
@@ -76,6 +77,8 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
         return AwaitPublishAsync(publish, topic);
     }
 
+    /// <summary>NATS.Net's write lock was busy: pooled, as NATS.Net's own publish path is, so no box per such message.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitPublishAsync(ValueTask publish, string topic)
     {
         await publish.ConfigureAwait(false);

@@ -107,14 +107,19 @@ internal static class NatsWireFormat
     }
 
     /// <summary>NATS headers an intermediary added (none come from Go Micro) are kept unless the envelope names them too.</summary>
-    private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[] natsHeaders, Dictionary<string, string>? envelopeHeaders)
+    private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[] natsHeaders, KeyValuePair<string, string>[]? envelopeHeaders)
     {
-        if (envelopeHeaders is null or { Count: 0 })
+        if (envelopeHeaders is null or [])
         {
             return natsHeaders;
         }
 
-        var items = new KeyValuePair<string, string>[natsHeaders.Length + envelopeHeaders.Count];
+        if (natsHeaders.Length == 0)
+        {
+            return envelopeHeaders;
+        }
+
+        var items = new KeyValuePair<string, string>[natsHeaders.Length + envelopeHeaders.Length];
         natsHeaders.CopyTo(items, 0);
         var count = natsHeaders.Length;
         foreach (var (key, value) in envelopeHeaders)

@@ -60,8 +60,12 @@ internal static class GoMicroEnvelope
         output.Write("\"}"u8);
     }
 
-    /// <summary>Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after "Error parsing request body: ".</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, out Dictionary<string, string>? headers, out byte[]? body, out string? error)
+    /// <summary>
+    /// Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after
+    /// "Error parsing request body: ". <paramref name="headers"/> are in wire order with unique keys (a key given twice
+    /// keeps its last value, as Go's map does), in a new array the caller may own (<see cref="BrokerMessage.Own"/>).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, out KeyValuePair<string, string>[]? headers, out byte[]? body, out string? error)
     {
         headers = null;
         body = null;
@@ -88,7 +92,8 @@ internal static class GoMicroEnvelope
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                // Go matches field names case-insensitively; the exact names Go writes are checked without a string.
+                var name = reader.ValueTextEquals("Header"u8) ? "Header" : reader.ValueTextEquals("Body"u8) ? "Body" : reader.GetString();
                 reader.Read();
                 if (string.Equals(name, "Header", StringComparison.OrdinalIgnoreCase))
                 {
@@ -130,7 +135,7 @@ internal static class GoMicroEnvelope
         return true;
     }
 
-    private static bool ReadHeader(ref Utf8JsonReader reader, out Dictionary<string, string>? headers, out string? error)
+    private static bool ReadHeader(ref Utf8JsonReader reader, out KeyValuePair<string, string>[]? headers, out string? error)
     {
         headers = null;
         error = null;
@@ -146,21 +151,80 @@ internal static class GoMicroEnvelope
             return false;
         }
 
-        headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        // Read into a pooled scratch array, then copy to one array of the exact size.
+        var scratch = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(16);
+        var count = 0;
+        try
         {
-            var key = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                error = $"json: cannot unmarshal {Kind(reader.TokenType)} into Go struct field Message.Header of type string";
-                return false;
+                var key = KnownName(ref reader) ?? reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = $"json: cannot unmarshal {Kind(reader.TokenType)} into Go struct field Message.Header of type string";
+                    return false;
+                }
+
+                var item = new KeyValuePair<string, string>(key, reader.GetString()!);
+                var index = IndexOf(scratch.AsSpan(0, count), key);
+                if (index >= 0)
+                {
+                    scratch[index] = item;
+                    continue;
+                }
+
+                if (count == scratch.Length)
+                {
+                    var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+                    scratch.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<KeyValuePair<string, string>>.Shared.Return(scratch, clearArray: true);
+                    scratch = larger;
+                }
+
+                scratch[count++] = item;
             }
 
-            headers[key] = reader.GetString()!;
+            headers = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            return true;
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(scratch, clearArray: true);
+        }
+    }
+
+    /// <summary>The header names every MicroHosting and Go Micro message carries, without a new string per message.</summary>
+    private static string? KnownName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return null;
         }
 
-        return true;
+        var name = reader.ValueSpan;
+        return name switch
+        {
+            _ when name.SequenceEqual("Content-Type"u8) => "Content-Type",
+            _ when name.SequenceEqual("Micro-Topic"u8) => "Micro-Topic",
+            _ when name.SequenceEqual("Micro-Id"u8) => "Micro-Id",
+            _ when name.SequenceEqual("Micro-From-Service"u8) => "Micro-From-Service",
+            _ when name.SequenceEqual(":topic"u8) => ":topic",
+            _ => null,
+        };
+    }
+
+    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
+    {
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static bool ReadBody(ref Utf8JsonReader reader, out byte[]? body, out string? error)

@@ -67,7 +67,7 @@ public sealed class GoMicroEnvelopeTests
         var bytes = GoMicroEnvelope.Write(headers, "payload"u8);
 
         Assert.True(GoMicroEnvelope.TryRead(bytes, out var read, out var body, out var error), error);
-        Assert.Equal(headers, read);
+        Assert.Equal(headers, read!.ToDictionary());
         Assert.Equal("payload"u8.ToArray(), body);
     }
 
@@ -75,8 +75,22 @@ public sealed class GoMicroEnvelopeTests
     public void TryRead_LowerCaseFieldsAndUnknownFields_AcceptedLikeGo()
     {
         Assert.True(GoMicroEnvelope.TryRead("{\"header\":{\":topic\":\"t\"},\"body\":\"AQ==\",\"extra\":[1,{}]}"u8, out var headers, out var body, out _));
-        Assert.Equal("t", headers![":topic"]);
+        Assert.Equal([new(":topic", "t")], headers!);
         Assert.Equal([1], body);
+    }
+
+    [Fact]
+    public void TryRead_KeyGivenTwiceAndManyKeys_LastValueWinsInWireOrder()
+    {
+        // Go's json.Unmarshal into a map keeps a repeated key's last value; more keys than the first scratch array holds.
+        var extra = string.Concat(Enumerable.Range(0, 20).Select(i => $",\"k{i}\":\"{i}\""));
+        var json = "{\"Header\":{\"Content-Type\":\"a\",\"Micro-Id\":\"1\"" + extra + ",\"Content-Type\":\"b\"},\"Body\":\"\"}";
+
+        Assert.True(GoMicroEnvelope.TryRead(Encoding.UTF8.GetBytes(json), out var headers, out _, out var error), error);
+
+        Assert.Equal(22, headers!.Length);
+        Assert.Equal(new KeyValuePair<string, string>("Content-Type", "b"), headers[0]);
+        Assert.Equal(new KeyValuePair<string, string>("k19", "19"), headers[^1]);
     }
 
     [Fact]
