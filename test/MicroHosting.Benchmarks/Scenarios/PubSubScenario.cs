@@ -9,7 +9,8 @@ namespace MicroHosting.Benchmarks.Scenarios;
 
 /// <summary>
 /// Pub/sub: MicroHosting's NATS broker and http broker against raw NATS.Net publish/subscribe on the same nats-server.
-/// Publisher and subscriber share this process (one broker connection each for NATS).
+/// Publisher and subscriber share this process; for NATS each has its own connection (raw NATS.Net: two connections;
+/// the broker rows: a publishing and a subscribing MicroHosting app, as two services would be).
 /// </summary>
 internal sealed class PubSubScenario : Scenario
 {
