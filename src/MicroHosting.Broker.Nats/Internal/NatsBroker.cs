@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MicroHosting.Broker.Internal;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
     private readonly BrokerMetrics _metrics;
     private readonly ILogger<NatsBroker> _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly NatsPayloadSerializer _serializer;
 
     public NatsBroker(IOptions<NatsBrokerOptions> options, IOptions<MicroOptions> microOptions, ILoggerFactory loggerFactory, BrokerMetrics metrics, ILogger<NatsBroker> logger)
     {
@@ -26,6 +28,7 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
         _loggerFactory = loggerFactory;
         ServerUrl = NormalizeUrl(microOptions.Value.BrokerAddress ?? options.Value.Url);
         MessageFormat = options.Value.MessageFormat;
+        _serializer = NatsPayloadSerializer.For(MessageFormat);
         var opts = NatsOpts.Default with
         {
             Url = ServerUrl,
@@ -49,13 +52,36 @@ internal sealed partial class NatsBroker : IBroker, IAsyncDisposable, IDisposabl
 
     public NatsConnectionState? State => _connection.IsValueCreated ? _connection.Value.ConnectionState : null;
 
-    public async ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(string topic, BrokerMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(message);
-        // In the Headers format the body goes out as it is: NATS.Net writes ReadOnlyMemory<byte> without a copy.
-        var payload = NatsWireFormat.Encode(message, MessageFormat, out var headers);
-        await _connection.Value.PublishAsync(topic, payload, headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        // The serializer writes the payload straight into NATS.Net's pooled buffer before PublishAsync returns (or, while
+        // connecting, once connected); NATS.Net keeps no reference to the message afterwards.
+        var publish = _connection.Value.PublishAsync(
+            topic,
+            message,
+            NatsWireFormat.HeadersFor(message, MessageFormat),
+            serializer: _serializer,
+            cancellationToken: cancellationToken);
+
+        // Usually done at once (NATS.Net's write lock was free): no state machine for this call then.
+        if (publish.IsCompletedSuccessfully)
+        {
+            publish.GetAwaiter().GetResult();
+            _metrics.Published(Name, topic);
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitPublishAsync(publish, topic);
+    }
+
+    /// <summary>NATS.Net's write lock was busy: pooled, as NATS.Net's own publish path is, so no box per such message.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitPublishAsync(ValueTask publish, string topic)
+    {
+        await publish.ConfigureAwait(false);
         _metrics.Published(Name, topic);
     }
 

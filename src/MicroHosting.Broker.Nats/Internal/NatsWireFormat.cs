@@ -12,42 +12,44 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// </summary>
 internal static class NatsWireFormat
 {
-    public static ReadOnlyMemory<byte> Encode(BrokerMessage message, NatsMessageFormat format, out NatsHeaders? headers)
+    /// <summary>
+    /// The NATS headers a message goes out with: none in the GoMicro format (Go Micro's broker publishes
+    /// <c>codec.Marshal(broker.Message)</c> and nothing else), and none for a message without headers, so no header block
+    /// is written; the payload is <see cref="NatsPayloadSerializer"/>'s.
+    /// </summary>
+    public static NatsHeaders? HeadersFor(BrokerMessage message, NatsMessageFormat format)
     {
-        if (format == NatsMessageFormat.GoMicro)
+        var items = message.HeaderItems;
+        if (format == NatsMessageFormat.GoMicro || items.IsEmpty)
         {
-            // Go Micro's broker publishes codec.Marshal(broker.Message) and nothing else: no NATS headers.
-            headers = null;
-            return GoMicroEnvelope.Write(message.Headers, message.Body.Span);
+            return null;
         }
 
-        headers = new NatsHeaders();
-        foreach (var (key, value) in message.Headers)
+        var headers = new NatsHeaders();
+        foreach (var (key, value) in items)
         {
             headers[key] = value;
         }
 
-        return message.Body;
+        return headers;
     }
 
     /// <summary>Reads a received message; false with <paramref name="error"/> when it is a Go Micro envelope that cannot be read.</summary>
     public static bool TryDecode(NatsHeaders? natsHeaders, byte[]? data, [NotNullWhen(true)] out BrokerMessage? message, [NotNullWhen(false)] out string? error)
     {
         data ??= [];
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // The header array is built once and owned by the message: BrokerMessage does not copy it again.
+        var headers = ToArray(natsHeaders);
         var native = false;
-        if (natsHeaders is not null)
+        foreach (var (key, _) in headers)
         {
-            foreach (var (key, value) in natsHeaders)
-            {
-                headers[key] = value.ToString();
-                native |= key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || key.StartsWith("Micro-", StringComparison.OrdinalIgnoreCase);
-            }
+            native |= key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || key.StartsWith("Micro-", StringComparison.OrdinalIgnoreCase);
         }
 
         if (native || !IsEnvelope(data))
         {
-            message = new BrokerMessage(headers, data);
+            message = BrokerMessage.Own(headers, data);
             error = null;
             return true;
         }
@@ -59,16 +61,7 @@ internal static class NatsWireFormat
             return false;
         }
 
-        // NATS headers an intermediary added (none come from Go Micro) are kept unless the envelope names them too.
-        if (envelopeHeaders is not null)
-        {
-            foreach (var (key, value) in envelopeHeaders)
-            {
-                headers[key] = value;
-            }
-        }
-
-        message = new BrokerMessage(headers, body ?? []);
+        message = BrokerMessage.Own(Merge(headers, envelopeHeaders), body ?? []);
         error = null;
         return true;
     }
@@ -111,5 +104,61 @@ internal static class NatsWireFormat
         }
 
         return false;
+    }
+
+    /// <summary>NATS headers an intermediary added (none come from Go Micro) are kept unless the envelope names them too.</summary>
+    private static KeyValuePair<string, string>[] Merge(KeyValuePair<string, string>[] natsHeaders, KeyValuePair<string, string>[]? envelopeHeaders)
+    {
+        if (envelopeHeaders is null or [])
+        {
+            return natsHeaders;
+        }
+
+        if (natsHeaders.Length == 0)
+        {
+            return envelopeHeaders;
+        }
+
+        var items = new KeyValuePair<string, string>[natsHeaders.Length + envelopeHeaders.Length];
+        natsHeaders.CopyTo(items, 0);
+        var count = natsHeaders.Length;
+        foreach (var (key, value) in envelopeHeaders)
+        {
+            var index = IndexOf(natsHeaders, key);
+            items[index >= 0 ? index : count++] = new(key, value);
+        }
+
+        return count == items.Length ? items : items[..count];
+    }
+
+    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
+    {
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The NATS headers as a new array (NATS.Net's keys are unique); empty without headers.</summary>
+    private static KeyValuePair<string, string>[] ToArray(NatsHeaders? natsHeaders)
+    {
+        if (natsHeaders is null || natsHeaders.Count == 0)
+        {
+            return [];
+        }
+
+        var items = new KeyValuePair<string, string>[natsHeaders.Count];
+        var i = 0;
+        foreach (var (key, value) in natsHeaders)
+        {
+            items[i++] = new(key, value.ToString());
+        }
+
+        return items;
     }
 }

@@ -11,7 +11,7 @@ public sealed class PubSubScenarioTests
     {
         var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For("pubsub") with { Rate = 200, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.FromSeconds(0.5) }, TextWriter.Null, CancellationToken.None);
 
-        Assert.Equal([PubSubScenario.RawNats, PubSubScenario.RawNatsHeaders, PubSubScenario.NatsBroker, PubSubScenario.HttpBroker], report.PubSubRows.Select(r => r.Target));
+        Assert.Equal([PubSubScenario.RawNats, PubSubScenario.RawNatsHeaders, PubSubScenario.NatsBrokerHeaders, PubSubScenario.NatsBrokerGoMicro, PubSubScenario.HttpBroker], report.PubSubRows.Select(r => r.Target));
         Assert.All(report.PubSubRows, row =>
         {
             Assert.True(row.Result.Published > 0, $"{row.Target} published nothing");
@@ -19,5 +19,6 @@ public sealed class PubSubScenarioTests
             Assert.True(row.Result.P99 >= row.Result.P50, $"{row.Target}: p99 below p50");
         });
         Assert.All(report.PubSubRows.Skip(1), row => Assert.True(row.PublishedVsRaw > 0 && row.DeliveredVsRaw > 0, $"{row.Target} has no ratio"));
+        Assert.All(report.PubSubRows.Skip(2), row => Assert.True(row.PublishedVsRawHeaders > 0, $"{row.Target} has no ratio to raw NATS.Net with the header"));
     }
 }

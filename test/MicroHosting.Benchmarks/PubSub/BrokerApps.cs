@@ -1,4 +1,5 @@
 using MicroHosting.Broker;
+using MicroHosting.Broker.Nats;
 using MicroHosting.Benchmarks.Servers;
 using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -9,11 +10,22 @@ namespace MicroHosting.Benchmarks.PubSub;
 /// <summary>MicroHosting apps whose broker the pub/sub scenario drives: NATS, and the default http broker.</summary>
 internal static class BrokerApps
 {
-    public static async Task<PubSubTarget> StartNatsAsync(string url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Two apps, a publisher and a subscriber, each with its own NATS connection, as two services have and as the raw
+    /// NATS.Net baseline has (a publishing and a subscribing connection).
+    /// </summary>
+    public static async Task<PubSubTarget> StartNatsAsync(string url, NatsMessageFormat format, CancellationToken cancellationToken)
     {
-        var builder = BenchApps.CreateBuilder(http2Only: false);
-        builder.Services.AddMicro(o => o.Name = "bench-nats").UseRegistry(new InMemoryRegistry()).AddNatsBroker(o => o.Url = url);
-        return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var publisher = await StartAppAsync(CreateNats(url, format, "bench-nats-pub"), cancellationToken).ConfigureAwait(false);
+        var subscriber = await StartAppAsync(CreateNats(url, format, "bench-nats-sub"), cancellationToken).ConfigureAwait(false);
+        return new BrokerTarget(
+            publisher.Services.GetRequiredService<IBroker>(),
+            subscriber.Services.GetRequiredService<IBroker>(),
+            async () =>
+            {
+                await publisher.DisposeAsync().ConfigureAwait(false);
+                await subscriber.DisposeAsync().ConfigureAwait(false);
+            });
     }
 
     /// <summary>
@@ -29,10 +41,28 @@ internal static class BrokerApps
         return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
     }
 
+    private static WebApplication CreateNats(string url, NatsMessageFormat format, string name)
+    {
+        var builder = BenchApps.CreateBuilder(http2Only: false);
+        builder.Services.AddMicro(o => o.Name = name).UseRegistry(new InMemoryRegistry()).AddNatsBroker(o =>
+        {
+            o.Url = url;
+            o.MessageFormat = format;
+        });
+        return builder.Build();
+    }
+
     private static async Task<PubSubTarget> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await StartAppAsync(app, cancellationToken).ConfigureAwait(false);
+        var broker = app.Services.GetRequiredService<IBroker>();
+        return new BrokerTarget(broker, broker, app.DisposeAsync);
+    }
+
+    private static async Task<WebApplication> StartAppAsync(WebApplication app, CancellationToken cancellationToken)
     {
         app.MapMicroHandlers();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new BrokerTarget(app.Services.GetRequiredService<IBroker>(), app.DisposeAsync);
+        return app;
     }
 }

@@ -2,14 +2,17 @@ using MicroHosting.Broker;
 
 namespace MicroHosting.Benchmarks.PubSub;
 
-/// <summary>A MicroHosting <see cref="IBroker"/> (NATS or http): publish and subscribe through the broker abstraction.</summary>
-internal sealed class BrokerTarget(IBroker broker, Func<ValueTask> dispose) : PubSubTarget
+/// <summary>
+/// MicroHosting <see cref="IBroker"/>s (NATS or http): publish through one and subscribe through the other (the same
+/// broker when one app plays both parts).
+/// </summary>
+internal sealed class BrokerTarget(IBroker publisher, IBroker subscriber, Func<ValueTask> dispose) : PubSubTarget
 {
     private static readonly KeyValuePair<string, string>[] Headers = [new("Content-Type", "application/octet-stream")];
     private IBrokerSubscription? _subscription;
 
     public override async Task SubscribeAsync(Action<ReadOnlyMemory<byte>> onMessage, CancellationToken cancellationToken)
-        => _subscription = await broker.SubscribeAsync(
+        => _subscription = await subscriber.SubscribeAsync(
             Topic,
             (_, message, _) =>
             {
@@ -19,7 +22,7 @@ internal sealed class BrokerTarget(IBroker broker, Func<ValueTask> dispose) : Pu
             cancellationToken: cancellationToken).ConfigureAwait(false);
 
     public override ValueTask PublishAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-        => broker.PublishAsync(Topic, new BrokerMessage(Headers, body), cancellationToken);
+        => publisher.PublishAsync(Topic, new BrokerMessage(Headers, body), cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

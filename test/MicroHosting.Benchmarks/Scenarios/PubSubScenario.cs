@@ -3,18 +3,21 @@ using System.Text;
 using MicroHosting.Benchmarks.Comparison;
 using MicroHosting.Benchmarks.PubSub;
 using MicroHosting.Benchmarks.Servers;
+using MicroHosting.Broker.Nats;
 
 namespace MicroHosting.Benchmarks.Scenarios;
 
 /// <summary>
 /// Pub/sub: MicroHosting's NATS broker and http broker against raw NATS.Net publish/subscribe on the same nats-server.
-/// Publisher and subscriber share this process (one broker connection each for NATS).
+/// Publisher and subscriber share this process; for NATS each has its own connection (raw NATS.Net: two connections;
+/// the broker rows: a publishing and a subscribing MicroHosting app, as two services would be).
 /// </summary>
 internal sealed class PubSubScenario : Scenario
 {
     public const string RawNats = "raw NATS.Net";
-    public const string RawNatsHeaders = "raw NATS.Net with a header per message";
-    public const string NatsBroker = "MicroHosting NATS broker (IBroker)";
+    public const string RawNatsHeaders = "raw NATS.Net with the same header per message";
+    public const string NatsBrokerHeaders = "MicroHosting NATS broker (Headers)";
+    public const string NatsBrokerGoMicro = "MicroHosting NATS broker (GoMicro envelope)";
     public const string HttpBroker = "MicroHosting http broker (IBroker, to itself over loopback)";
     public const string NoNatsServer = "nats-server is not installed (Debian package nats-server)";
 
@@ -31,7 +34,8 @@ internal sealed class PubSubScenario : Scenario
         {
             targets.Add((RawNats, _ => Task.FromResult<PubSubTarget>(new RawNatsTarget(nats.Url))));
             targets.Add((RawNatsHeaders, _ => Task.FromResult<PubSubTarget>(new RawNatsTarget(nats.Url, headers: true))));
-            targets.Add((NatsBroker, ct => BrokerApps.StartNatsAsync(nats.Url, ct)));
+            targets.Add((NatsBrokerHeaders, ct => BrokerApps.StartNatsAsync(nats.Url, NatsMessageFormat.Headers, ct)));
+            targets.Add((NatsBrokerGoMicro, ct => BrokerApps.StartNatsAsync(nats.Url, NatsMessageFormat.GoMicro, ct)));
         }
 
         targets.Add((HttpBroker, BrokerApps.StartHttpAsync));
@@ -77,6 +81,7 @@ internal sealed class PubSubScenario : Scenario
         foreach (var count in publishers)
         {
             results.TryGetValue((RawNats, count), out var raw);
+            results.TryGetValue((RawNatsHeaders, count), out var rawHeaders);
             foreach (var name in names)
             {
                 var mine = results[(name, count)];
@@ -89,12 +94,14 @@ internal sealed class PubSubScenario : Scenario
                     TimeSpan.FromTicks((long)ComparisonRunner.Median(mine.Select(r => (double)r.P99.Ticks))),
                     mine.Sum(r => r.Lost));
                 var baseline = name != RawNats ? raw : null;
+                var headersBaseline = name is not RawNats and not RawNatsHeaders ? rawHeaders : null;
                 rows.Add(new PubSubRow(
                     name,
                     count,
                     median,
                     baseline is null ? null : ComparisonRunner.Median(mine.Zip(baseline, (m, b) => b.Published > 0 ? m.Published / b.Published : 0)),
-                    baseline is null ? null : ComparisonRunner.Median(mine.Zip(baseline, (m, b) => b.Delivered > 0 ? m.Delivered / b.Delivered : 0))));
+                    baseline is null ? null : ComparisonRunner.Median(mine.Zip(baseline, (m, b) => b.Delivered > 0 ? m.Delivered / b.Delivered : 0)),
+                    headersBaseline is null ? null : ComparisonRunner.Median(mine.Zip(headersBaseline, (m, b) => b.Published > 0 ? m.Published / b.Published : 0))));
             }
         }
 
@@ -114,12 +121,12 @@ internal sealed class PubSubScenario : Scenario
         }
 
         text.AppendLine();
-        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS | published/s vs raw NATS with the header |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var r = row.Result;
-            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} |");
+            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} | {Ratio(row.PublishedVsRawHeaders)} |");
         }
 
         return text.ToString();

@@ -137,6 +137,45 @@ public sealed class NatsWireFormatTests(NatsServer server)
         Assert.Equal(payloads, received.Select(m => m.Body.ToArray()));
     }
 
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_HeadersFormatMessageWithoutHeaders_RawSubscriberGetsBodyWithoutHeaderBlock()
+    {
+        await using var raw = await ConnectRawAsync();
+        await using var subscription = await raw.SubscribeCoreAsync<byte[]>("nats.format.no-headers");
+        await raw.PingAsync();
+        await using var publisher = await StartAsync("shop", NatsMessageFormat.Headers);
+
+        await publisher.Services.GetRequiredService<IBroker>().PublishAsync("nats.format.no-headers", new BrokerMessage(null, "plain"u8.ToArray()));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var message = await subscription.Msgs.ReadAsync(timeout.Token);
+        Assert.Null(message.Headers);
+        Assert.Equal("plain"u8.ToArray(), message.Data);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Subscribe_EnvelopeWithNatsHeadersAdded_EnvelopeWinsOtherNatsHeadersKept()
+    {
+        var sink = new MessageSink<BrokerMessage>();
+        await using var app = await StartAsync("audit", format: null);
+        await using var subscription = await app.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.format.relayed", (_, m, _) =>
+        {
+            sink.Add(m);
+            return ValueTask.CompletedTask;
+        });
+        await using var raw = await ConnectRawAsync();
+
+        // A relay that adds NATS headers to a Go Micro message: neither names Content-Type nor Micro-*, so it is an envelope.
+        var envelope = "{\"Header\":{\"Tenant\":\"acme\",\"k\":\"v\"},\"Body\":\"" + Convert.ToBase64String("hi"u8) + "\"}";
+        await raw.PublishAsync("nats.format.relayed", Encoding.UTF8.GetBytes(envelope), new NatsHeaders { ["X-Relay"] = "r1", ["Tenant"] = "relay" });
+
+        var message = (await sink.WaitForAsync(1))[0];
+        Assert.Equal(
+            new Dictionary<string, string> { ["X-Relay"] = "r1", ["Tenant"] = "acme", ["k"] = "v" },
+            message.Headers.ToDictionary());
+        Assert.Equal("hi"u8.ToArray(), message.Body.ToArray());
+    }
+
     private async Task PublishAndReceiveAsync(NatsMessageFormat publisherFormat, NatsMessageFormat subscriberFormat, string topic)
     {
         var sink = new MessageSink<(OrderPlaced Message, MicroMessageContext Context)>();

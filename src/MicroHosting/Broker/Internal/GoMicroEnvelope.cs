@@ -16,31 +16,56 @@ internal static class GoMicroEnvelope
     public static byte[] Write(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body)
     {
         var output = new ArrayBufferWriter<byte>(128 + (body.Length * 4 / 3));
-        Append(output, "{\"Header\":{"u8);
-        var keys = headers.Keys.ToArray();
-        Array.Sort(keys, CompareUtf8);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (i > 0)
-            {
-                Append(output, ","u8);
-            }
-
-            WriteString(output, keys[i]);
-            Append(output, ":"u8);
-            WriteString(output, headers[keys[i]]);
-        }
-
-        Append(output, "},\"Body\":\""u8);
-        var base64 = output.GetSpan(Base64LengthOf(body.Length));
-        System.Buffers.Text.Base64.EncodeToUtf8(body, base64, out _, out var bytesWritten);
-        output.Advance(bytesWritten);
-        Append(output, "\"}"u8);
+        Write(output, headers is BrokerHeaders own ? own.AsSpan() : headers.ToArray(), body);
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after "Error parsing request body: ".</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, out Dictionary<string, string>? headers, out byte[]? body, out string? error)
+    /// <summary>
+    /// Writes the envelope into <paramref name="output"/> (for example NATS.Net's pooled payload buffer, so no array is
+    /// made per message). <paramref name="headers"/> must have unique keys; they are written sorted, in a pooled copy.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, ReadOnlySpan<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body)
+    {
+        output.Write("{\"Header\":{"u8);
+        if (headers.Length > 0)
+        {
+            var sorted = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(headers.Length);
+            try
+            {
+                var keys = sorted.AsSpan(0, headers.Length);
+                headers.CopyTo(keys);
+                keys.Sort(static (a, b) => CompareUtf8(a.Key, b.Key));
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Write(","u8);
+                    }
+
+                    WriteString(output, keys[i].Key);
+                    output.Write(":"u8);
+                    WriteString(output, keys[i].Value);
+                }
+            }
+            finally
+            {
+                ArrayPool<KeyValuePair<string, string>>.Shared.Return(sorted, clearArray: true);
+            }
+        }
+
+        output.Write("},\"Body\":\""u8);
+        var base64 = output.GetSpan(Base64LengthOf(body.Length));
+        System.Buffers.Text.Base64.EncodeToUtf8(body, base64, out _, out var bytesWritten);
+        output.Advance(bytesWritten);
+        output.Write("\"}"u8);
+    }
+
+    /// <summary>
+    /// Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after
+    /// "Error parsing request body: ". <paramref name="headers"/> are in wire order with unique keys (a key given twice
+    /// keeps its last value, as Go's map does), in a new array the caller may own (<see cref="BrokerMessage.Own"/>).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, out KeyValuePair<string, string>[]? headers, out byte[]? body, out string? error)
     {
         headers = null;
         body = null;
@@ -67,7 +92,8 @@ internal static class GoMicroEnvelope
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                // Go matches field names case-insensitively; the exact names Go writes are checked without a string.
+                var name = reader.ValueTextEquals("Header"u8) ? "Header" : reader.ValueTextEquals("Body"u8) ? "Body" : reader.GetString();
                 reader.Read();
                 if (string.Equals(name, "Header", StringComparison.OrdinalIgnoreCase))
                 {
@@ -109,7 +135,7 @@ internal static class GoMicroEnvelope
         return true;
     }
 
-    private static bool ReadHeader(ref Utf8JsonReader reader, out Dictionary<string, string>? headers, out string? error)
+    private static bool ReadHeader(ref Utf8JsonReader reader, out KeyValuePair<string, string>[]? headers, out string? error)
     {
         headers = null;
         error = null;
@@ -125,21 +151,80 @@ internal static class GoMicroEnvelope
             return false;
         }
 
-        headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        // Read into a pooled scratch array, then copy to one array of the exact size.
+        var scratch = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(16);
+        var count = 0;
+        try
         {
-            var key = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                error = $"json: cannot unmarshal {Kind(reader.TokenType)} into Go struct field Message.Header of type string";
-                return false;
+                var key = KnownName(ref reader) ?? reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = $"json: cannot unmarshal {Kind(reader.TokenType)} into Go struct field Message.Header of type string";
+                    return false;
+                }
+
+                var item = new KeyValuePair<string, string>(key, reader.GetString()!);
+                var index = IndexOf(scratch.AsSpan(0, count), key);
+                if (index >= 0)
+                {
+                    scratch[index] = item;
+                    continue;
+                }
+
+                if (count == scratch.Length)
+                {
+                    var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+                    scratch.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<KeyValuePair<string, string>>.Shared.Return(scratch, clearArray: true);
+                    scratch = larger;
+                }
+
+                scratch[count++] = item;
             }
 
-            headers[key] = reader.GetString()!;
+            headers = count == 0 ? [] : scratch.AsSpan(0, count).ToArray();
+            return true;
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(scratch, clearArray: true);
+        }
+    }
+
+    /// <summary>The header names every MicroHosting and Go Micro message carries, without a new string per message.</summary>
+    private static string? KnownName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return null;
         }
 
-        return true;
+        var name = reader.ValueSpan;
+        return name switch
+        {
+            _ when name.SequenceEqual("Content-Type"u8) => "Content-Type",
+            _ when name.SequenceEqual("Micro-Topic"u8) => "Micro-Topic",
+            _ when name.SequenceEqual("Micro-Id"u8) => "Micro-Id",
+            _ when name.SequenceEqual("Micro-From-Service"u8) => "Micro-From-Service",
+            _ when name.SequenceEqual(":topic"u8) => ":topic",
+            _ => null,
+        };
+    }
+
+    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
+    {
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static bool ReadBody(ref Utf8JsonReader reader, out byte[]? body, out string? error)
@@ -178,19 +263,54 @@ internal static class GoMicroEnvelope
 
     private static int Base64LengthOf(int length) => ((length + 2) / 3) * 4;
 
+    /// <summary>
+    /// Go sorts map keys by their UTF-8 bytes, which is code point order. UTF-16 ordinal order differs only where a
+    /// surrogate (a code point above U+FFFF) meets U+E000-U+FFFF, so those two ranges swap places before comparing.
+    /// </summary>
     private static int CompareUtf8(string a, string b)
     {
-        // Go sorts map keys by their UTF-8 bytes; UTF-16 ordinal order differs only above the surrogate range.
-        return Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return CodePointOrder(a[i]) - CodePointOrder(b[i]);
+            }
+        }
+
+        return a.Length - b.Length;
     }
 
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+    private static int CodePointOrder(char c) => c switch
+    {
+        >= '\uE000' => c - 0x800,
+        >= '\uD800' => c + 0x2000,
+        _ => c,
+    };
 
     /// <summary>Writes a JSON string as Go's encoding/json does with HTML escaping on (json.Marshal's default).</summary>
-    private static void WriteString(ArrayBufferWriter<byte> output, string value)
+    private static void WriteString(IBufferWriter<byte> output, string value)
     {
-        Append(output, "\""u8);
-        var bytes = Encoding.UTF8.GetBytes(value);
+        // Header names and values are short: encoded on the stack, pooled beyond that.
+        var maxLength = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = maxLength <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
+        try
+        {
+            WriteEscaped(output, buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void WriteEscaped(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        output.Write("\""u8);
         var start = 0;
         for (var i = 0; i < bytes.Length; i++)
         {
@@ -200,8 +320,8 @@ internal static class GoMicroEnvelope
                 // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) are escaped because JSONP would break on them.
                 if (b == 0xE2 && i + 2 < bytes.Length && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9))
                 {
-                    Append(output, bytes.AsSpan(start, i - start));
-                    Append(output, bytes[i + 2] == 0xA8 ? "\\u2028"u8 : "\\u2029"u8);
+                    output.Write(bytes[start..i]);
+                    output.Write(bytes[i + 2] == 0xA8 ? "\\u2028"u8 : "\\u2029"u8);
                     i += 2;
                     start = i + 1;
                 }
@@ -220,21 +340,21 @@ internal static class GoMicroEnvelope
                 (byte)'\f' => "\\f"u8,
                 _ => [],
             };
-            Append(output, bytes.AsSpan(start, i - start));
+            output.Write(bytes[start..i]);
             if (escape.Length > 0)
             {
-                Append(output, escape);
+                output.Write(escape);
             }
             else
             {
-                Append(output, "\\u00"u8);
-                Append(output, [Hex[b >> 4], Hex[b & 0xF]]);
+                output.Write("\\u00"u8);
+                output.Write([Hex[b >> 4], Hex[b & 0xF]]);
             }
 
             start = i + 1;
         }
 
-        Append(output, bytes.AsSpan(start));
-        Append(output, "\""u8);
+        output.Write(bytes[start..]);
+        output.Write("\""u8);
     }
 }

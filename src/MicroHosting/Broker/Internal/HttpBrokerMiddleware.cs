@@ -58,12 +58,14 @@ internal sealed class HttpBrokerMiddleware(RequestDelegate next, IServiceProvide
             return;
         }
 
-        if (headers is null || !headers.Remove(":topic", out var topic) || topic.Length == 0)
+        var topicIndex = headers is null ? -1 : Array.FindIndex(headers, static h => h.Key == ":topic");
+        if (headers is null || topicIndex < 0 || headers[topicIndex].Value.Length == 0)
         {
             await ErrorAsync(context, StatusCodes.Status500InternalServerError, "Topic not found").ConfigureAwait(false);
             return;
         }
 
+        var topic = headers[topicIndex].Value;
         var id = request.Query["id"].ToString();
         var broker = services.GetService(typeof(HttpBroker)) as HttpBroker;
         var subscriptions = broker?.Match(topic, id) ?? [];
@@ -73,7 +75,8 @@ internal sealed class HttpBrokerMiddleware(RequestDelegate next, IServiceProvide
             return;
         }
 
-        var message = new BrokerMessage(headers, payload ?? []);
+        // Go Micro's :topic header is the routing key, not a message header; the rest become the message's, without a copy.
+        var message = BrokerMessage.Own([.. headers.AsSpan(0, topicIndex), .. headers.AsSpan(topicIndex + 1)], payload ?? []);
         foreach (var subscription in subscriptions)
         {
             try
