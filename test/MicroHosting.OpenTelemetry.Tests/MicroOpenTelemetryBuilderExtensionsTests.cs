@@ -88,21 +88,27 @@ public sealed class MicroOpenTelemetryBuilderExtensionsTests
 
         var duration = Assert.Single(metrics, m => m.Name == "rpc.server.call.duration");
         Assert.Equal(MicroTelemetry.Name, duration.MeterName);
-        var points = new List<MetricPoint>();
+
+        // A MeterProvider listens to every meter named MicroHosting in the process, so the hosts of tests running in
+        // parallel show up too: this host's points are the ones tagged with its (unique) service name.
+        var points = new List<(MetricPoint Point, Dictionary<string, object?> Tags)>();
         foreach (ref readonly var point in duration.GetMetricPoints())
         {
-            points.Add(point);
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            if (tags.TryGetValue("micro.service", out var name) && Equals(name, service))
+            {
+                points.Add((point, tags));
+            }
         }
 
-        var served = Assert.Single(points);
+        var (served, servedTags) = Assert.Single(points);
         Assert.Equal(1, served.GetHistogramCount());
-        var tags = new Dictionary<string, object?>();
-        foreach (var tag in served.Tags)
-        {
-            tags[tag.Key] = tag.Value;
-        }
-
-        Assert.Equal(("Orders", "Place", 200), (tags["rpc.service"], tags["rpc.method"], tags["rpc.response.status_code"]));
+        Assert.Equal(("Orders", "Place", 200), (servedTags["rpc.service"], servedTags["rpc.method"], servedTags["rpc.response.status_code"]));
     }
 
     private static ServiceProvider CreateClient(IRegistry registry)
