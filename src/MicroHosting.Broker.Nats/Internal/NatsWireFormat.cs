@@ -124,24 +124,11 @@ internal static class NatsWireFormat
         var count = natsHeaders.Length;
         foreach (var (key, value) in envelopeHeaders)
         {
-            var index = IndexOf(natsHeaders, key);
+            var index = BrokerHeaders.IndexOf(natsHeaders, key);
             items[index >= 0 ? index : count++] = new(key, value);
         }
 
         return count == items.Length ? items : items[..count];
-    }
-
-    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
-    {
-        for (var i = 0; i < items.Length; i++)
-        {
-            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>The NATS headers as a new array (NATS.Net's keys are unique); empty without headers.</summary>

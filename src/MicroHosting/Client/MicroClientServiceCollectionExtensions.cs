@@ -50,15 +50,18 @@ public static class MicroClientServiceCollectionExtensions
     private static Func<HttpClient, IServiceProvider, TClient> TypedClientFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(string service, MicroCallOptions? defaults)
         where TClient : class
     {
+        MicroServiceClient ServiceClient(HttpClient http, IServiceProvider sp)
+            => new(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults);
+
         if (typeof(TClient) == typeof(MicroServiceClient))
         {
-            return (http, sp) => (TClient)(object)new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults);
+            return (http, sp) => (TClient)(object)ServiceClient(http, sp);
         }
 
         if (typeof(TClient).IsInterface)
         {
             var contract = MicroContractClients.Get<TClient>();
-            return (http, sp) => contract(new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults));
+            return (http, sp) => contract(ServiceClient(http, sp));
         }
 
         var wantsServiceClient = Array.Exists(
@@ -67,7 +70,7 @@ public static class MicroClientServiceCollectionExtensions
         if (wantsServiceClient)
         {
             var factory = ActivatorUtilities.CreateFactory(typeof(TClient), [typeof(MicroServiceClient)]);
-            return (http, sp) => (TClient)factory(sp, [new MicroServiceClient(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults)]);
+            return (http, sp) => (TClient)factory(sp, [ServiceClient(http, sp)]);
         }
 
         var httpFactory = ActivatorUtilities.CreateFactory(typeof(TClient), [typeof(HttpClient)]);

@@ -33,12 +33,9 @@ internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
         for (var i = 0; i < items.Length; i++)
         {
             ArgumentNullException.ThrowIfNull(items[i].Key, nameof(headers));
-            for (var j = 0; j < i; j++)
+            if (IndexOf(items.AsSpan(0, i), items[i].Key) >= 0)
             {
-                if (string.Equals(items[i].Key, items[j].Key, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException($"The header '{items[i].Key}' is given more than once.", nameof(headers));
-                }
+                throw new ArgumentException($"The header '{items[i].Key}' is given more than once.", nameof(headers));
             }
         }
 
@@ -48,11 +45,12 @@ internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
     /// <summary>Takes <paramref name="items"/> without a copy or a check: the caller built it with unique keys for this message alone.</summary>
     public static BrokerHeaders Own(KeyValuePair<string, string>[] items) => items.Length == 0 ? Empty : new BrokerHeaders(items);
 
-    public bool ContainsKey(string key) => IndexOf(key) >= 0;
+    public bool ContainsKey(string key) => IndexOf(_items, key ?? throw new ArgumentNullException(nameof(key))) >= 0;
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
-        var index = IndexOf(key);
+        ArgumentNullException.ThrowIfNull(key);
+        var index = IndexOf(_items, key);
         if (index < 0)
         {
             value = null;
@@ -70,10 +68,9 @@ internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private int IndexOf(string key)
+    /// <summary>Where <paramref name="key"/> (ordinal) stands in <paramref name="items"/>, or -1: the one header search of the brokers.</summary>
+    internal static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var items = _items;
         for (var i = 0; i < items.Length; i++)
         {
             if (string.Equals(items[i].Key, key, StringComparison.Ordinal))

@@ -167,7 +167,7 @@ internal static class GoMicroEnvelope
                 }
 
                 var item = new KeyValuePair<string, string>(key, reader.GetString()!);
-                var index = IndexOf(scratch.AsSpan(0, count), key);
+                var index = BrokerHeaders.IndexOf(scratch.AsSpan(0, count), key);
                 if (index >= 0)
                 {
                     scratch[index] = item;
@@ -212,19 +212,6 @@ internal static class GoMicroEnvelope
             _ when name.SequenceEqual(":topic"u8) => ":topic",
             _ => null,
         };
-    }
-
-    private static int IndexOf(ReadOnlySpan<KeyValuePair<string, string>> items, string key)
-    {
-        for (var i = 0; i < items.Length; i++)
-        {
-            if (string.Equals(items[i].Key, key, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private static bool ReadBody(ref Utf8JsonReader reader, out byte[]? body, out string? error)
