@@ -63,4 +63,16 @@ public sealed class MicroClientOptions
     /// WebSockets on the node's main port. Default <see langword="true"/>.
     /// </summary>
     public bool UseHttp2 { get; set; } = true;
+
+    /// <summary>
+    /// Gets the names of incoming headers (metadata) that calls, streams and messages made inside a handler or subscriber
+    /// pass on, besides Go Micro's own <c>Micro-*</c> / <c>X-Micro-*</c> metadata, which always travels on. An entry is a
+    /// header name or a prefix ending in <c>*</c> (<c>X-Tenant-*</c>). Anything else stays on the hop it arrived on.
+    /// <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c> are never passed on and cannot
+    /// be listed. Default: empty. Bound from <c>Micro:Client:PropagatedHeaders</c>.
+    /// </summary>
+    public IList<string> PropagatedHeaders { get; } = [];
+
+    /// <summary>The compiled <see cref="PropagatedHeaders"/> filter, built on first use (options do not change once resolved).</summary>
+    internal Internal.MetadataPropagation? Propagation { get; set; }
 }

@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using MicroHosting.Client;
+using MicroHosting.Client.Internal;
 using MicroHosting.Codecs;
 using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>Encodes messages with the codec for their content type and hands them to the selected broker with Go Micro's headers.</summary>
-internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, IOptions<MicroOptions> options) : IMicroPublisher
+internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, IOptions<MicroOptions> options, IOptions<MicroClientOptions> clientOptions) : IMicroPublisher
 {
     public const string ClientId = "go.micro.client";
 
@@ -54,13 +56,18 @@ internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, 
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-        // Metadata of the message or call being handled travels on, as Go Micro's context metadata does.
+        // Metadata of the message or call being handled travels on, as Go Micro's context metadata does, but only what
+        // the allow-list names: credentials and unknown headers stay on the hop they arrived on.
         var inherited = MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
         if (inherited is not null)
         {
+            var propagation = MetadataPropagation.For(clientOptions.Value);
             foreach (var (key, value) in inherited)
             {
-                headers[key] = value;
+                if (propagation.Allows(key))
+                {
+                    headers[key] = value;
+                }
             }
         }
 

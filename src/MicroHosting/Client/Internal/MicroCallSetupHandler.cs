@@ -15,13 +15,6 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? service, MicroCallOptions? clientOptions) : DelegatingHandler
 {
-    /// <summary>Incoming headers that are not passed on: tracing (the HttpClient sends its own), cookies, and the previous hop's caller.</summary>
-    private static readonly HashSet<string> NotPropagated = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context", "Cookie",
-        MicroHeaders.FromService, MicroHeaders.XFromService,
-    };
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
@@ -167,9 +160,10 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
 
         if (context is not null)
         {
+            var propagation = MetadataPropagation.For(defaults);
             foreach (var (key, value) in context.Metadata)
             {
-                if (!NotPropagated.Contains(key) && !headers.Contains(key))
+                if (propagation.Allows(key) && !headers.Contains(key))
                 {
                     headers.TryAddWithoutValidation(key, value);
                 }
