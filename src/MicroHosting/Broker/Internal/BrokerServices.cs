@@ -20,7 +20,7 @@ internal static class BrokerServices
         services.AddMetrics();
         services.AddOptions<HttpBrokerOptions>().BindConfiguration(HttpBrokerOptions.SectionName);
         services.AddOptions<MicroSubscriberOptions>();
-        services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan));
         services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<HttpBroker>();
         services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());

@@ -38,6 +38,7 @@ internal static class MicroHttpClientPipeline
             // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
             EnableMultipleHttp2Connections = true,
         });
+        MicroHosting.Security.Internal.MicroClientTls.Configure(builder);
         // The factory's default loggers log every request at Information and open a scope per request (two more
         // handlers and their allocations per call); the client logs its own failures and retries instead.
         builder.RemoveAllLoggers();

@@ -17,19 +17,19 @@ internal sealed partial class MicroStreamer : IDisposable
 {
     private readonly ILogger _logger;
 
-    public MicroStreamer(MicroClientRuntime runtime, ILogger<MicroStreamer> logger)
+    public MicroStreamer(MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls)
     {
         Runtime = runtime;
         _logger = logger;
-        Invoker = new HttpMessageInvoker(
-            new StreamUpgradeHandler(new SocketsHttpHandler
-            {
-                UseProxy = false,
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                ConnectTimeout = MicroHttpClientPipeline.ConnectTimeout,
-            }),
-            disposeHandler: true);
+        var sockets = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = MicroHttpClientPipeline.ConnectTimeout,
+        };
+        tls.Apply(sockets.SslOptions);
+        Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
         OpenPipeline = new ResiliencePipelineBuilder { TimeProvider = runtime.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
