@@ -17,8 +17,10 @@ internal sealed partial class MicroStreamer : IDisposable
 {
     private readonly ILogger _logger;
 
-    public MicroStreamer(MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls)
+    public MicroStreamer(
+        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls, MicroHosting.Security.Internal.MicroCredentials credentials)
     {
+        Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
         var sockets = new SocketsHttpHandler
@@ -45,6 +47,9 @@ internal sealed partial class MicroStreamer : IDisposable
     }
 
     public MicroClientRuntime Runtime { get; }
+
+    /// <summary>Gets what puts the call's credential on each attempt's upgrade request.</summary>
+    public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
     /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
     public HttpMessageInvoker Invoker { get; }

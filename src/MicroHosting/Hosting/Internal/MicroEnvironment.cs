@@ -25,4 +25,6 @@ internal static class MicroEnvironment
     public const string ClientTlsCaFile = "MICRO_CLIENT_TLS_CA_FILE";
     public const string ClientTlsCertFile = "MICRO_CLIENT_TLS_CERT_FILE";
     public const string ClientTlsKeyFile = "MICRO_CLIENT_TLS_KEY_FILE";
+    public const string ClientToken = "MICRO_CLIENT_TOKEN";
+    public const string ClientTokenFile = "MICRO_CLIENT_TOKEN_FILE";
 }

@@ -1,3 +1,4 @@
+using MicroHosting.Client;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,11 @@ internal static class SecurityServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MicroTlsOptions>, MicroTlsOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MicroTlsOptions>, MicroTlsOptionsValidator>());
         services.TryAddSingleton<MicroClientTls>();
+        services.AddOptions<MicroTokenOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MicroTokenOptions>, MicroTokenOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MicroTokenOptions>, MicroTokenOptionsValidator>());
+        services.TryAddSingleton<IMicroCredentialProvider, ConfiguredTokenProvider>();
+        services.TryAddSingleton(sp => new MicroCredentials(sp.GetService<IMicroCredentialProvider>()));
     }
 
     public static void AddServer(IServiceCollection services) => services.TryAddSingleton<MicroServerTls>();
