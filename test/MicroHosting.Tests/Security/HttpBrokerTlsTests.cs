@@ -5,6 +5,7 @@ using MicroHosting.TestUtilities;
 using MicroHosting.TestUtilities.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Security;
@@ -70,7 +71,8 @@ public sealed class HttpBrokerTlsTests : IDisposable
         {
             app.Use((context, further) =>
             {
-                if (context.Request.Path == "/_sub")
+                // A delivery: POST /_sub?id= (Go Micro v1's path) or POST /?id= (v2.5+), whichever the publisher uses.
+                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Query.ContainsKey("id"))
                 {
                     sink.Add($"{context.Request.Scheme} {context.Request.Headers.Authorization}");
                 }
