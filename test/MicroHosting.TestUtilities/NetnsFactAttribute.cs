@@ -1,6 +1,6 @@
-using MicroHosting.TestUtilities;
+using Xunit;
 
-namespace MicroHosting.Mdns.Netns.Tests;
+namespace MicroHosting.TestUtilities;
 
 /// <summary>
 /// A fact that needs network namespaces: root and a working <c>ip netns</c> (iproute2). Without them the test is skipped
@@ -9,6 +9,7 @@ namespace MicroHosting.Mdns.Netns.Tests;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NetnsFactAttribute : FactAttribute
 {
+    /// <summary>Creates the attribute; skips the test where namespaces cannot be made (not on CI).</summary>
     public NetnsFactAttribute()
     {
         if (NetworkNamespaces.Unavailable is { } reason && !ExternalServer.IsCi)
