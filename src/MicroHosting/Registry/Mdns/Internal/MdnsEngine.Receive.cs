@@ -22,6 +22,7 @@ internal sealed partial class MdnsEngine
             return;
         }
 
+        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
         if (message.Opcode != 0 || message.ResponseCode != 0)
         {
             Statistics.Ignore(); // RFC 6762 section 18.3 and 18.11
