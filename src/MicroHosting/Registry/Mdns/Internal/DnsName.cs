@@ -14,7 +14,23 @@ internal static class DnsName
     /// <summary>Compares dotted names as DNS does: ASCII letters case-insensitively, every other character exactly.</summary>
     public static IEqualityComparer<string> Comparer { get; } = new AsciiComparer();
 
-    public static bool Equals(string a, string b) => string.Equals(Key(a), Key(b), StringComparison.Ordinal);
+    public static bool Equals(string a, string b)
+    {
+        if (a.Length != b.Length)
+        {
+            return (a.Length == b.Length + 1 || b.Length == a.Length + 1) && string.Equals(Key(a), Key(b), StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && !(char.IsAsciiLetter(a[i]) && (a[i] | 0x20) == (b[i] | 0x20)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Adds the trailing dot when missing (a final dot escaped as <c>\.</c> belongs to the label).</summary>
     public static string Normalize(string name) => IsAbsolute(name) ? name : name + ".";

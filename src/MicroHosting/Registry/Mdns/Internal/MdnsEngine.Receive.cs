@@ -136,7 +136,7 @@ internal sealed partial class MdnsEngine
 
         if (unicastAnswers.Count > 0)
         {
-            if (!_unicastLimiter.TryAcquire())
+            if (!_unicastLimiter.TryAcquire(source.Address))
             {
                 Statistics.Limit();
                 return;

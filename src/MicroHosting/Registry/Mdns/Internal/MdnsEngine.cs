@@ -37,8 +37,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         _logger = logger;
         var ttl = (uint)options.RecordTtl.TotalSeconds;
         _zone = new MdnsZone(options.Domain, ttl);
-        _cache = new MdnsCache(options.Domain);
-        _unicastLimiter = new MdnsRateLimiter(timeProvider, perSecond: 200);
+        _cache = new MdnsCache(options.Domain, MdnsCacheLimits.From(options), Statistics);
+        _unicastLimiter = new MdnsRateLimiter(timeProvider, options.UnicastRepliesPerSender);
     }
 
     public RegistryWatchers Watchers { get; } = new();
@@ -140,6 +140,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     public async Task<IReadOnlyList<MicroService>> GetServiceAsync(string name, CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        Interest(name);
         await QueryAsync(new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
@@ -158,6 +159,29 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             return _cache.ListServices();
         }
     }
+
+    /// <summary>Marks a service as in use, so the cache keeps its records over others when full.</summary>
+    public void Interest(string service)
+    {
+        lock (_gate)
+        {
+            _cache.Interest(service);
+        }
+    }
+
+    /// <summary>Gets the cache's figures (for tests and benchmarks).</summary>
+    internal (int Entries, int AddressHints, long TxtBytes) CacheSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_cache.Count, _cache.AddressHints, _cache.TxtBytes);
+            }
+        }
+    }
+
+    internal MdnsRateLimiter UnicastLimiter => _unicastLimiter;
 
     /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
     private async Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
