@@ -34,8 +34,11 @@ internal sealed partial class MdnsCache
     /// <summary>Gets how many address hints (the address an SRV arrived with) are held; at most one per cached SRV name.</summary>
     public int AddressHints => _addressHints.Count;
 
-    /// <summary>Takes in the records of a response and returns the node changes they cause.</summary>
-    public List<RegistryEvent> Ingest(DnsMessage message, DateTimeOffset now)
+    /// <summary>
+    /// Takes in the records of a response and returns the node changes they cause. With <paramref name="extendOnly"/>
+    /// (a unicast answer to a one-shot query), a record already held is renewed only when that makes it last longer.
+    /// </summary>
+    public List<RegistryEvent> Ingest(DnsMessage message, DateTimeOffset now, bool extendOnly = false)
     {
         var affected = new HashSet<string>(StringComparer.Ordinal);
         var records = new List<DnsRecord>();
@@ -49,7 +52,7 @@ internal sealed partial class MdnsCache
 
         foreach (var record in records)
         {
-            Store(record, now, affected);
+            Store(record, now, affected, extendOnly);
         }
 
         // An address that arrives with the SRV it belongs to wins over other addresses of the same host name (Go Micro
@@ -181,7 +184,7 @@ internal sealed partial class MdnsCache
         return usable;
     }
 
-    private void Store(DnsRecord record, DateTimeOffset now, HashSet<string> affected)
+    private void Store(DnsRecord record, DateTimeOffset now, HashSet<string> affected, bool extendOnly)
     {
         var key = (DnsName.Key(record.Name), record.Type);
         if (!_records.TryGetValue(key, out var entries))
@@ -196,6 +199,21 @@ internal sealed partial class MdnsCache
         }
 
         var existing = entries.FindIndex(e => e.Record.SameData(record));
+        if (extendOnly)
+        {
+            if (record.Ttl == 0 || (existing >= 0 && now + TimeSpan.FromSeconds(record.Ttl) <= entries[existing].Expires))
+            {
+                if (entries.Count == 0)
+                {
+                    _records.Remove(key);
+                }
+
+                return; // goodbyes come by multicast; a legacy-style answer (TTL 10 s) must not shorten what is held
+            }
+
+            record = record.With(record.Ttl, cacheFlush: false);
+        }
+
         if (record.Ttl == 0)
         {
             if (existing >= 0)

@@ -183,7 +183,13 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
 
     internal MdnsRateLimiter UnicastLimiter => _unicastLimiter;
 
-    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
+    /// <summary>
+    /// Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.
+    /// The question goes out twice: from the shared port 5353, so responders that multicast their answers (RFC 6762
+    /// ones, this one) update every listener at full TTL; and from a socket of its own on an ephemeral port, read here,
+    /// because Go Micro's responder unicasts its answers to the query's source port, and on port 5353 only one of the
+    /// processes bound there would receive them.
+    /// </summary>
     private async Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
     {
         List<DnsRecord> known;
@@ -193,8 +199,30 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
 
         var query = new DnsMessage { Questions = [question], Answers = known };
-        await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
-        await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        await using var oneShot = Transport?.OpenOneShot();
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, window.Token) ?? Task.CompletedTask;
+        try
+        {
+            await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
+            if (oneShot is not null)
+            {
+                foreach (var packet in Pack(query with { Id = (ushort)Random.Shared.Next(1, ushort.MaxValue) }))
+                {
+                    if (await oneShot.SendAsync(packet, cancellationToken).ConfigureAwait(false))
+                    {
+                        Statistics.Sent();
+                    }
+                }
+            }
+
+            await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await window.CancelAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
+        }
     }
 
     private void Sweep()
