@@ -13,10 +13,11 @@ public sealed class MdnsRegistryOptions
     public const string InterfacesVariable = "MICRO_MDNS_INTERFACES";
 
     /// <summary>
-    /// Gets or sets the mDNS domain. Default <c>local</c>, as Go Micro v1 and RFC 6762 use; Go Micro's current releases
-    /// use <c>micro</c>: set that to share a network with them.
+    /// Gets or sets the mDNS domain. Default <c>micro</c>, as Go Micro v2 and every later release use, so a current Go
+    /// Micro service and a MicroHosting service find each other with no setting. Set <c>local</c> (Go Micro v1's domain,
+    /// and the one DNS-SD browsers such as <c>avahi-browse</c> browse) to share a network with Go Micro v1 services.
     /// </summary>
-    public string Domain { get; set; } = "local";
+    public string Domain { get; set; } = "micro";
 
     /// <summary>
     /// Gets the names of the network interfaces to use (<c>lo</c>, <c>eth0</c>). Empty (the default): every interface

@@ -35,7 +35,7 @@ internal sealed class MdnsOptionsValidator : IValidateOptions<MdnsRegistryOption
         }
         catch (DnsFormatException ex)
         {
-            failures.Add($"Micro:Mdns:Domain '{options.Domain}' is not a DNS domain ({ex.Message}). Use 'local' (the default) or 'micro' (Go Micro's current releases).");
+            failures.Add($"Micro:Mdns:Domain '{options.Domain}' is not a DNS domain ({ex.Message}). Use 'micro' (the default, Go Micro v2 and later) or 'local' (Go Micro v1).");
         }
 
         if (!options.IPv4 && !options.IPv6)
