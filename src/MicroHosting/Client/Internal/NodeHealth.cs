@@ -56,7 +56,12 @@ internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<Mic
             return;
         }
 
-        node.Eject(timeProvider.GetUtcNow().UtcTicks + _ejectionTicks);
+        var now = timeProvider.GetUtcNow().UtcTicks;
+        if (!node.TryEject(now + _ejectionTicks, now))
+        {
+            return; // another failing call ejected it a moment ago
+        }
+
         metrics?.Ejected(node.HostPort);
         LogEjected(node.HostPort, TimeSpan.FromTicks(_ejectionTicks).TotalSeconds, reason);
     }

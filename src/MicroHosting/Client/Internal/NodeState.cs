@@ -14,7 +14,26 @@ internal sealed class NodeState(string hostPort)
 
     public int AddFailure() => Interlocked.Increment(ref _failures);
 
-    public void Eject(long until) => Volatile.Write(ref _ejectedUntil, until);
+    /// <summary>
+    /// Opens the circuit until <paramref name="until"/> unless it is already open at <paramref name="now"/>. Returns
+    /// whether this call opened it, so calls failing together report one ejection, not one each.
+    /// </summary>
+    public bool TryEject(long until, long now)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _ejectedUntil);
+            if (current != 0 && current > now)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _ejectedUntil, until, current) == current)
+            {
+                return true;
+            }
+        }
+    }
 
     public void Reset()
     {
