@@ -15,13 +15,6 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? service, MicroCallOptions? clientOptions) : DelegatingHandler
 {
-    /// <summary>Incoming headers that are not passed on: tracing (the HttpClient sends its own), cookies, and the previous hop's caller.</summary>
-    private static readonly HashSet<string> NotPropagated = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context", "Cookie",
-        MicroHeaders.FromService, MicroHeaders.XFromService,
-    };
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
@@ -172,16 +165,14 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             headers.TryAddWithoutValidation(MicroHeaders.Id, Guid.NewGuid().ToString());
         }
 
-        if (context is not null)
+        // The metadata of the call or message being handled travels on (MicroMetadataPropagation decides which).
+        MicroMetadataPropagation.Propagate(headers, static (headers, key, value) =>
         {
-            foreach (var (key, value) in context.Metadata)
+            if (!headers.Contains(key))
             {
-                if (!NotPropagated.Contains(key) && !headers.Contains(key))
-                {
-                    headers.TryAddWithoutValidation(key, value);
-                }
+                headers.TryAddWithoutValidation(key, value);
             }
-        }
+        });
 
         if (runtime.FromService is { } from)
         {
