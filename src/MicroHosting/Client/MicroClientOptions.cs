@@ -56,8 +56,8 @@ public sealed class MicroClientOptions
     public string Selector { get; set; } = "p2c";
 
     /// <summary>
-    /// Gets or sets the per-service policies (<c>Micro:Client:Services:&lt;name&gt;:...</c>): timeout, retries, selector,
-    /// idempotent endpoints, hedging, and per-endpoint overrides. A call's and a typed client's options win over them.
+    /// Gets the per-service policies (<c>Micro:Client:Services:&lt;name&gt;:...</c>): timeout, attempt timeout, retries,
+    /// selector, idempotent endpoints, and per-endpoint overrides. A call's and a typed client's options win over them.
     /// </summary>
     public IDictionary<string, MicroServicePolicy> Services { get; } = new Dictionary<string, MicroServicePolicy>(StringComparer.Ordinal);
 
