@@ -55,14 +55,7 @@ internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         // Metadata of the message or call being handled travels on, as Go Micro's context metadata does.
-        var inherited = MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
-        if (inherited is not null)
-        {
-            foreach (var (key, value) in inherited)
-            {
-                headers[key] = value;
-            }
-        }
+        MicroHosting.Client.Internal.MicroMetadataPropagation.Propagate(headers, static (headers, key, value) => headers[key] = value);
 
         if (options.Value.Name is { Length: > 0 } name)
         {
