@@ -178,13 +178,13 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
     [Fact]
     public void NormalizeUrl_GoMicroHostPortList_BecomesNatsUrls()
     {
-        Assert.Equal("nats://127.0.0.1:4222,nats://10.0.0.2:4222", NatsBroker.NormalizeUrl("127.0.0.1:4222, nats://10.0.0.2:4222"));
+        Assert.Equal("nats://127.0.0.1:4222,nats://10.0.0.2:4222", NatsConnectionProvider.NormalizeUrl("127.0.0.1:4222, nats://10.0.0.2:4222"));
     }
 
     [Fact]
     public void NormalizeUrl_Empty_ThrowsWithFix()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => NatsBroker.NormalizeUrl(" , "));
+        var error = Assert.Throws<InvalidOperationException>(() => NatsConnectionProvider.NormalizeUrl(" , "));
         Assert.Equal("The NATS broker address is empty: set MICRO_BROKER_ADDRESS (for example 127.0.0.1:4222) or AddNatsBroker(o => o.Url = \"nats://host:4222\").", error.Message);
     }
 
