@@ -13,6 +13,8 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// </summary>
 internal sealed partial class JetStreamSubscription : IBrokerSubscription
 {
+    private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PullHeartbeat = TimeSpan.FromSeconds(2);
     private readonly JetStreamBroker _broker;
     private readonly INatsJSConsumer _consumer;
     private readonly BrokerHandler _handler;
@@ -71,7 +73,9 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
         {
             try
             {
-                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch };
+                // Short pull requests: after a server restart the pending pull is gone, and the next one (or the missed
+                // heartbeat) is what resumes delivery, so this bounds how long a subscription stalls.
+                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat };
                 await foreach (var message in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, _fetching.Token).ConfigureAwait(false))
                 {
                     await HandleAsync(message).ConfigureAwait(false);
