@@ -134,7 +134,7 @@ internal sealed partial class JetStreamBroker(
             }
             catch (NatsException ex) when (ex is not NatsJSApiException)
             {
-                lastError = ex.Message;
+                lastError = provider.State == NatsConnectionState.Open ? ex.Message : NatsConnectionProvider.ConnectFailed(provider.ServerUrl, ex);
             }
 
             LogPublishRetry(subject, id, lastError);

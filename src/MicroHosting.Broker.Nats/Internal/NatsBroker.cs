@@ -96,6 +96,11 @@ internal sealed partial class NatsBroker : IBroker
                 503,
                 $"The NATS broker could not publish to '{topic}' within {_publishTimeout.TotalSeconds:0.###} s (Micro:Nats:PublishTimeout): the connection to {ServerUrl} is {connection.ConnectionState}. Core NATS keeps nothing: the message is not sent. Check that nats-server is reachable, publish again later, or use the jetstream broker for durable publishing.");
         }
+        catch (NatsException ex) when (connection.ConnectionState != NatsConnectionState.Open)
+        {
+            _metrics.Dropped(Name, topic, "not_connected");
+            throw new MicroException("go.micro.broker", 503, NatsConnectionProvider.ConnectFailed(ServerUrl, ex), innerException: ex);
+        }
 
         _metrics.Published(Name, topic);
     }
@@ -105,7 +110,15 @@ internal sealed partial class NatsBroker : IBroker
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(handler);
         var connection = _provider.Connection;
-        await connection.ConnectAsync().ConfigureAwait(false);
+        try
+        {
+            await connection.ConnectAsync().ConfigureAwait(false);
+        }
+        catch (NatsException ex)
+        {
+            throw new InvalidOperationException(NatsConnectionProvider.ConnectFailed(ServerUrl, ex), ex);
+        }
+
         var subscription = await connection.SubscribeCoreAsync<byte[]>(topic, options?.Queue, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         // The server handles a connection's commands in order: once the PONG is back, the SUB is in force.

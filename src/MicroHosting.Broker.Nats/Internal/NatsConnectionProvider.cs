@@ -58,6 +58,21 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
         return string.Join(',', urls);
     }
 
+    /// <summary>The message for a connection that could not be opened: the server's reason and what to check.</summary>
+    public static string ConnectFailed(string url, NatsException error)
+    {
+        var reason = error.InnerException?.Message ?? error.Message;
+        var tls = error.InnerException is System.Security.Authentication.AuthenticationException
+            || reason.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("TLS", StringComparison.Ordinal) || reason.Contains("SSL", StringComparison.Ordinal);
+        var hint = tls
+            ? "check TLS (Micro:Nats:TlsCaFile must hold the CA of the server's certificate; TlsCertFile/TlsKeyFile when the server verifies clients)"
+            : reason.Contains("Authorization", StringComparison.OrdinalIgnoreCase) || reason.Contains("Authentication", StringComparison.OrdinalIgnoreCase)
+                ? "check the credentials (Micro:Nats:Token, User/Password, NKeySeed or CredentialsFile)"
+                : "check that nats-server runs there (MICRO_BROKER_ADDRESS / Micro:Nats:Url)";
+        return $"The NATS broker could not connect to {url}: {reason}; {hint}.";
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connection.IsValueCreated)
@@ -75,6 +90,9 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
         Password = Blank(options.Password),
         Token = Blank(options.Token),
         Seed = Blank(options.NKeySeed),
+
+        // The server checks the signature against the public key the client announces, which the seed determines.
+        NKey = Blank(options.NKeySeed) is { } seed ? PublicKey(seed) : null,
         CredsFile = Blank(options.CredentialsFile),
     };
 
@@ -88,6 +106,19 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
             KeyFile = Blank(options.TlsKeyFile),
             Mode = options.TlsRequired || anyFile ? TlsMode.Require : TlsMode.Auto,
         };
+    }
+
+    private static string PublicKey(string seed)
+    {
+        try
+        {
+            using var pair = NATS.NKeys.KeyPair.FromSeed(seed);
+            return pair.GetPublicKey();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException("Micro:Nats:NKeySeed is not an NKey seed: use the seed nsc or nk wrote (it starts with SU for a user).", ex);
+        }
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
