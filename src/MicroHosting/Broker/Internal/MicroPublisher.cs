@@ -58,18 +58,7 @@ internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, 
 
         // Metadata of the message or call being handled travels on, as Go Micro's context metadata does, but only what
         // the allow-list names: credentials and unknown headers stay on the hop they arrived on.
-        var inherited = MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
-        if (inherited is not null)
-        {
-            var propagation = MetadataPropagation.For(clientOptions.Value);
-            foreach (var (key, value) in inherited)
-            {
-                if (propagation.Allows(key))
-                {
-                    headers[key] = value;
-                }
-            }
-        }
+        MetadataPropagation.For(clientOptions.Value).Propagate(headers, static (headers, key, value) => headers[key] = value);
 
         if (options.Value.Name is { Length: > 0 } name)
         {

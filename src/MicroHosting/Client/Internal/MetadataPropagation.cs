@@ -1,9 +1,12 @@
+using MicroHosting.Broker;
 using MicroHosting.Internal;
 
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Which incoming metadata a call made inside a handler or subscriber passes on (to downstream calls, streams and published
+/// Which incoming metadata a call made inside a handler or subscriber passes on, as Go Micro's context metadata does: an RPC
+/// handler's (<see cref="MicroContext.Current"/>) or a subscriber's (<see cref="MicroMessageContext.Current"/>). The one place
+/// that decides it, for calls, streams and publishes; which entries pass (to downstream calls, streams and published
 /// messages): an allow-list, so credentials and anything unknown stay on the hop they arrived on. Always allowed: Go Micro's
 /// own <c>Micro-*</c> and <c>X-Micro-*</c> metadata (the routing headers and <c>Micro-Id</c> are not metadata;
 /// <c>Micro-From-Service</c> is replaced by this service's name). Added: the names in
@@ -40,6 +43,27 @@ internal sealed class MetadataPropagation
         }
 
         _prefixes = [.. prefixes];
+    }
+
+    /// <summary>Gets the metadata of the message or call this code handles, or <see langword="null"/> outside a handler.</summary>
+    public static IReadOnlyDictionary<string, string>? Inherited()
+        => MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
+
+    /// <summary>Calls <paramref name="add"/> for each inherited entry that travels on.</summary>
+    public void Propagate<TState>(TState state, Action<TState, string, string> add)
+    {
+        if (Inherited() is not { } metadata)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in metadata)
+        {
+            if (Allows(key))
+            {
+                add(state, key, value);
+            }
+        }
     }
 
     /// <summary>Gets the filter for <paramref name="options"/>, built once per options instance.</summary>

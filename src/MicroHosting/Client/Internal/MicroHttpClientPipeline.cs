@@ -50,11 +50,11 @@ internal static class MicroHttpClientPipeline
 
     /// <summary>
     /// The call's resilience, shared by every MicroHosting client: a timeout for the whole call (the budget the setup handler
-    /// resolved) around a retry with exponential backoff (<see cref="MicroRetryPredicate"/> decides, per call). Run directly by
+    /// resolved) around a retry with exponential backoff and jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run directly by
     /// <see cref="MicroCallSetupHandler"/> rather than through Microsoft.Extensions.Http.Resilience's handler, which added
     /// a handler, pipeline telemetry and execution tracking (several allocations) to every call.
     /// </summary>
-    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, TimeProvider timeProvider)
+    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
         => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions
             {
@@ -66,9 +66,10 @@ internal static class MicroHttpClientPipeline
                 Name = "MicroRetry",
                 MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
+                UseJitter = true,
                 Delay = options.RetryDelay,
-                ShouldHandle = MicroRetryPredicate.ShouldRetry,
+                ShouldHandle = new MicroRetryPredicate(health, timeProvider).ShouldRetry,
+                DelayGenerator = MicroRetryPredicate.Delay,
             })
             .Build();
 }

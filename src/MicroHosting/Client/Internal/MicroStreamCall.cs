@@ -105,6 +105,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private async ValueTask<bool> AttemptAsync(CancellationToken token)
     {
         var state = _state;
+        state.Probe = false;
         var node = state.Address is { } address
             ? _runtime.Cache.ForAddress(state.Service, address)
             : await MicroNodePicker.PickAsync(_runtime, state, token).ConfigureAwait(false);
@@ -165,6 +166,13 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             }
 
             throw;
+        }
+        finally
+        {
+            if (state.Probe)
+            {
+                node.State.EndProbe();
+            }
         }
     }
 
