@@ -114,6 +114,22 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Client_FixedHttpsAddress_CallsTheTlsNodeWithoutTheRegistry()
+    {
+        await using var node = await TlsTestNodes.StartAsync(_registry, _pki.IssueServer());
+        using var empty = new InMemoryRegistry();
+        await using var services = TlsTestNodes.Client(empty, _pki.AuthorityFile);
+        var address = $"https://127.0.0.1:{node.BaseAddress().Port}";
+
+        var reply = await services.GetRequiredService<IMicroClient>().HelloAsync(options: new MicroCallOptions { Address = address });
+        var plain = await Assert.ThrowsAnyAsync<Exception>(
+            () => services.GetRequiredService<IMicroClient>().HelloAsync(options: new MicroCallOptions { Address = $"127.0.0.1:{node.BaseAddress().Port}" }));
+
+        Assert.Equal("HTTP/1.1 anonymous", reply.Value.Message); // a fixed address speaks Go Micro's POST / over HTTP/1.1
+        Assert.IsNotType<MicroNodeNotFoundException>(plain); // cleartext to a TLS port: no answer, not a lookup failure
+    }
+
+    [Fact]
     public async Task Client_SecureNodeUseHttp2Off_CallsOverHttp11()
     {
         await using var node = await TlsTestNodes.StartAsync(_registry, _pki.IssueServer());
