@@ -47,7 +47,7 @@ public sealed class MicroTlsOptions
 
     /// <summary>
     /// Gets or sets whether the client accepts any node certificate, trusted or not. For development only: it turns off
-    /// the protection TLS gives against a man in the middle, and a warning is logged when the client starts. Default
+    /// the protection TLS gives against a man in the middle, and a warning is logged when the client is first used. Default
     /// <see langword="false"/>. There is no environment variable for it on purpose.
     /// </summary>
     public bool DangerousAcceptAnyServerCertificate { get; set; }
