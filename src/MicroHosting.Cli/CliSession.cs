@@ -45,6 +45,9 @@ internal sealed class CliSession(CliSettings settings, ServiceProvider services,
             ["MICRO_REGISTRY"] = settings.Registry,
             ["MICRO_BROKER"] = settings.Broker,
             ["MICRO_CLIENT_RETRIES"] = Environment.GetEnvironmentVariable("MICRO_CLIENT_RETRIES") ?? "1",
+
+            // A publish must not outlive the process silently: the http broker reports whether a subscriber took it.
+            ["Micro:HttpBroker:WaitForDelivery"] = "true",
         };
         if (settings.RegistryAddress is { } registryAddress)
         {

@@ -64,6 +64,11 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
     public async IAsyncEnumerable<RegistryEvent> WatchAsync(string? service = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await _engine.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (service is not null)
+        {
+            _engine.Interest(service);
+        }
+
         await foreach (var item in _engine.Watchers.WatchAsync(service, cancellationToken).ConfigureAwait(false))
         {
             yield return item;
