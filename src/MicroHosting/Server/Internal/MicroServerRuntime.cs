@@ -280,6 +280,6 @@ internal sealed partial class MicroServerRuntime
         StatusCodes.Status413PayloadTooLarge,
         $"request body of {size} bytes exceeds the limit of {MaxRequestBodySize} bytes (MicroOptions.MaxRequestBodySize)");
 
-    [LoggerMessage(EventId = 1, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "Handler {Endpoint} failed; the caller got a 500 error without details.")]
+    [LoggerMessage(EventId = MicroEventIds.HandlerFailed, EventName = "HandlerFailed", Level = LogLevel.Error, Message = "Handler {Endpoint} failed; the caller got a 500 error without details.")]
     private partial void LogHandlerFailed(string endpoint, Exception exception);
 }
