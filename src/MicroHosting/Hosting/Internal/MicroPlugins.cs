@@ -17,12 +17,8 @@ internal static class MicroPlugins
     public static IMicroBuilder Add<T>(IMicroBuilder builder, string name, Func<IServiceProvider, T> factory)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
-        var key = Key(name);
-        builder.Services.RemoveAllKeyed(typeof(T), key);
-        builder.Services.AddKeyedSingleton(key, (sp, _) => factory(sp));
+        Replace<T>(builder, name, (services, key) => services.AddKeyedSingleton(key, (sp, _) => factory(sp)));
         return builder;
     }
 
@@ -30,15 +26,10 @@ internal static class MicroPlugins
     public static string AddInstance<T>(IMicroBuilder builder, string name, T instance)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(instance);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var key = Key(name);
-        builder.Services.RemoveAllKeyed(typeof(T), key);
 
         // Registered as an instance: the container never disposes what it did not create, so hosts can share it.
-        builder.Services.AddKeyedSingleton(key, instance);
-        return key;
+        return Replace<T>(builder, name, (services, key) => services.AddKeyedSingleton(key, instance));
     }
 
     /// <summary>Selects a plug-in in code by setting its name in <see cref="MicroOptions"/>; configuration still overrides it.</summary>
@@ -56,5 +47,16 @@ internal static class MicroPlugins
     {
         var name = Key(configuredName);
         return services.GetKeyedService<T>(name) ?? throw new InvalidOperationException(missing(name));
+    }
+
+    private static string Replace<T>(IMicroBuilder builder, string name, Action<IServiceCollection, string> register)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var key = Key(name);
+        builder.Services.RemoveAllKeyed(typeof(T), key);
+        register(builder.Services, key);
+        return key;
     }
 }
