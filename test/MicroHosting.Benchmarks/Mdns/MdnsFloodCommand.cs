@@ -32,7 +32,7 @@ internal static class MdnsFloodCommand
         var bomb = MdnsTxt.Encode(new MdnsTxtPayload { Service = "fake", Version = "1", Metadata = new Dictionary<string, string> { ["pad"] = new string('a', 250 * 1024) } });
         await FloodAsync(table, $"fake nodes, TXT {bomb.Sum(s => s.Length + 1)} B -> 250 KiB JSON", (int)(2_500 * scale), (i, d) => FakeNode(i, d, bomb), cancellationToken).ConfigureAwait(false);
         await FloodAsync(table, "forged PTR, 40-byte 0xFF label, TTL 4500 s", (int)(100_000 * scale), Forged, cancellationToken).ConfigureAwait(false);
-        await FloodAsync(table, "legacy unicast queries, 1000 senders", (int)(100_000 * scale), Query, cancellationToken).ConfigureAwait(false);
+        await FloodAsync(table, "legacy unicast queries, 10 senders", (int)(100_000 * scale), Query, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(table.ToString()).ConfigureAwait(false);
         return 0;
     }
@@ -63,8 +63,14 @@ internal static class MdnsFloodCommand
         var learned = engine.Cached("latecomer").Count == 1 ? "yes" : "no";
         var (entries, _, txtBytes) = engine.CacheSize;
         var statistics = engine.Statistics;
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {count:N0} | {count / seconds:N0} | {entries:N0} | {txtBytes / 1024.0 / 1024:F1} MiB | {statistics.Evictions:N0} | {statistics.DroppedRecords:N0} | {statistics.RateLimited:N0} | {(after - before) / 1024.0 / 1024:+0.0;-0.0} MiB | {learned} |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {count:N0} | {count / seconds:N0} | {entries:N0} | {txtBytes / 1024.0 / 1024:F1} MiB | {statistics.Evictions:N0} | {statistics.DroppedRecords:N0} | {statistics.RateLimited:N0} | {Mib(after - before)} MiB | {learned} |");
         GC.KeepAlive(packets);
+    }
+
+    private static string Mib(long bytes)
+    {
+        var mib = Math.Round(bytes / 1024.0 / 1024, 1);
+        return (mib >= 0 ? "+" : string.Empty) + mib.ToString("F1", CultureInfo.InvariantCulture);
     }
 
     private static MdnsPacket Packet(byte[] bytes, int port) => new(bytes, new IPEndPoint(IPAddress.Loopback, port), 1);
@@ -128,5 +134,5 @@ internal static class MdnsFloodCommand
     {
         Id = (ushort)i,
         Questions = [new DnsQuestion($"greeter.{domain}.", DnsRecordType.Ptr)],
-    }), new IPEndPoint(new IPAddress([127, 2, (byte)(i % 1000 / 256), (byte)(i % 1000)]), 40000));
+    }), new IPEndPoint(new IPAddress([127, 2, 0, (byte)(1 + (i % 10))]), 40000));
 }
