@@ -29,6 +29,13 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public string Name => "mdns";
 
+    /// <summary>
+    /// Gets the names of the interfaces this registry opened its multicast sockets on: the configured ones
+    /// (<see cref="MdnsRegistryOptions.Interfaces"/>, <c>MICRO_MDNS_INTERFACES</c>), or every interface that was up and
+    /// multicast-capable when none is configured. Empty until the registry starts; kept after it stops.
+    /// </summary>
+    public IReadOnlyList<string> ListeningInterfaces => _engine.Interfaces;
+
     internal MdnsEngine Engine => _engine;
 
     /// <inheritdoc />

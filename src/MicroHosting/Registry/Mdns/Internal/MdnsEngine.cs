@@ -51,6 +51,9 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
 
     public bool IsStarted => Volatile.Read(ref _transport) is not null;
 
+    /// <summary>Gets the names of the interfaces the sockets were opened on, once started (kept after stop).</summary>
+    public IReadOnlyList<string> Interfaces { get; private set; } = [];
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (IsStarted)
@@ -71,6 +74,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             var transport = new MdnsTransport(_options, interfaces, _logger, Statistics);
             transport.Start(OnPacketAsync);
             _sweeper = _timeProvider.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            Interfaces = [.. interfaces.Select(i => i.Name)];
             Volatile.Write(ref _transport, transport);
             LogStarted(transport.InterfaceNames, _options.Port, _zone.Domain);
         }
