@@ -70,7 +70,7 @@ internal static class MdnsFloodCommand
     private static string Mib(long bytes)
     {
         var mib = Math.Round(bytes / 1024.0 / 1024, 1);
-        return (mib >= 0 ? "+" : string.Empty) + mib.ToString("F1", CultureInfo.InvariantCulture);
+        return mib == 0 ? "0.0" : (mib > 0 ? "+" : string.Empty) + mib.ToString("F1", CultureInfo.InvariantCulture);
     }
 
     private static MdnsPacket Packet(byte[] bytes, int port) => new(bytes, new IPEndPoint(IPAddress.Loopback, port), 1);
