@@ -98,10 +98,22 @@ public sealed class MicroClientOptions
     public int MaxStreamMessageSize { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// Gets or sets whether unary calls to a MicroHosting node that advertises a cleartext HTTP/2 port (node metadata
-    /// <c>h2c=&lt;port&gt;</c>, set by the server's <c>Micro:Http2Address</c>) go there over HTTP/2, multiplexed over few
-    /// connections. Nodes without it, and Go Micro nodes, are called over HTTP/1.1 either way; streams always use
-    /// WebSockets on the node's main port. Default <see langword="true"/>.
+    /// Gets or sets whether unary calls to a MicroHosting node use HTTP/2, multiplexed over few connections: on a TLS node
+    /// (<c>secure=true</c>) its main port, negotiated by ALPN; on a node that advertises a cleartext HTTP/2 port (node
+    /// metadata <c>h2c=&lt;port&gt;</c>, set by the server's <c>Micro:Http2Address</c>) that port. Other nodes, and Go Micro
+    /// nodes, are called over HTTP/1.1 either way; streams always use WebSockets on the node's main port. Default <see langword="true"/>.
     /// </summary>
     public bool UseHttp2 { get; set; } = true;
+
+    /// <summary>
+    /// Gets the names of incoming headers (metadata) that calls, streams and messages made inside a handler or subscriber
+    /// pass on, besides Go Micro's own <c>Micro-*</c> / <c>X-Micro-*</c> metadata, which always travels on. An entry is a
+    /// header name or a prefix ending in <c>*</c> (<c>X-Tenant-*</c>). Anything else stays on the hop it arrived on.
+    /// <c>Authorization</c>, <c>Proxy-Authorization</c>, <c>Cookie</c> and <c>Set-Cookie</c> are never passed on and cannot
+    /// be listed. Default: empty. Bound from <c>Micro:Client:PropagatedHeaders</c>.
+    /// </summary>
+    public IList<string> PropagatedHeaders { get; } = [];
+
+    /// <summary>The compiled <see cref="PropagatedHeaders"/> filter, built on first use (options do not change once resolved).</summary>
+    internal Internal.MetadataPropagation? Propagation { get; set; }
 }

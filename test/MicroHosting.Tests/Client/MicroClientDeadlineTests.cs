@@ -54,7 +54,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var seen = new TaskCompletionSource<(TimeSpan? Remaining, string? From, string? Tenant, string? Id)>();
         await using var back = await MicroTestHost.StartAsync("back", app => app.MapMicroHandler("Back.Echo", (HelloRequest r, MicroContext c) =>
         {
-            seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Tenant"), c.RequestId));
+            seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Micro-Tenant"), c.RequestId));
             return new HelloReply(r.Name);
         }), _registry);
         await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c, CancellationToken ct) =>
@@ -68,7 +68,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var reply = await caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions
         {
             Timeout = TimeSpan.FromSeconds(2),
-            Metadata = new Dictionary<string, string> { ["Tenant"] = "acme" },
+            Metadata = new Dictionary<string, string> { ["Micro-Tenant"] = "acme" },
         });
         var (remaining, from, tenant, id) = await seen.Task;
 

@@ -165,8 +165,8 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             headers.TryAddWithoutValidation(MicroHeaders.Id, Guid.NewGuid().ToString());
         }
 
-        // The metadata of the call or message being handled travels on (MicroMetadataPropagation decides which).
-        MicroMetadataPropagation.Propagate(headers, static (headers, key, value) =>
+        // The metadata of the call or message being handled travels on (MetadataPropagation decides which).
+        MetadataPropagation.For(defaults).Propagate(headers, static (headers, key, value) =>
         {
             if (!headers.Contains(key))
             {

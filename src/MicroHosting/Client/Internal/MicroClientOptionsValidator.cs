@@ -84,6 +84,14 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
             failures.Add($"Micro:Client:MaxStreamMessageSize must be at least 1 byte, but is {options.MaxStreamMessageSize}.");
         }
 
+        foreach (var entry in options.PropagatedHeaders)
+        {
+            if (MetadataPropagation.Validate(entry) is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

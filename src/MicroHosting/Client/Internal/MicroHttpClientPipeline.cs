@@ -38,11 +38,13 @@ internal static class MicroHttpClientPipeline
             // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
             EnableMultipleHttp2Connections = true,
         });
+        MicroHosting.Security.Internal.MicroClientTls.Configure(builder);
         // The factory's default loggers log every request at Information and open a scope per request (two more
         // handlers and their allocations per call); the client logs its own failures and retries instead.
         builder.RemoveAllLoggers();
         builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), service, clientOptions));
         builder.AddHttpMessageHandler(sp => new MicroResolutionHandler(sp.GetRequiredService<MicroClientRuntime>(), sp.GetRequiredService<ILogger<MicroResolutionHandler>>()));
+        builder.AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>()));
         return builder;
     }
 

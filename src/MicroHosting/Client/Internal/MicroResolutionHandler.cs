@@ -196,6 +196,13 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
                 ? (endpointCall ? node.Http2UriFor(state.Endpoint!) : new Uri(node.Http2BaseUri!, state.PathAndQuery))
                 : (endpointCall ? node.UriFor(state.Endpoint!) : new Uri(node.BaseUri, state.PathAndQuery));
             SetVersion(request, http2);
+            if (!http2 && runtime.Options.UseHttp2 && node.BaseUri.Scheme == Uri.UriSchemeHttps)
+            {
+                // TLS: offer HTTP/2 by ALPN on the node's main port; a node that only takes HTTP/1.1 gets HTTP/1.1.
+                request.Version = HttpVersion.Version20;
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+            }
+
             if (state.GoMicroHeaders)
             {
                 foreach (var name in GoMicroHeaders)
@@ -243,9 +250,9 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
             request.Version = HttpVersion.Version20;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         }
-        else if (request.Version == HttpVersion.Version20 && request.VersionPolicy == HttpVersionPolicy.RequestVersionExact)
+        else if (request.Version == HttpVersion.Version20)
         {
-            // An earlier attempt of this call went to an h2c listener; this node speaks HTTP/1.1 on its main port.
+            // An earlier attempt of this call went to an HTTP/2 node; this node speaks HTTP/1.1 on its main port.
             request.Version = HttpVersion.Version11;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         }

@@ -153,8 +153,13 @@ internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<Mic
             return;
         }
 
+        var now = Now;
         var duration = _ejectionTicks * Math.Min(node.Ejections + 1, MaxEjectionMultiplier);
-        node.Eject(Now + duration);
+        if (!node.TryEject(now + duration, now))
+        {
+            return; // another failing call ejected it a moment ago
+        }
+
         metrics?.Ejected(node.HostPort);
         LogEjected(node.HostPort, TimeSpan.FromTicks(duration).TotalSeconds, reason);
     }

@@ -34,12 +34,22 @@ internal sealed class NodeState(string hostPort)
 
     public int AddFailure() => Interlocked.Increment(ref _failures);
 
-    public void Eject(long until)
+    /// <summary>
+    /// Ejects the node until <paramref name="until"/> unless it is already ejected at <paramref name="now"/>. Returns
+    /// whether this call ejected it, so calls failing together count and report one ejection, not one each.
+    /// </summary>
+    public bool TryEject(long until, long now)
     {
+        var current = Volatile.Read(ref _ejectedUntil);
+        if (current > now || Interlocked.CompareExchange(ref _ejectedUntil, until, current) != current)
+        {
+            return false;
+        }
+
         Interlocked.Increment(ref _ejections);
         Volatile.Write(ref _samples, 0);
-        Volatile.Write(ref _ejectedUntil, until);
         Volatile.Write(ref _probing, 0);
+        return true;
     }
 
     /// <summary>Skips the node until <paramref name="until"/> without counting an ejection (the node asked for it).</summary>

@@ -70,6 +70,19 @@ public sealed class NodeHealthTests
     }
 
     [Fact]
+    public async Task TransportFailed_ManyCallsAtOnce_LogsOneEjection()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<NodeHealth>();
+        var health = new NodeHealth(_time, Options.Create(new MicroClientOptions()), logger);
+        var node = health.Get("127.0.0.1:1");
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => health.TransportFailed(node, new HttpRequestException("refused")))));
+
+        Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "NodeEjected");
+        Assert.True(health.IsEjected(node));
+    }
+
+    [Fact]
     public void TimedOut_ThresholdInARow_Ejects()
     {
         var health = Create(new MicroClientOptions { EjectionThreshold = 2 });
