@@ -124,8 +124,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == endpoint.Length - 1 || endpoint.IndexOf('.', dot + 1) >= 0 || endpoint.AsSpan().IndexOfAny("/ ?#") >= 0)
+        if (!MicroEndpointName.IsValid(endpoint))
         {
             throw new ArgumentException($"Endpoint '{endpoint}' is not of the form Type.Method (for example Greeter.Hello).", nameof(endpoint));
         }
