@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Client;
 
-/// <summary>A subscriber's calls carry the message's metadata on, as an RPC handler's calls carry the call's.</summary>
+/// <summary>A subscriber's calls carry the message's metadata on (what the allow-list lets through), as an RPC handler's calls carry the call's.</summary>
 public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
 {
     private readonly InMemoryRegistry _registry = new();
@@ -34,7 +34,8 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
             app => app.MapMicroSubscriber<HelloRequest>("greetings", async (message, context, ct) =>
                 await context.Services.GetRequiredService<IMicroClient>().HelloAsync(message.Name)),
             _registry,
-            configure: m => m.UseBroker(broker));
+            configure: m => m.UseBroker(broker),
+            configureBuilder: b => b.Configuration["Micro:Client:PropagatedHeaders:0"] = "Tenant");
 
         var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json", ["Micro-Tenant"] = "acme", ["Cookie"] = "session=secret" };
         var body = Encoding.UTF8.GetBytes("""{"name":"Ann"}""");
