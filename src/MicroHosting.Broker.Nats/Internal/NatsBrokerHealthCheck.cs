@@ -4,7 +4,7 @@ using NATS.Client.Core;
 namespace MicroHosting.Broker.Nats.Internal;
 
 /// <summary>Healthy while the NATS connection is open (or not needed yet); unhealthy while it is reconnecting.</summary>
-internal sealed class NatsBrokerHealthCheck(NatsBroker broker) : IHealthCheck
+internal sealed class NatsBrokerHealthCheck(NatsConnectionProvider broker) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

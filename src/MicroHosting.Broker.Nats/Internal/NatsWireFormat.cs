@@ -35,12 +35,21 @@ internal static class NatsWireFormat
     }
 
     /// <summary>Reads a received message; false with <paramref name="error"/> when it is a Go Micro envelope that cannot be read.</summary>
-    public static bool TryDecode(NatsHeaders? natsHeaders, byte[]? data, [NotNullWhen(true)] out BrokerMessage? message, [NotNullWhen(false)] out string? error)
+    /// <param name="natsHeaders">The NATS headers.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="message">The message read.</param>
+    /// <param name="error">Why it cannot be read.</param>
+    /// <param name="deliveryCount">The broker's delivery count (JetStream's); 1 on core NATS.</param>
+    /// <param name="dropNatsHeaders">
+    /// Leave out JetStream's own headers (<c>Nats-Msg-Id</c>, <c>Nats-Expected-*</c>): handed on as metadata, they would go
+    /// out again with every message the handler publishes, and the stream would drop those as duplicates.
+    /// </param>
+    public static bool TryDecode(NatsHeaders? natsHeaders, byte[]? data, [NotNullWhen(true)] out BrokerMessage? message, [NotNullWhen(false)] out string? error, int deliveryCount = 1, bool dropNatsHeaders = false)
     {
         data ??= [];
 
         // The header array is built once and owned by the message: BrokerMessage does not copy it again.
-        var headers = ToArray(natsHeaders);
+        var headers = ToArray(natsHeaders, dropNatsHeaders);
         var native = false;
         foreach (var (key, _) in headers)
         {
@@ -49,7 +58,7 @@ internal static class NatsWireFormat
 
         if (native || !IsEnvelope(data))
         {
-            message = BrokerMessage.Own(headers, data);
+            message = BrokerMessage.Own(headers, data, deliveryCount);
             error = null;
             return true;
         }
@@ -61,7 +70,7 @@ internal static class NatsWireFormat
             return false;
         }
 
-        message = BrokerMessage.Own(Merge(headers, envelopeHeaders), body ?? []);
+        message = BrokerMessage.Own(Merge(headers, envelopeHeaders), body ?? [], deliveryCount);
         error = null;
         return true;
     }
@@ -132,7 +141,7 @@ internal static class NatsWireFormat
     }
 
     /// <summary>The NATS headers as a new array (NATS.Net's keys are unique); empty without headers.</summary>
-    private static KeyValuePair<string, string>[] ToArray(NatsHeaders? natsHeaders)
+    private static KeyValuePair<string, string>[] ToArray(NatsHeaders? natsHeaders, bool dropNatsHeaders)
     {
         if (natsHeaders is null || natsHeaders.Count == 0)
         {
@@ -143,9 +152,12 @@ internal static class NatsWireFormat
         var i = 0;
         foreach (var (key, value) in natsHeaders)
         {
-            items[i++] = new(key, value.ToString());
+            if (!dropNatsHeaders || !key.StartsWith("Nats-", StringComparison.OrdinalIgnoreCase))
+            {
+                items[i++] = new(key, value.ToString());
+            }
         }
 
-        return items;
+        return i == items.Length ? items : items[..i];
     }
 }

@@ -32,8 +32,16 @@ public sealed class BrokerMessage
     /// <summary>Gets the encoded body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
 
+    /// <summary>
+    /// Gets how many times the broker has delivered this message, this delivery included: 1 on the first delivery, more on
+    /// redeliveries. Brokers that do not count redeliveries (<c>http</c>, <c>memory</c>, core <c>nats</c>) always say 1; the
+    /// NATS JetStream broker reports the stream's count. Set by brokers on their receive path.
+    /// </summary>
+    public int DeliveryCount { get; init; } = 1;
+
     /// <summary>A message over headers nobody else holds, with unique keys (a broker's receive path), without copying them.</summary>
-    internal static BrokerMessage Own(KeyValuePair<string, string>[] headers, ReadOnlyMemory<byte> body) => new(BrokerHeaders.Own(headers), body);
+    internal static BrokerMessage Own(KeyValuePair<string, string>[] headers, ReadOnlyMemory<byte> body, int deliveryCount = 1)
+        => new(BrokerHeaders.Own(headers), body) { DeliveryCount = deliveryCount };
 
     /// <summary>The headers in order, unique keys, for a broker's publish path: walked without an enumerator allocation.</summary>
     internal ReadOnlySpan<KeyValuePair<string, string>> HeaderItems => _headers.AsSpan();

@@ -47,6 +47,9 @@ public sealed class MicroMessageContext
     /// <summary>Gets the content type the body is encoded with (<c>Content-Type</c>), if given.</summary>
     public string? ContentType => RawMessage.GetHeader("Content-Type");
 
+    /// <summary>Gets how many times the broker has delivered this message, this delivery included (see <see cref="BrokerMessage.DeliveryCount"/>).</summary>
+    public int DeliveryCount => RawMessage.DeliveryCount;
+
     /// <summary>Gets the publishing service's name (<c>Micro-From-Service</c>), if the publisher is a service.</summary>
     public string? FromService => RawMessage.GetHeader(MicroHeaders.FromService);
 

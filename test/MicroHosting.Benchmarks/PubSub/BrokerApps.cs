@@ -41,6 +41,29 @@ internal static class BrokerApps
         return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A publishing and a subscribing app on the jetstream broker (acknowledged publishes, durable consumer, acks), with its defaults.</summary>
+    public static async Task<PubSubTarget> StartJetStreamAsync(string url, CancellationToken cancellationToken)
+    {
+        var publisher = await StartAppAsync(CreateJetStream(url, "bench-js-pub"), cancellationToken).ConfigureAwait(false);
+        var subscriber = await StartAppAsync(CreateJetStream(url, "bench-js-sub"), cancellationToken).ConfigureAwait(false);
+        return new BrokerTarget(
+            publisher.Services.GetRequiredService<IBroker>(),
+            subscriber.Services.GetRequiredService<IBroker>(),
+            async () =>
+            {
+                await publisher.DisposeAsync().ConfigureAwait(false);
+                await subscriber.DisposeAsync().ConfigureAwait(false);
+            },
+            newIdPerMessage: true);
+    }
+
+    private static WebApplication CreateJetStream(string url, string name)
+    {
+        var builder = BenchApps.CreateBuilder(http2Only: false);
+        builder.Services.AddMicro(o => o.Name = name).UseRegistry(new InMemoryRegistry()).AddNatsJetStream(o => o.Url = url);
+        return builder.Build();
+    }
+
     private static WebApplication CreateNats(string url, NatsMessageFormat format, string name)
     {
         var builder = BenchApps.CreateBuilder(http2Only: false);

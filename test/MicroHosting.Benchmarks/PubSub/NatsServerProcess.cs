@@ -9,6 +9,7 @@ namespace MicroHosting.Benchmarks.PubSub;
 internal sealed class NatsServerProcess : IDisposable
 {
     private readonly Process _process;
+    private string? _storeDirectory;
 
     private NatsServerProcess(Process process, string url)
     {
@@ -18,8 +19,23 @@ internal sealed class NatsServerProcess : IDisposable
 
     public string Url { get; }
 
+    /// <summary>Starts nats-server with JetStream storing in a new temporary directory (deleted on dispose), or returns <see langword="null"/> when it is not installed.</summary>
+    public static async Task<NatsServerProcess?> TryStartJetStreamAsync(CancellationToken cancellationToken)
+    {
+        var store = Directory.CreateTempSubdirectory("bench-js-").FullName;
+        var server = await TryStartAsync(cancellationToken, "-js", "-sd", store).ConfigureAwait(false);
+        if (server is null)
+        {
+            Directory.Delete(store, recursive: true);
+            return null;
+        }
+
+        server._storeDirectory = store;
+        return server;
+    }
+
     /// <summary>Starts nats-server, or returns <see langword="null"/> when it is not installed.</summary>
-    public static async Task<NatsServerProcess?> TryStartAsync(CancellationToken cancellationToken)
+    public static async Task<NatsServerProcess?> TryStartAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         var path = Executables.Find("nats-server");
         if (path is null)
@@ -34,7 +50,7 @@ internal sealed class NatsServerProcess : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        var start = new ProcessStartInfo(path, ["-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(path, ["-a", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), .. arguments])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -74,5 +90,9 @@ internal sealed class NatsServerProcess : IDisposable
         }
 
         _process.Dispose();
+        if (_storeDirectory is not null && Directory.Exists(_storeDirectory))
+        {
+            Directory.Delete(_storeDirectory, recursive: true);
+        }
     }
 }

@@ -14,6 +14,7 @@ internal abstract class Scenario
         new MicroScenario(),
         new MdnsScenario(),
         new PubSubScenario(),
+        new JetStreamScenario(),
         new StreamingScenario(),
     ];
 

@@ -175,16 +175,69 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         Assert.Equal(HealthStatus.Healthy, health.Status);
     }
 
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_ServerDown_FailsAfterPublishTimeoutWithClearErrorAndResumesAfterRestart()
+    {
+        await using var own = await NatsServer.StartAsync();
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.outage", (o, _) => Add(sink, o.Amount)), own.Url);
+        await using var publisher = await MicroTestHost.StartAsync(
+            "shop",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = own.Url;
+                o.PublishTimeout = TimeSpan.FromSeconds(1);
+            }));
+        await Publisher(publisher).PublishAsync("nats.outage", new OrderPlaced("before", 1));
+        await sink.WaitForAsync(1);
+
+        own.Stop();
+        var broker = (NatsBroker)publisher.Services.GetRequiredService<IBroker>();
+        while (broker.State == NATS.Client.Core.NatsConnectionState.Open)
+        {
+            await Task.Delay(20);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var error = await Assert.ThrowsAsync<MicroException>(() => Publisher(publisher).PublishAsync("nats.outage", new OrderPlaced("during", 2)));
+        var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        output.WriteLine($"publish during the outage failed after {waited.TotalMilliseconds:F0} ms: {error.Detail}");
+        Assert.Equal(503, error.Code);
+        Assert.StartsWith("The NATS broker could not publish to 'nats.outage' within 1 s (Micro:Nats:PublishTimeout): the connection to " + own.Url + " is ", error.Detail, StringComparison.Ordinal);
+
+        // Bounded: the caller gets the error long before the outage ends (it never ends in this test until restarted).
+        Assert.True(waited < TimeSpan.FromSeconds(20), $"waited {waited}");
+
+        await own.StartAgainAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!sink.Items.Contains(3))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "publishing did not resume after the server came back");
+            try
+            {
+                await Publisher(publisher).PublishAsync("nats.outage", new OrderPlaced("after", 3));
+            }
+            catch (MicroException)
+            {
+                // Still reconnecting.
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     [Fact]
     public void NormalizeUrl_GoMicroHostPortList_BecomesNatsUrls()
     {
-        Assert.Equal("nats://127.0.0.1:4222,nats://10.0.0.2:4222", NatsBroker.NormalizeUrl("127.0.0.1:4222, nats://10.0.0.2:4222"));
+        Assert.Equal("nats://127.0.0.1:4222,nats://10.0.0.2:4222", NatsConnectionProvider.NormalizeUrl("127.0.0.1:4222, nats://10.0.0.2:4222"));
     }
 
     [Fact]
     public void NormalizeUrl_Empty_ThrowsWithFix()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => NatsBroker.NormalizeUrl(" , "));
+        var error = Assert.Throws<InvalidOperationException>(() => NatsConnectionProvider.NormalizeUrl(" , "));
         Assert.Equal("The NATS broker address is empty: set MICRO_BROKER_ADDRESS (for example 127.0.0.1:4222) or AddNatsBroker(o => o.Url = \"nats://host:4222\").", error.Message);
     }
 

@@ -11,7 +11,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class PublishCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("nats-server", "nats-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Publish_Nats_TheSubscriberReceivesTheMessage()
     {
         var id = Guid.NewGuid().ToString("N");
@@ -31,7 +31,7 @@ public sealed class PublishCommandTests(CliFixture fixture)
         }
     }
 
-    [ExternalServerFact("nats-server", "nats-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Publish_BadJson_ExitCode2()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "publish", fixture.Topic, "not json");

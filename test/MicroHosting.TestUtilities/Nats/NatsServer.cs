@@ -10,7 +10,9 @@ namespace MicroHosting.TestUtilities;
 /// </summary>
 public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
 {
+    private readonly List<string> _arguments = [];
     private Process? _process;
+    private string? _storeDirectory;
 
     /// <summary>Gets the port the server listens on (kept across restarts).</summary>
     public int Port { get; private set; }
@@ -26,6 +28,40 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
         await server.InitializeAsync().ConfigureAwait(false);
         return server;
     }
+
+    /// <summary>
+    /// Starts a private server with JetStream (<c>-js</c>) storing in a new temporary directory (<c>-sd</c>), kept across
+    /// <see cref="RestartAsync"/> and deleted on dispose.
+    /// </summary>
+    /// <param name="arguments">Further <c>nats-server</c> arguments, for example <c>--auth</c> and a token.</param>
+    /// <returns>The running server; dispose it to stop.</returns>
+    public static async Task<NatsServer> StartJetStreamAsync(params string[] arguments)
+    {
+        var server = new NatsServer();
+        server._storeDirectory = Directory.CreateTempSubdirectory("nats-js-").FullName;
+        server._arguments.AddRange(["-js", "-sd", server._storeDirectory]);
+        server._arguments.AddRange(arguments);
+        await server.InitializeAsync().ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Starts a private server with further arguments (authentication, TLS).</summary>
+    /// <param name="arguments">The <c>nats-server</c> arguments after the address and port.</param>
+    /// <returns>The running server; dispose it to stop.</returns>
+    public static async Task<NatsServer> StartAsync(params string[] arguments)
+    {
+        var server = new NatsServer();
+        server._arguments.AddRange(arguments);
+        await server.InitializeAsync().ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Kills the server, as a crash would, and leaves it down until <see cref="StartAgainAsync"/>.</summary>
+    public void Stop() => Kill();
+
+    /// <summary>Starts a stopped server again on the same port (and the same JetStream store).</summary>
+    /// <returns>Completes when the server accepts connections.</returns>
+    public Task StartAgainAsync() => StartProcessAsync();
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -53,6 +89,7 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
     public Task DisposeAsync()
     {
         Kill();
+        DeleteStore();
         return Task.CompletedTask;
     }
 
@@ -60,7 +97,16 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
     ValueTask IAsyncDisposable.DisposeAsync()
     {
         Kill();
+        DeleteStore();
         return ValueTask.CompletedTask;
+    }
+
+    private void DeleteStore()
+    {
+        if (_storeDirectory is { } directory && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private async Task StartProcessAsync()
@@ -72,7 +118,7 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_arguments))
         {
             info.ArgumentList.Add(argument);
         }

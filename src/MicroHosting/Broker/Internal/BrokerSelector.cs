@@ -14,6 +14,7 @@ internal static class BrokerSelector
             {
                 "" => "Broker (Micro:Broker / MICRO_BROKER) is empty: use http (the default), memory, or nats with the MicroHosting.Broker.Nats package.",
                 "nats" => "MICRO_BROKER is 'nats', but the NATS broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsBroker().",
+                "jetstream" => "MICRO_BROKER is 'jetstream', but the NATS JetStream broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsJetStream().",
                 _ => $"Broker '{name}' (Micro:Broker / MICRO_BROKER) is not available. Built in: http, memory; others come from packages (nats: MicroHosting.Broker.Nats).",
             });
     }

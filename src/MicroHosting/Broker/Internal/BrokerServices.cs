@@ -20,7 +20,8 @@ internal static class BrokerServices
         services.AddMetrics();
         services.AddOptions<HttpBrokerOptions>().BindConfiguration(HttpBrokerOptions.SectionName);
         services.AddOptions<MicroSubscriberOptions>();
-        services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan))
+            .AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>(), "micro.http.broker"));
         services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<HttpBroker>();
         services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());

@@ -122,7 +122,7 @@ public sealed class HttpBrokerTests
         using var registry = new InMemoryRegistry();
         var sink = new MessageSink<MicroMessageContext>();
         await using var subscriber = await BrokerTestHosts.StartAsync("audit", registry, s => s.AddMicroSubscriber<OrderPlaced>("orders", (_, context, _) => Add(sink, context)));
-        await using var shop = await BrokerTestHosts.StartAsync("shop", registry, map: app => app.MapMicroHandler("Shop.Order", async (OrderPlaced order, MicroContext context) =>
+        await using var shop = await BrokerTestHosts.StartAsync("shop", registry, s => s.Configure<MicroHosting.Client.MicroClientOptions>(o => o.PropagatedHeaders.Add("Trace-Id")), map: app => app.MapMicroHandler("Shop.Order", async (OrderPlaced order, MicroContext context) =>
         {
             await context.HttpContext.RequestServices.GetRequiredService<IMicroPublisher>().PublishAsync("orders", order, cancellationToken: context.CancellationToken);
             return order;

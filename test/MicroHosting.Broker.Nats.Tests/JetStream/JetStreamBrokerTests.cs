@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using MicroHosting.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Xunit.Abstractions;
+using static MicroHosting.Broker.Nats.Tests.JetStream.JetStreamFixture;
+
+namespace MicroHosting.Broker.Nats.Tests.JetStream;
+
+public sealed class JetStreamBrokerTests(ITestOutputHelper output)
+{
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_Subscribe_HandledOnceWithMetadataAndDeliveryCount()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var sink = new MessageSink<(JetStreamTestMessage Message, MicroMessageContext Context)>();
+        await using var subscriber = await StartAsync(server, "audit", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.basic", (m, c, _) =>
+        {
+            sink.Add((m, c));
+            return Task.CompletedTask;
+        }));
+        await using var publisher = await StartAsync(server, "shop");
+
+        var options = new MicroPublishOptions();
+        options.Metadata["Tenant"] = "acme";
+        using (var activity = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            await Publisher(publisher).PublishAsync("js.basic", new JetStreamTestMessage(1, "hi"), options);
+        }
+
+        var (message, context) = (await sink.WaitForAsync(1))[0];
+        Assert.Equal(new JetStreamTestMessage(1, "hi"), message);
+        Assert.Equal(1, context.DeliveryCount);
+        Assert.Equal("acme", context.Metadata["Tenant"]);
+        Assert.Equal("shop", context.FromService);
+        Assert.NotNull(context.RawMessage.GetHeader("traceparent"));
+        Assert.False(context.Metadata.ContainsKey("Nats-Msg-Id"));
+        Assert.Equal(1L, (long)(await StreamStateAsync(server, "MICRO")).Messages);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_SameMessageIdTwice_StoredAndHandledOnce()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync(server, "audit", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.dedup", (m, _) =>
+        {
+            sink.Add(m.Id);
+            return Task.CompletedTask;
+        }));
+
+        var broker = subscriber.Services.GetRequiredService<IBroker>();
+        var retried = new BrokerMessage([new("Micro-Id", "order-42"), new("Content-Type", "application/json")], """{"id":42}"""u8.ToArray());
+        await broker.PublishAsync("js.dedup", retried);
+        await broker.PublishAsync("js.dedup", retried);
+        var options = new MicroPublishOptions();
+        options.Metadata["Nats-Msg-Id"] = "order-43";
+        await Publisher(subscriber).PublishAsync("js.dedup", new JetStreamTestMessage(43), options);
+        await Publisher(subscriber).PublishAsync("js.dedup", new JetStreamTestMessage(43), options);
+        await Publisher(subscriber).PublishAsync("js.dedup", new JetStreamTestMessage(44));
+
+        await sink.WaitForAsync(3);
+        Assert.Equal(3L, (long)(await StreamStateAsync(server, "MICRO")).Messages);
+        await Task.Delay(300);
+        Assert.Equal([42, 43, 44], sink.Items.Order());
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Handler_AlwaysThrows_RedeliveredMaxDeliverTimesWithBackoffThenDeadLettered()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var attempts = new MessageSink<(int Delivery, long Timestamp)>();
+        await using var subscriber = await StartAsync(
+            server,
+            "billing",
+            s => s.AddFakeLogging().AddMicroSubscriber<JetStreamTestMessage>("js.poison", (m, c, _) =>
+            {
+                attempts.Add((c.DeliveryCount, Stopwatch.GetTimestamp()));
+                throw new InvalidOperationException($"order {m.Id} cannot be billed");
+            }),
+            o =>
+            {
+                o.JetStream.MaxDeliver = 3;
+                o.JetStream.Backoff.Add(TimeSpan.FromMilliseconds(300));
+                o.JetStream.Backoff.Add(TimeSpan.FromMilliseconds(600));
+            });
+        var options = new MicroPublishOptions();
+        options.Metadata["Tenant"] = "acme";
+        await Publisher(subscriber).PublishAsync("js.poison", new JetStreamTestMessage(7), options);
+
+        var dead = await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.poison", 1);
+        var letter = Assert.Single(dead);
+        Assert.Equal([1, 2, 3], attempts.Items.Select(a => a.Delivery));
+        Assert.True(Stopwatch.GetElapsedTime(attempts.Items[0].Timestamp, attempts.Items[1].Timestamp) >= TimeSpan.FromMilliseconds(250));
+        Assert.True(Stopwatch.GetElapsedTime(attempts.Items[1].Timestamp, attempts.Items[2].Timestamp) >= TimeSpan.FromMilliseconds(550));
+        Assert.Equal("failed 3 deliveries (MaxDeliver 3); last error: InvalidOperationException: order 7 cannot be billed", letter.Headers!["Micro-Dead-Letter-Reason"].ToString());
+        Assert.Equal("js.poison", letter.Headers["Micro-Dead-Letter-Topic"].ToString());
+        Assert.Equal("3", letter.Headers["Micro-Dead-Letter-Deliveries"].ToString());
+        Assert.Equal("acme", letter.Headers["Tenant"].ToString());
+        Assert.Equal("application/json", letter.Headers["Content-Type"].ToString());
+        Assert.Equal("js.poison", letter.Headers["Micro-Topic"].ToString());
+        Assert.Contains("\"id\":7", System.Text.Encoding.UTF8.GetString(letter.Data!), StringComparison.OrdinalIgnoreCase);
+
+        await Task.Delay(1000);
+        Assert.Equal(3, attempts.Count);
+        Assert.Contains(subscriber.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "JetStreamDeadLettered");
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Handler_ThrowsDeadLetterException_DeadLetteredWithoutRetry()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var attempts = new MessageSink<int>();
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.reject", (m, _) =>
+        {
+            attempts.Add(m.Id);
+            throw new MicroDeadLetterException($"order {m.Id} does not exist");
+        }));
+        await Publisher(subscriber).PublishAsync("js.reject", new JetStreamTestMessage(9));
+
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.reject", 1));
+        Assert.Equal("order 9 does not exist", letter.Headers!["Micro-Dead-Letter-Reason"].ToString());
+        await Task.Delay(500);
+        Assert.Equal([9], attempts.Items);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Message_DeadlinePassed_DeadLetteredNotHandled()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var handled = new MessageSink<int>();
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.deadline", (m, _) =>
+        {
+            handled.Add(m.Id);
+            return Task.CompletedTask;
+        }));
+        var late = new MicroPublishOptions();
+        late.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var inTime = new MicroPublishOptions();
+        inTime.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddMinutes(5).ToString("O");
+        await Publisher(subscriber).PublishAsync("js.deadline", new JetStreamTestMessage(1), late);
+        await Publisher(subscriber).PublishAsync("js.deadline", new JetStreamTestMessage(2), inTime);
+
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.deadline", 1));
+        Assert.StartsWith("deadline ", letter.Headers!["Micro-Dead-Letter-Reason"].ToString(), StringComparison.Ordinal);
+        Assert.EndsWith(" passed before the message was handled", letter.Headers["Micro-Dead-Letter-Reason"].ToString(), StringComparison.Ordinal);
+        Assert.Equal([2], await handled.WaitForAsync(1));
+        await Task.Delay(300);
+        Assert.Equal([2], handled.Items);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Subscriber_StartsAfterPublish_ReceivesStoredMessages()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        await using (var publisher = await StartAsync(server, "shop"))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await Publisher(publisher).PublishAsync("js.stored", new JetStreamTestMessage(i));
+            }
+        }
+
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync(server, "late", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.stored", (m, _) =>
+        {
+            sink.Add(m.Id);
+            return Task.CompletedTask;
+        }));
+        Assert.Equal(Enumerable.Range(0, 20), (await sink.WaitForAsync(20)).Order());
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_ServerDown_FailsWithinTimeoutWithClearError()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        await using var publisher = await StartAsync(server, "shop", options: o => o.JetStream.PublishTimeout = TimeSpan.FromSeconds(2));
+        await Publisher(publisher).PublishAsync("js.down", new JetStreamTestMessage(1));
+        server.Stop();
+
+        var started = Stopwatch.GetTimestamp();
+        var error = await Assert.ThrowsAsync<MicroException>(() => Publisher(publisher).PublishAsync("js.down", new JetStreamTestMessage(2)));
+        output.WriteLine($"failed after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {error.Detail}");
+        Assert.Equal(503, error.Code);
+        Assert.StartsWith("JetStream did not acknowledge the message to 'js.down'", error.Detail, StringComparison.Ordinal);
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30));
+    }
+}

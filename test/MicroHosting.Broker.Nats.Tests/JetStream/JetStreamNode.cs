@@ -1,0 +1,55 @@
+using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Broker.Nats.Tests.JetStream;
+
+/// <summary>
+/// A subscriber run as a child process (<c>dotnet MicroHosting.Broker.Nats.Tests.dll jetstream-node ...</c>) so a test can
+/// kill it with SIGKILL mid-stream. It appends <c>&lt;id&gt; &lt;delivery&gt;</c> per handled message to its output file,
+/// flushed before the handler returns (so before the ack), and prints <c>ready</c> once subscribed.
+/// </summary>
+internal static class JetStreamNode
+{
+    public const string Command = "jetstream-node";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (url, topic, queue, output, instance) = (args[0], args[1], args[2] == "-" ? null : args[2], args[3], args[4]);
+        await using var file = new FileStream(output, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        var gate = new SemaphoreSlim(1, 1);
+        await using var app = await MicroTestHost.StartAsync(
+            "jsnode",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsJetStream(o =>
+            {
+                o.Url = url;
+                o.JetStream.AckWait = TimeSpan.FromSeconds(2);
+                o.JetStream.InstanceName = instance;
+                o.JetStream.Prefetch = 16;
+            }),
+            configureBuilder: b => b.Services.AddMicroSubscriber<JetStreamTestMessage>(
+                topic,
+                async (m, c, ct) =>
+                {
+                    // A little work per message, so a kill lands mid-stream with messages in flight.
+                    await Task.Delay(2, ct);
+                    await gate.WaitAsync(ct);
+                    try
+                    {
+                        var line = System.Text.Encoding.UTF8.GetBytes($"{m.Id} {c.DeliveryCount}\n");
+                        await file.WriteAsync(line, ct);
+                        await file.FlushAsync(ct);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                },
+                queue));
+        Console.WriteLine("ready");
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    }
+}
