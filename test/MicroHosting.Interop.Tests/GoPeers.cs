@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using MicroHosting.Mdns.Netns.Tests;
 using MicroHosting.TestUtilities;
 
 namespace MicroHosting.Interop.Tests;

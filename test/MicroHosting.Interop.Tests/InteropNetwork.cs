@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MicroHosting.Mdns.Netns.Tests;
 using MicroHosting.TestUtilities;
 
 namespace MicroHosting.Interop.Tests;
