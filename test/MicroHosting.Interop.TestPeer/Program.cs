@@ -30,7 +30,7 @@ builder.Services.AddMicroSubscriber<JsonElement>(topic, (message, context, _) =>
 var app = builder.Build();
 app.MapMicroHandler("Greeter.Hello", async (HelloRequest request, MicroContext context, CancellationToken cancellationToken) =>
 {
-    Console.WriteLine($"CALL Greeter.Hello name={request.Name} content-type={context.Metadata.GetValueOrDefault("Content-Type")}");
+    Console.WriteLine($"CALL Greeter.Hello name={request.Name} content-type={context.HttpContext.Request.ContentType}");
     if (string.IsNullOrEmpty(request.Name))
     {
         throw MicroException.BadRequest(context.Service, "name is required");

@@ -189,4 +189,25 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         Assert.True(health.ExitCode == 0, health.Output);
         Assert.Contains("\"status\": \"ok\"", health.Output, StringComparison.Ordinal);
     }
+
+    [GoPeerTheory]
+    [InlineData("v1", "application/json-rpc")]
+    [InlineData("v1", "application/proto-rpc")]
+    [InlineData("v2", "application/json-rpc")]
+    [InlineData("v2", "application/proto-rpc")]
+    [InlineData("v5", "application/json-rpc")]
+    [InlineData("v5", "application/proto-rpc")]
+    public async Task Rpc_GoCallsDotnetWithLegacyCodec_ReplyAndErrorRead(string line, string contentType)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var ok = await network.RunGoClientAsync(version, "-content_type", contentType, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"Legacy\"}");
+        var error = await network.RunGoClientAsync(version, "-content_type", contentType, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"\"}");
+
+        Assert.True(ok.ExitCode == 0, ok.Output);
+        Assert.Contains("Hello from .NET Legacy", ok.Output, StringComparison.Ordinal);
+        Assert.True(error.ExitCode == 1, error.Output);
+        Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":400,\"detail\":\"name is required\"", error.Output);
+    }
 }
