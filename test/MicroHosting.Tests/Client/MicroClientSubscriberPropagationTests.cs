@@ -37,7 +37,7 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
             configure: m => m.UseBroker(broker),
             configureBuilder: b => b.Configuration["Micro:Client:PropagatedHeaders:0"] = "Tenant");
 
-        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json", ["Micro-Tenant"] = "acme", ["Cookie"] = "session=secret" };
+        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json", ["Tenant"] = "acme", ["Cookie"] = "session=secret" };
         var body = Encoding.UTF8.GetBytes("""{"name":"Ann"}""");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!seen.Task.IsCompleted && DateTime.UtcNow < deadline)
@@ -47,7 +47,7 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
         }
 
         var metadata = await seen.Task.WaitAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal("acme", metadata["Micro-Tenant"]);
+        Assert.Equal("acme", metadata["Tenant"]);
         Assert.False(metadata.ContainsKey("Cookie"));
         Assert.Equal("worker", metadata["Micro-From-Service"]);
     }
