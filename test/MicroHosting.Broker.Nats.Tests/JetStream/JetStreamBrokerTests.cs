@@ -185,4 +185,60 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         Assert.StartsWith("JetStream did not acknowledge the message to 'js.down'", error.Detail, StringComparison.Ordinal);
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30));
     }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Start_CreateStreamsOff_MissingStreamStopsStartWithFix()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(server, "shop", options: o =>
+        {
+            o.JetStream.CreateStreams = false;
+            o.JetStream.Subjects.Add("shop.>");
+        }));
+        Assert.Equal($"The JetStream stream 'MICRO' does not exist on {server.Url}: create it (subjects shop.>) or set Micro:Nats:JetStream:CreateStreams to true.", error.Message);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Start_ServerWithoutJetStream_StopsStartWithFix()
+    {
+        await using var server = await NatsServer.StartAsync();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(server, "shop", options: o => o.JetStream.Subjects.Add("shop.>")));
+        output.WriteLine(error.ToString());
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.EndsWith("Is nats-server running with JetStream enabled (nats-server -js)?", error.Message, StringComparison.Ordinal);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task NewConsumer_DeliverFromSequence_ReplaysFromThere()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        await using (var publisher = await StartAsync(server, "shop", options: o => o.JetStream.Subjects.Add("js.replay")))
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                await Publisher(publisher).PublishAsync("js.replay", new JetStreamTestMessage(i));
+            }
+        }
+
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync(
+            server,
+            "replayer",
+            s => s.AddMicroSubscriber<JetStreamTestMessage>("js.replay", (m, _) =>
+            {
+                sink.Add(m.Id);
+                return Task.CompletedTask;
+            }),
+            o =>
+            {
+                o.JetStream.DeliverFrom = NatsJetStreamStart.BySequence;
+                o.JetStream.StartSequence = 7;
+            });
+
+        Assert.Equal([7, 8, 9, 10], await sink.WaitForAsync(4));
+        await Task.Delay(300);
+        Assert.Equal(4, sink.Count);
+    }
 }
