@@ -13,6 +13,7 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// </summary>
 internal sealed partial class JetStreamSubscription : IBrokerSubscription
 {
+    private static readonly AsyncLocal<JetStreamSubscription?> InHandler = new();
     private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PullHeartbeat = TimeSpan.FromSeconds(2);
     private readonly JetStreamBroker _broker;
@@ -53,8 +54,14 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
             return;
         }
 
-        // Stops fetching; the message being handled finishes and is settled; fetched ones wait for AckWait or are naked.
+        // Stops fetching; the message being handled finishes and is settled; the fetched ones are given back (nak).
+        // Waiting for that keeps the connection open until the naks are out (the app disposes it next), except when a
+        // handler of this subscription unsubscribes it: the loop waits for that handler.
         await _fetching.CancelAsync().ConfigureAwait(false);
+        if (InHandler.Value != this)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -75,9 +82,17 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
             {
                 // Short pull requests: after a server restart the pending pull is gone, and the next one (or the missed
                 // heartbeat) is what resumes delivery, so this bounds how long a subscription stalls.
-                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat };
+                // Unsubscribing drains: the messages already fetched are still enumerated, and given back at once (nak)
+                // rather than left to AckWait, so other members of the queue group (or this app, restarted) get them now.
+                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat, DrainOnCancel = true };
                 await foreach (var message in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, _fetching.Token).ConfigureAwait(false))
                 {
+                    if (_fetching.IsCancellationRequested)
+                    {
+                        await SettleAsync(message.NakAsync(cancellationToken: CancellationToken.None), "nak").ConfigureAwait(false);
+                        continue;
+                    }
+
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
@@ -134,6 +149,7 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
         using var linked = handling is null ? null : CancellationTokenSource.CreateLinkedTokenSource(handling.Token, _stopping.Token);
         try
         {
+            InHandler.Value = this;
             await _handler(Topic, message, linked?.Token ?? _stopping.Token).ConfigureAwait(false);
         }
         catch (MicroDeadLetterException ex)
