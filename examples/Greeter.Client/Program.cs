@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Its settings (appsettings.json: mDNS pinned to lo, warnings only) are read from the program's own folder, wherever it
+// is started from: the default content root is the current folder, which would skip them when started from elsewhere.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 builder.Services.AddMicroCore()
     .AddEtcdRegistry()      // makes MICRO_REGISTRY=etcd (with MICRO_REGISTRY_ADDRESS) available...

@@ -14,7 +14,15 @@ internal static class CliErrors
             var session = CliSession.Create(settings, Console.Out, error);
             await using (session.ConfigureAwait(false))
             {
-                return await command(session, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await command(session, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MicroNodeNotFoundException notFound)
+                {
+                    // Reported while the session is alive: the hint says where the registry looked.
+                    return await ReportAsync(error, Classify(notFound, session.NotFoundHint)).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -24,16 +32,14 @@ internal static class CliErrors
         }
         catch (Exception ex)
         {
-            var (code, message) = Classify(ex);
-            await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
-            return code;
+            return await ReportAsync(error, Classify(ex)).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The exit code and message for a failure outside a call's reply.</summary>
-    public static (int Code, string Message) Classify(Exception ex) => ex switch
+    /// <summary>The exit code and message for a failure outside a call's reply; <paramref name="notFoundHint"/> follows a "not found".</summary>
+    public static (int Code, string Message) Classify(Exception ex, string notFoundHint = "") => ex switch
     {
-        MicroNodeNotFoundException notFound => (ExitCodes.NotFound, notFound.Detail),
+        MicroNodeNotFoundException notFound => (ExitCodes.NotFound, notFound.Detail + notFoundHint),
         MicroNodesFailedException failed => (ExitCodes.Unavailable, failed.Detail),
         MicroException { Code: 408 } timeout => (ExitCodes.Unavailable, timeout.Detail),
         MicroException micro => (ExitCodes.Unavailable, $"{micro.Detail} ({micro.Code} {micro.Status})"),
@@ -44,4 +50,10 @@ internal static class CliErrors
         TimeoutException => (ExitCodes.Unavailable, ex.Message),
         _ => (ExitCodes.Unavailable, $"{ex.GetType().Name}: {ex.Message}"),
     };
+
+    private static async Task<int> ReportAsync(TextWriter error, (int Code, string Message) failure)
+    {
+        await error.WriteLineAsync("error: " + failure.Message).ConfigureAwait(false);
+        return failure.Code;
+    }
 }

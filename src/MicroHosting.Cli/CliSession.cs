@@ -3,6 +3,7 @@ using System.Text.Json;
 using MicroHosting.Broker;
 using MicroHosting.Client;
 using MicroHosting.Registry;
+using MicroHosting.Registry.Mdns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,9 @@ internal sealed class CliSession(CliSettings settings, ServiceProvider services,
             ["MICRO_REGISTRY"] = settings.Registry,
             ["MICRO_BROKER"] = settings.Broker,
             ["MICRO_CLIENT_RETRIES"] = Environment.GetEnvironmentVariable("MICRO_CLIENT_RETRIES") ?? "1",
+
+            // A publish must not outlive the process silently: the http broker reports whether a subscriber took it.
+            ["Micro:HttpBroker:WaitForDelivery"] = "true",
         };
         if (settings.RegistryAddress is { } registryAddress)
         {
@@ -76,11 +80,19 @@ internal sealed class CliSession(CliSettings settings, ServiceProvider services,
         var versions = await Output.Progress.RunAsync($"looking up {name} in the {registry.Name} registry", ct => registry.GetServiceAsync(name, ct), cancellationToken).ConfigureAwait(false);
         if (versions.Count == 0)
         {
-            await Error.WriteLineAsync($"error: service {name} not found in the {registry.Name} registry").ConfigureAwait(false);
+            await Error.WriteLineAsync($"error: service {name} not found in the {registry.Name} registry{NotFoundHint}").ConfigureAwait(false);
         }
 
         return versions;
     }
+
+    /// <summary>
+    /// Gets what to add to a "not found" message: with mDNS, the interfaces the tool listened on and how to choose others,
+    /// since a service announced on another interface is invisible; empty for the other registries.
+    /// </summary>
+    public string NotFoundHint => services.GetService<IRegistry>() is MdnsRegistry { ListeningInterfaces: var interfaces }
+        ? $" (mDNS listened on {(interfaces.Count > 0 ? string.Join(", ", interfaces) : "no interface")}; choose the interfaces with {MdnsRegistryOptions.InterfacesVariable}, for example {MdnsRegistryOptions.InterfacesVariable}=lo for this machine only)"
+        : string.Empty;
 
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

@@ -9,7 +9,8 @@ public sealed partial class GreeterDemoTests
     [Fact]
     public async Task GreeterDemo_Run_CallsTenTimesByNameAcrossBothNodesAndExitsZero()
     {
-        await using var demo = ChildProcess.StartProject("examples/Greeter", ["--name", "Ann"]);
+        // As the README's quick start runs it: dotnet run --project examples/Greeter, from the repository root.
+        await using var demo = ChildProcess.DotnetRun("examples/Greeter", ["--name", "Ann"]);
 
         Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var output = demo.Output;

@@ -34,7 +34,19 @@ public sealed class ClientThroughEtcdTests
             Assert.Equal($"pong down{i}", (await client.CallAsync<Ping, Ping>(name, "Ping.Echo", new Ping($"down{i}"))).Text);
         }
 
+        // Resumes: a service that registered only after etcd came back is found through etcd (the cache never saw it).
+        // Before: while etcd is down, that service cannot be found (the control: the cache alone does not know it).
+        var later = "later-" + Guid.NewGuid().ToString("N")[..8];
+        await Assert.ThrowsAnyAsync<MicroException>(() => client.CallAsync<Ping, Ping>(later, "Ping.Echo", new Ping("early")));
         await etcd.StartAgainAsync();
+        await using var laterService = await MicroTestHost.StartAsync(
+            later,
+            a => a.MapMicroHandler("Ping.Echo", (Ping p) => new Ping("later " + p.Text)),
+            configure: m => m.AddEtcdRegistry(o => o.Addresses = etcd.ClientAddress));
+        // The client's etcd connection reconnects with backoff, so it resumes soon after etcd is back, not at once.
+        Assert.True(await Eventually.TrueAsync(
+            async () => (await client.CallAsync<Ping, Ping>(later, "Ping.Echo", new Ping("back"))).Text == "later back",
+            TimeSpan.FromSeconds(30)));
         Assert.Equal("pong back", (await client.CallAsync<Ping, Ping>(name, "Ping.Echo", new Ping("back"))).Text);
         await clientHost.StopAsync();
     }

@@ -15,7 +15,7 @@ public sealed class SecureEtcdTests
         Nodes = [new MicroNode { Id = name + "-1", Address = "127.0.0.1", Port = 8080 }],
     };
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "etcdctl", "etcd-client")]
     public async Task Register_WithUsernameAndPassword_WorksAndWrongPasswordIsRefused()
     {
         await using var etcd = await EtcdServer.StartAsync();
@@ -30,11 +30,13 @@ public sealed class SecureEtcdTests
         Assert.Single(await registry.GetServiceAsync("authed"));
 
         using var bad = Build(o => { o.Addresses = etcd.ClientAddress; o.Username = "root"; o.Password = "wrong"; });
-        await Assert.ThrowsAnyAsync<Exception>(() => bad.GetRequiredService<IRegistry>().RegisterAsync(Service("intruder"), TimeSpan.FromSeconds(30)));
+        var refused = await Assert.ThrowsAsync<MicroException>(() => bad.GetRequiredService<IRegistry>().RegisterAsync(Service("intruder"), TimeSpan.FromSeconds(30)));
+        Assert.Equal("go.micro.registry", refused.Id);
+        Assert.Contains("authentication failed, invalid user ID or password", refused.Detail, StringComparison.Ordinal);
         Assert.Empty(await registry.GetServiceAsync("intruder"));
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "openssl", "openssl")]
     public async Task Register_OverTlsWithTheCa_Works()
     {
         var directory = Directory.CreateTempSubdirectory("etcd-tls-").FullName;

@@ -77,16 +77,39 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Starts a built .NET app of this repository (<c>examples/X</c> or <c>test/X</c>) with <c>dotnet X.dll</c>.</summary>
+    /// <summary>
+    /// Starts a built .NET app of this repository (<c>examples/X</c> or <c>test/X</c>) with <c>dotnet X.dll</c>, from the
+    /// repository root rather than the dll's folder: as a user runs it, so an app that looks for its settings in the
+    /// current folder fails here as it would for them.
+    /// </summary>
     /// <param name="project">The project folder, relative to the repository root, for example <c>examples/Greeter.Service</c>.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <param name="environment">Environment variables to set.</param>
     /// <returns>The running process.</returns>
     public static ChildProcess StartProject(string project, IEnumerable<string>? arguments = null, IDictionary<string, string?>? environment = null)
+        => Start("dotnet", [RepositoryPaths.ProjectOutput(project), .. arguments ?? []], environment, RepositoryPaths.Root);
+
+    /// <summary>
+    /// The arguments of the README's <c>dotnet run --project &lt;project&gt; -- &lt;arguments&gt;</c>, run from the
+    /// repository root, on the build the tests run in (<c>-c &lt;configuration&gt; --no-build</c>, so a test never builds).
+    /// </summary>
+    /// <param name="project">The project folder, relative to the repository root, for example <c>examples/Greeter.Client</c>.</param>
+    /// <param name="arguments">The program's arguments (after <c>--</c>).</param>
+    /// <returns>The arguments for <c>dotnet</c>.</returns>
+    /// <exception cref="FileNotFoundException">The project has not been built in this configuration.</exception>
+    public static string[] DotnetRunArguments(string project, IEnumerable<string>? arguments = null)
     {
-        var dll = RepositoryPaths.ProjectOutput(project);
-        return Start("dotnet", [dll, .. arguments ?? []], environment, Path.GetDirectoryName(dll));
+        _ = RepositoryPaths.ProjectOutput(project);
+        return ["run", "--project", project, "-c", RepositoryPaths.Configuration, "--no-build", "--", .. arguments ?? []];
     }
+
+    /// <summary>Starts <c>dotnet run --project &lt;project&gt;</c> from the repository root, as the README does (see <see cref="DotnetRunArguments"/>).</summary>
+    /// <param name="project">The project folder, relative to the repository root.</param>
+    /// <param name="arguments">The program's arguments.</param>
+    /// <param name="environment">Environment variables to set.</param>
+    /// <returns>The running process (<c>dotnet run</c>, whose child is the program; both are killed on dispose).</returns>
+    public static ChildProcess DotnetRun(string project, IEnumerable<string>? arguments = null, IDictionary<string, string?>? environment = null)
+        => Start("dotnet", DotnetRunArguments(project, arguments), environment, RepositoryPaths.Root);
 
     /// <summary>Waits for an output line matching <paramref name="pattern"/>; fails with the output so far on timeout or exit.</summary>
     /// <param name="pattern">A regular expression.</param>

@@ -6,12 +6,13 @@ namespace MicroHosting.TestUtilities;
 /// <summary>
 /// Finds the binaries of real servers (etcd, nats-server) that integration tests start as child processes, and free
 /// loopback ports for them. Without the binary a test skips with a message naming the Debian package, except on CI
-/// (<c>CI=true</c>), where a missing binary is a failure.
+/// (<c>CI=true</c> or <c>CI=1</c>), where a missing binary is a failure.
 /// </summary>
 public static class ExternalServer
 {
-    /// <summary>Gets whether this run is CI, where missing servers fail instead of skipping.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Gets whether this run is CI (<c>CI=true</c> or <c>CI=1</c>, as CI services set it), where missing servers fail instead of skipping.</summary>
+    public static bool IsCi => Environment.GetEnvironmentVariable("CI")?.Trim() is { } ci
+        && (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 
     /// <summary>Finds an executable on PATH (or in /usr/sbin, /usr/bin).</summary>
     /// <param name="name">The executable name, for example <c>nats-server</c>.</param>

@@ -38,7 +38,7 @@ internal static class CallCommand
                 return ExitCodes.RemoteError;
             }
 
-            var (code, message) = CliErrors.Classify(ex);
+            var (code, message) = CliErrors.Classify(ex, session.NotFoundHint);
             await session.Error.WriteLineAsync("error: " + message).ConfigureAwait(false);
             return code;
         }

@@ -3,7 +3,11 @@ using MicroHosting.Cli.Output;
 
 namespace MicroHosting.Cli.Commands;
 
-/// <summary><c>micro publish &lt;topic&gt; '&lt;json&gt;'</c>: publishes the JSON as <c>application/json</c> through the selected broker.</summary>
+/// <summary>
+/// <c>micro publish &lt;topic&gt; '&lt;json&gt;'</c>: publishes the JSON as <c>application/json</c> through the selected broker
+/// and returns once the broker took it: over the http broker, once a subscriber of every group acknowledged it
+/// (exit 3 when the topic has no subscriber, 4 when every delivery failed); over nats, once the server has it.
+/// </summary>
 internal static class PublishCommand
 {
     public static async Task<int> RunAsync(CliSession session, string topic, string? json, CancellationToken cancellationToken)
@@ -14,17 +18,26 @@ internal static class PublishCommand
         }
 
         var broker = session.Settings.Broker;
-        await Progress.RunAsync(
-            $"publishing to {topic} on the {broker} broker",
-            async ct =>
-            {
-                await session.Publisher.PublishAsync(topic, message, cancellationToken: ct).ConfigureAwait(false);
+        try
+        {
+            await Progress.RunAsync(
+                $"publishing to {topic} on the {broker} broker",
+                async ct =>
+                {
+                    await session.Publisher.PublishAsync(topic, message, cancellationToken: ct).ConfigureAwait(false);
 
-                // The http broker delivers from a queue: disposing drains it, so the message leaves before the process does.
-                await session.DisposeAsync().ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+                    // Disposing flushes what a broker still buffers (the NATS connection) before the process ends.
+                    await session.DisposeAsync().ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (MicroException ex) when (ex.Code is 404 or 500 && !cancellationToken.IsCancellationRequested)
+        {
+            await session.Error.WriteLineAsync($"error: {ex.Detail} ({broker} broker)").ConfigureAwait(false);
+            return ex.Code == 404 ? ExitCodes.NotFound : ExitCodes.Unavailable;
+        }
+
         if (session.Settings.Json)
         {
             session.WriteJson(new { topic, broker, published = true });

@@ -43,6 +43,15 @@ public sealed class HttpBrokerOptions
     /// <summary>Gets or sets how long the publisher caches the subscriber list of a topic; registry watch events refresh it sooner. Default 10 s.</summary>
     public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets whether publishing waits until the message was delivered: <see langword="false"/> (the default, as Go
+    /// Micro) returns once the message is queued, and delivery failures are logged and counted; <see langword="true"/>
+    /// returns once every broadcast subscriber and one member of each queue group took it (or left on purpose), and throws a
+    /// <see cref="MicroException"/> when none did (404: no subscriber registered; 500: every delivery failed, or the
+    /// message was dropped). Use it in short-lived publishers (a CLI, a function) that exit right after publishing.
+    /// </summary>
+    public bool WaitForDelivery { get; set; }
+
     /// <summary>Gets or sets how long disposing the broker (app shutdown) waits for queued messages to be delivered. Default 5 s.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

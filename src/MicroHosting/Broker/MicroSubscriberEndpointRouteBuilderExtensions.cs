@@ -24,6 +24,7 @@ public static class MicroSubscriberEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var catalog = endpoints.ServiceProvider.GetService<MicroSubscriberCatalog>()
             ?? throw new InvalidOperationException("MapMicroSubscriber needs the MicroHosting services: call builder.Services.AddMicro(...) before building the app.");
+        HttpBrokerRouting.TryMap(endpoints);
         return catalog.Add(MicroSubscriberDefinition.Create(topic, queue, MicroSubscriberServiceCollectionExtensions.DelegateEndpointName(topic, queue), handler));
     }
 }

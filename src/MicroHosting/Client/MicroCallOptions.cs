@@ -21,8 +21,22 @@ public sealed class MicroCallOptions
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>Gets or sets how many times a failed attempt is retried, each time on another node when there is one. Default <see cref="MicroClientOptions.Retries"/> (1).</summary>
+    /// <summary>Gets or sets the longest one attempt may take. Default <see cref="MicroClientOptions.AttemptTimeout"/>.</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many times a failed attempt is retried, each time on another node when there is one. Default
+    /// <see cref="MicroClientOptions.Retries"/> (1). An attempt is retried when it provably did not reach a handler
+    /// (connection refused, 503, stream refused), or, for an idempotent endpoint, also after a 500, 502, 504, 408 or a timeout.
+    /// </summary>
     public int? Retries { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the endpoint is idempotent (safe to run twice), so that a failure after the request reached the
+    /// handler is retried too. Default: as the endpoint declares in the registry (<c>MicroIdempotentAttribute</c> or
+    /// <c>.Idempotent()</c> on the server), or as <see cref="MicroServicePolicy"/> configures.
+    /// </summary>
+    public bool? Idempotent { get; set; }
 
     /// <summary>Gets or sets which nodes may serve the call; see <see cref="MicroNodeFilters"/>. Default: every node.</summary>
     public MicroNodeFilter? Filter { get; set; }

@@ -29,6 +29,7 @@ public static class MicroServiceCollectionExtensions
         services.AddOptions<MicroOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MicroOptions>, MicroOptionsValidator>());
         services.TryAddSingleton<MicroListeners>();
+        MicroHosting.Security.Internal.SecurityServices.AddServer(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelAddressSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MicroStartupFilter>());
         services.TryAddSingleton<MicroEndpointCatalog>();
@@ -70,6 +71,7 @@ public static class MicroServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MicroOptions>, MicroOptionsSetup>());
+        MicroHosting.Security.Internal.SecurityServices.AddCore(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, JsonMicroCodec>(_ => new JsonMicroCodec()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, ProtobufMicroCodec>());

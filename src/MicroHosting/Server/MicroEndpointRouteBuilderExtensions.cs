@@ -75,6 +75,8 @@ public static class MicroEndpointRouteBuilderExtensions
             dataSource = new MicroEndpointDataSource(endpoints.ServiceProvider);
             endpoints.DataSources.Add(dataSource);
             dataSource.Add(DebugHandlers.Create());
+            MicroHosting.Broker.Internal.HttpBrokerRouting.TryMap(endpoints); // the broker receives beside the handlers, as in Go Micro
+
         }
 
         return dataSource;

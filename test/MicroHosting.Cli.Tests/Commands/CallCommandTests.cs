@@ -6,7 +6,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class CallCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Call_Endpoint_PrintsTheReplyJson()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "call", fixture.Service, "Greeter.Hello", """{"name":"John"}""");
@@ -15,7 +15,7 @@ public sealed class CallCommandTests(CliFixture fixture)
         Assert.Equal("Hello John", JsonDocument.Parse(result.Output).RootElement.GetProperty("message").GetString());
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Call_RemoteError_PrintsTheErrorJsonExitCode1()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "call", fixture.Service, "Greeter.Hello", """{"name":"bad"}""");
@@ -25,7 +25,7 @@ public sealed class CallCommandTests(CliFixture fixture)
         Assert.Equal((400, "bad name", "greeter"), (error.GetProperty("code").GetInt32(), error.GetProperty("detail").GetString(), error.GetProperty("id").GetString()));
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Call_UnknownService_ExitCode3WithErrorJson()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "call", "nobody-" + Guid.NewGuid().ToString("N"), "Greeter.Hello", "{}");
@@ -34,7 +34,7 @@ public sealed class CallCommandTests(CliFixture fixture)
         Assert.Contains("not found", JsonDocument.Parse(result.Output).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Call_BadJson_ExitCode2AndNoCall()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "call", fixture.Service, "Greeter.Hello", "{name:");
@@ -43,7 +43,7 @@ public sealed class CallCommandTests(CliFixture fixture)
         Assert.Contains("not valid JSON", result.Error, StringComparison.Ordinal);
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Call_EtcdUnreachable_ExitCode4()
     {
         var result = await MicroCli.RunAsync(null, "call", fixture.Service, "Greeter.Hello", "{}", "--registry", "etcd", "--registry_address", "127.0.0.1:" + MicroCli.Port(ExternalServer.FreeTcpPort()), "--timeout", "3s");

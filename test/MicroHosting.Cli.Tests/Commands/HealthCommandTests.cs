@@ -7,7 +7,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class HealthCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Health_EveryNode_ReportsDebugHealth()
     {
         var node = await fixture.NodeAsync();
@@ -19,7 +19,7 @@ public sealed class HealthCommandTests(CliFixture fixture)
         Assert.Equal((node.Id, node.HostPort, "ok"), (reported.GetProperty("node").GetString(), reported.GetProperty("address").GetString(), reported.GetProperty("status").GetString()));
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Health_NodeGone_ExitCode1AndUnreachable()
     {
         // A second node registered under the same name whose process is gone: its entry outlives it until the lease ends.

@@ -6,7 +6,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class ServiceCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Services_RegisteredInEtcd_ListsTheService()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "services");
@@ -15,7 +15,7 @@ public sealed class ServiceCommandTests(CliFixture fixture)
         Assert.Contains(fixture.Service, result.Output.Split('\n', StringSplitOptions.TrimEntries));
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Services_FlagsInsteadOfEnvironment_JsonListsTheService()
     {
         var result = await MicroCli.RunAsync(null, "services", "--registry", "etcd", "--registry_address", fixture.Etcd.ClientAddress, "--output", "json");
@@ -24,7 +24,7 @@ public sealed class ServiceCommandTests(CliFixture fixture)
         Assert.Contains(fixture.Service, JsonSerializer.Deserialize<string[]>(result.Output)!);
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Service_Table_ShowsVersionNodeMetadataAndEndpointShapes()
     {
         var node = await fixture.NodeAsync();
@@ -42,7 +42,7 @@ public sealed class ServiceCommandTests(CliFixture fixture)
         Assert.Contains("stream=true", Assert.Single(result.Output.Split('\n'), l => l.StartsWith("Numbers.Count", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Service_Json_IsTheRegistryModel()
     {
         var node = await fixture.NodeAsync();
@@ -56,7 +56,7 @@ public sealed class ServiceCommandTests(CliFixture fixture)
         Assert.Contains(service.GetProperty("endpoints").EnumerateArray(), e => e.GetProperty("name").GetString() == "Greeter.Hello");
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Service_Unknown_ExitCode3()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "service", "nobody-" + Guid.NewGuid().ToString("N"));

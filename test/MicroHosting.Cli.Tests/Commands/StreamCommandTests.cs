@@ -5,7 +5,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class StreamCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Stream_ServerStreaming_PrintsEveryReplyAsAJsonLine()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "stream", fixture.Service, "Numbers.Count", """{"to":3}""");
@@ -14,7 +14,7 @@ public sealed class StreamCommandTests(CliFixture fixture)
         Assert.Equal(["""{"value":1}""", """{"value":2}""", """{"value":3}"""], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Stream_UndecodableRequest_PrintsTheErrorJsonExitCode1()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "stream", fixture.Service, "Numbers.Count", """{"to":"many"}""");

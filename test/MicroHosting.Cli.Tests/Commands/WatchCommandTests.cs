@@ -8,7 +8,7 @@ namespace MicroHosting.Cli.Tests.Commands;
 [Collection(CliCollection.Name)]
 public sealed class WatchCommandTests(CliFixture fixture)
 {
-    [ExternalServerFact("etcd", "etcd-server")]
+    [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
     public async Task Watch_ServiceRegisters_PrintsTheEvent()
     {
         var name = "watched-" + Guid.NewGuid().ToString("N")[..8];

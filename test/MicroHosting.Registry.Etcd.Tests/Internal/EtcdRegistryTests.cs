@@ -67,18 +67,22 @@ public sealed class EtcdRegistryTests(EtcdFixture fixture)
         var name = TestData.UniqueName("refresh");
         await using var registry = TestData.Registry(Server.ClientAddress);
         var service = TestData.Service(name, $"{name}-1");
-        await registry.RegisterAsync(service, TimeSpan.FromSeconds(10));
+        await registry.RegisterAsync(service, TimeSpan.FromSeconds(60));
         using var etcd = RawClient();
         var before = (await etcd.GetAsync($"/micro/registry/{name}/{name}-1")).Kvs.Single();
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await registry.RegisterAsync(service, TimeSpan.FromSeconds(10));
+        // Waits until the lease has visibly run down (no fixed delay), then refreshes.
+        long remaining = 0;
+        Assert.True(await Eventually.TrueAsync(
+            async () => (remaining = (await etcd.LeaseTimeToLiveAsync(new LeaseTimeToLiveRequest { ID = before.Lease })).TTL) <= 57,
+            TimeSpan.FromSeconds(30)));
+        await registry.RegisterAsync(service, TimeSpan.FromSeconds(60));
 
         var after = (await etcd.GetAsync($"/micro/registry/{name}/{name}-1")).Kvs.Single();
         Assert.Equal(before.ModRevision, after.ModRevision);
         Assert.Equal(before.Lease, after.Lease);
         var lease = await etcd.LeaseTimeToLiveAsync(new LeaseTimeToLiveRequest { ID = after.Lease });
-        Assert.True(lease.TTL > 8, $"the keep-alive should have renewed the lease to ~10 s, but {lease.TTL} s remain");
+        Assert.True(lease.TTL > remaining, $"the keep-alive should have renewed the lease (from {remaining} s back to ~60 s), but {lease.TTL} s remain");
     }
 
     [ExternalServerFact("etcd", "etcd-server")]
@@ -311,8 +315,13 @@ public sealed class EtcdRegistryTests(EtcdFixture fixture)
     public async Task PingAsync_EtcdServing_Succeeds()
     {
         await using var registry = TestData.Registry(Server.ClientAddress);
+        await using var nothingThere = TestData.Registry($"127.0.0.1:{ExternalServer.FreeTcpPort()}");
 
-        await registry.PingAsync(CancellationToken.None);
+        Assert.Null(await Record.ExceptionAsync(() => registry.PingAsync(CancellationToken.None)));
+
+        // The control: the same ping where no etcd listens fails, saying what it tried.
+        var down = await Assert.ThrowsAsync<MicroException>(() => nothingThere.PingAsync(CancellationToken.None));
+        Assert.Contains("reading the registry prefix", down.Detail, StringComparison.Ordinal);
     }
 
     private EtcdClient RawClient() => new($"http://{Server.ClientAddress}");

@@ -54,7 +54,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var seen = new TaskCompletionSource<(TimeSpan? Remaining, string? From, string? Tenant, string? Id)>();
         await using var back = await MicroTestHost.StartAsync("back", app => app.MapMicroHandler("Back.Echo", (HelloRequest r, MicroContext c) =>
         {
-            seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Tenant"), c.RequestId));
+            seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Micro-Tenant"), c.RequestId));
             return new HelloReply(r.Name);
         }), _registry);
         await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c, CancellationToken ct) =>
@@ -68,7 +68,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var reply = await caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions
         {
             Timeout = TimeSpan.FromSeconds(2),
-            Metadata = new Dictionary<string, string> { ["Tenant"] = "acme" },
+            Metadata = new Dictionary<string, string> { ["Micro-Tenant"] = "acme" },
         });
         var (remaining, from, tenant, id) = await seen.Task;
 
@@ -94,7 +94,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
             var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
             try
             {
-                // No timeout of its own: the client default (5 s) is capped at what is left of the caller's 500 ms.
+                // No timeout of its own: the client default (5 s) is capped at what is left of the caller's 2 s.
                 return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Slow", r);
             }
             catch (MicroException ex)
@@ -107,7 +107,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var caller = services.GetRequiredService<IMicroClient>();
 
         var error = await Assert.ThrowsAsync<MicroException>(() =>
-            caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(500), Retries = 0 }));
+            caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions { Timeout = TimeSpan.FromSeconds(2), Retries = 0 }));
         var inner = await downstream.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(408, error.Code);
@@ -122,7 +122,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         await using var node = await TestClient.StartGreeterAsync(_registry, handler: (r, c, _) =>
         {
             Interlocked.Increment(ref calls);
-            throw MicroException.Timeout("greeter", "busy");
+            throw new MicroException("greeter", 503, "busy");
         });
         await using var services = TestClient.Create(_registry, new() { ["MICRO_CLIENT_RETRIES"] = "2", ["Micro:Client:RetryDelay"] = "00:00:00.001" });
         var client = services.GetRequiredService<IMicroClient>();

@@ -55,39 +55,48 @@ public sealed class MicroClientFailoverTests : IAsyncDisposable
         Assert.True(servedByBack);
     }
 
-    [Fact]
-    public async Task SendAsync_ServerError_RetriedOnAnotherNode()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SendAsync_ServerError_RetriedOnAnotherNodeOnlyWhenIdempotent(bool idempotent)
     {
-        var calls = new List<string>();
-        await using var failing = await TestClient.StartGreeterAsync(_registry, handler: (r, c, _) =>
+        var calls = 0;
+        await using var failing = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent, handler: (r, c, _) =>
         {
-            lock (calls)
-            {
-                calls.Add("failing");
-            }
-
+            Interlocked.Increment(ref calls);
             throw MicroException.InternalServerError("greeter", "boom");
         });
-        await using var healthy = await TestClient.StartGreeterAsync(_registry);
+        await using var healthy = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent);
         await using var services = TestClient.Create(_registry, new() { ["Micro:Client:Selector"] = "roundrobin" });
         var client = services.GetRequiredService<IMicroClient>();
 
         var replies = new List<MicroResponse<HelloReply>>();
+        var failed = 0;
         for (var i = 0; i < 4; i++)
         {
-            replies.Add(await client.HelloAsync());
+            try
+            {
+                replies.Add(await client.HelloAsync());
+            }
+            catch (MicroException ex) when (ex.Detail == "boom")
+            {
+                failed++;
+            }
         }
 
+        // Round robin sends every other call to the failing node first: it runs there once, and only an idempotent
+        // handler is run again on the healthy node.
+        Assert.Equal(2, calls);
+        Assert.Equal(idempotent ? 0 : 2, failed);
         Assert.All(replies, r => Assert.Equal(TestClient.NodeId(healthy), r.Node.Id));
-        Assert.Equal(2, calls.Count);
-        Assert.Equal(2, replies.Count(r => r.Attempts == 2));
+        Assert.Equal(idempotent ? 2 : 0, replies.Count(r => r.Attempts == 2));
     }
 
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 2)]
     [InlineData(3, 4)]
-    public async Task SendAsync_ServerErrorEverywhere_TriesRetriesPlusOneTimesAndThrowsTheRemoteError(int retries, int expectedCalls)
+    public async Task SendAsync_ServerErrorEverywhereIdempotent_TriesRetriesPlusOneTimesAndThrowsTheRemoteError(int retries, int expectedCalls)
     {
         var calls = 0;
         Task<HelloReply> Fail(HelloRequest r, MicroContext c, CancellationToken ct)
@@ -96,8 +105,8 @@ public sealed class MicroClientFailoverTests : IAsyncDisposable
             throw MicroException.InternalServerError("greeter", "boom");
         }
 
-        await using var node1 = await TestClient.StartGreeterAsync(_registry, handler: Fail);
-        await using var node2 = await TestClient.StartGreeterAsync(_registry, handler: Fail);
+        await using var node1 = await TestClient.StartGreeterAsync(_registry, handler: Fail, idempotent: true);
+        await using var node2 = await TestClient.StartGreeterAsync(_registry, handler: Fail, idempotent: true);
         await using var services = TestClient.Create(_registry, new() { ["Micro:Client:RetryDelay"] = "00:00:00.001" });
         var client = services.GetRequiredService<IMicroClient>();
 

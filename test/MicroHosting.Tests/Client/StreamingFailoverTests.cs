@@ -141,14 +141,22 @@ public sealed class StreamingFailoverTests : IAsyncDisposable
     [Fact]
     public async Task ServerStreamAsync_ConnectionDroppedByTheNode_MessagesThenMicroException()
     {
-        await using var app = await new StreamingNumbers().StartAsync(_registry);
+        var numbers = new StreamingNumbers();
+        await using var app = await numbers.StartAsync(_registry);
         await using var services = TestClient.Create(_registry);
         var client = services.GetRequiredService<IMicroClient>();
+        await using var replies = client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Abort", new CountRequest(3)).GetAsyncEnumerator();
 
-        var (items, error) = await client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Abort", new CountRequest(3)).CollectAsync();
+        // The three messages arrive; only then does the node drop the connection.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await replies.MoveNextAsync());
+            Assert.Equal(i, replies.Current.Value);
+        }
 
-        Assert.Equal(3, items.Count);
-        var micro = Assert.IsType<MicroException>(error);
+        numbers.AbortNow.SetResult();
+        var micro = await Assert.ThrowsAsync<MicroException>(async () => await replies.MoveNextAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+
         Assert.Contains("broke after 3 message(s)", micro.Detail, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using MicroHosting.Client;
 using MicroHosting.Registry;
 using MicroHosting.Tests.Protos;
+using MicroHosting.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using static MicroHosting.Tests.Client.StreamingNumbers;
 
@@ -100,8 +101,9 @@ public sealed class StreamingLoadTests : IAsyncDisposable
         using var cts = new CancellationTokenSource();
 
         var call = client.ClientStreamAsync<Number, Number>(Service, "Numbers.TakeOneThenWait", Counted(1_000_000, 16 * 1024), cancellationToken: cts.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var sentWhileServerWaits = Volatile.Read(ref _sent);
+        // Waits for the handler to take its message, then for the producer to stall (an unbounded one never does).
+        Assert.True(await Poll.UntilAsync(() => _numbers.Consumed > 0, TimeSpan.FromSeconds(30)));
+        var sentWhileServerWaits = await Poll.SettledAsync(() => Volatile.Read(ref _sent), quiet: TimeSpan.FromSeconds(1), within: TimeSpan.FromSeconds(30));
         await cts.CancelAsync();
 
         // The handler took one message and waits: what the client could send is bounded by the socket buffers and

@@ -31,6 +31,9 @@ internal sealed class StreamingNumbers
     /// <summary>Gets a task that completes when a handler saw its cancellation token fire.</summary>
     public TaskCompletionSource HandlerCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Gets the signal on which <c>Numbers.Abort</c> drops the connection, once the test holds the messages sent before.</summary>
+    public TaskCompletionSource AbortNow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Task<WebApplication> StartAsync(IRegistry registry, long maxRequestBodySize = 8 * 1024 * 1024, string? advertise = null, string? address = null)
         => MicroTestHost.StartAsync(
             Service,
@@ -89,7 +92,7 @@ internal sealed class StreamingNumbers
                 });
                 app.MapMicroHandler("Numbers.Double", (IAsyncEnumerable<Number> numbers, CancellationToken ct) => Double(numbers, ct));
                 app.MapMicroHandler("Numbers.Fail", (CountRequest r) => FailAfter(r.Count));
-                app.MapMicroHandler("Numbers.Abort", (CountRequest r, MicroContext c) => AbortAfter(r.Count, c));
+                app.MapMicroHandler("Numbers.Abort", (CountRequest r, MicroContext c) => AbortAfter(r.Count, c, AbortNow.Task));
                 app.MapMicroHandler("Numbers.Metadata", (CountRequest r, MicroContext c) => Metadata(c));
                 app.MapMicroHandler("Numbers.ProtoCount", (EchoRequest r, MicroContext c) => ProtoCount(r, c));
                 app.MapMicroHandler("Numbers.ProtoEcho", (IAsyncEnumerable<EchoRequest> input, MicroContext c) => ProtoEcho(input, c));
@@ -172,15 +175,15 @@ internal sealed class StreamingNumbers
         throw MicroException.Conflict(Service, $"ran out at {count}");
     }
 
-    private static async IAsyncEnumerable<Number> AbortAfter(int count, MicroContext context)
+    private static async IAsyncEnumerable<Number> AbortAfter(int count, MicroContext context, Task abortNow)
     {
         for (var i = 0; i < count; i++)
         {
             yield return new Number(i);
         }
 
-        // Give the messages time to leave, then drop the connection as a crashing node would.
-        await Task.Delay(200);
+        // When the test says its messages arrived, drop the connection as a crashing node would.
+        await abortNow.WaitAsync(context.CancellationToken);
         context.HttpContext.Abort();
         await Task.Delay(Timeout.Infinite, context.CancellationToken);
     }

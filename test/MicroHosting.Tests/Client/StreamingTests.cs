@@ -202,7 +202,8 @@ public sealed class StreamingTests : IAsyncLifetime
 
                 return new HelloReply(string.Join(",", texts));
             }),
-            _registry);
+            _registry,
+            configureBuilder: b => b.Configuration["Micro:Client:PropagatedHeaders:0"] = "X-Tenant"); // not Micro-*: passed on because it is listed
         var options = new MicroCallOptions { Metadata = new Dictionary<string, string> { ["X-Tenant"] = "acme" } };
 
         var reply = await _client.CallAsync<HelloRequest, HelloReply>("gateway", "Gateway.Relay", new HelloRequest("x"), options);
@@ -225,7 +226,7 @@ public sealed class StreamingTests : IAsyncLifetime
     public async Task ClientStreamAsync_RequestsThrow_StreamIsAbortedAndTheExceptionSurfaces()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => _client.ClientStreamAsync<Number, Number>(Service, "Numbers.TakeOneThenWait", Failing(after: 3)).WaitAsync(TimeSpan.FromSeconds(30)));
+            () => _client.ClientStreamAsync<Number, Number>(Service, "Numbers.TakeOneThenWait", Failing(after: 3, () => _numbers.Consumed > 0)).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal("the producer failed", ex.Message);
         await _numbers.HandlerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -367,7 +368,7 @@ public sealed class StreamingTests : IAsyncLifetime
         }
     }
 
-    private static async IAsyncEnumerable<Number> Failing(int after)
+    private static async IAsyncEnumerable<Number> Failing(int after, Func<bool> handlerTookOne)
     {
         for (var i = 0; i < after; i++)
         {
@@ -375,7 +376,8 @@ public sealed class StreamingTests : IAsyncLifetime
             yield return new Number(i);
         }
 
-        await Task.Delay(100); // let the handler take its message first
+        // Fails only once the handler holds its message (waited for, not assumed), so the failure meets a running call.
+        Assert.True(await Poll.UntilAsync(handlerTookOne, TimeSpan.FromSeconds(30)), "the handler never took a message");
         throw new InvalidOperationException("the producer failed");
     }
 }

@@ -31,11 +31,19 @@ internal static class TestClient
         IDictionary<string, string>? metadata = null,
         string? address = null,
         Func<HelloRequest, MicroContext, CancellationToken, Task<HelloReply>>? handler = null,
-        string name = "greeter")
+        string name = "greeter",
+        bool idempotent = false)
         => MicroTestHost.StartAsync(
             name,
-            app => app.MapMicroHandler("Greeter.Hello", handler ?? ((HelloRequest r, MicroContext c, CancellationToken _) =>
-                Task.FromResult(new HelloReply($"Hello {r.Name} from {NodeId(app)}")))),
+            app =>
+            {
+                var mapped = app.MapMicroHandler("Greeter.Hello", handler ?? ((HelloRequest r, MicroContext c, CancellationToken _) =>
+                    Task.FromResult(new HelloReply($"Hello {r.Name} from {NodeId(app)}"))));
+                if (idempotent)
+                {
+                    mapped.Idempotent();
+                }
+            },
             registry,
             configureOptions: o =>
             {

@@ -23,8 +23,8 @@ public sealed class MicroMetricsTests : IDisposable
     public async Task ClientCalls_NodeFailsWithServerErrors_RetriesEjectionAndDurationsAreRecordedWithTags()
     {
         await using var failing = await TestClient.StartGreeterAsync(
-            _registry, name: _service, handler: (_, _, _) => throw MicroException.InternalServerError(_service, "boom"));
-        await using var healthy = await TestClient.StartGreeterAsync(_registry, name: _service);
+            _registry, name: _service, handler: (_, _, _) => throw MicroException.InternalServerError(_service, "boom"), idempotent: true);
+        await using var healthy = await TestClient.StartGreeterAsync(_registry, name: _service, idempotent: true); // a 500 is retried only for idempotent endpoints
         await using var services = TestClient.Create(_registry, new()
         {
             ["Micro:Client:Selector"] = "roundrobin",

@@ -139,6 +139,28 @@ public sealed class GoMicroProtocolTests : IAsyncLifetime
         Assert.Equal(408, MicroException.Parse(response.Header("Micro-Error")).Code);
     }
 
+    [Theory]
+    [InlineData("0", 408)]
+    [InlineData("9223372036854775807", 0)]
+    [InlineData("abc", 400)]
+    public async Task Post_TimeoutEdgeValues_Return200WithMicroErrorOrReply(string timeout, int code)
+    {
+        var body = new EchoRequest { Text = "hi" }.ToByteArray();
+        var head = GoMicroHead("Echo.Call", "application/protobuf", body.Length).Replace("Timeout: 5000000000", "Timeout: " + timeout, StringComparison.Ordinal);
+
+        var response = await RawHttp.SendAsync(_app.BaseAddress(), head, body);
+
+        Assert.Equal(200, response.Status);
+        if (code == 0)
+        {
+            Assert.Null(response.Header("Micro-Error"));
+        }
+        else
+        {
+            Assert.Equal(code, MicroException.Parse(response.Header("Micro-Error")).Code);
+        }
+    }
+
     private static string GoMicroHead(string endpoint, string contentType, int length, string extra = "") =>
         "POST / HTTP/1.1\n" +
         "Host: 127.0.0.1\n" +

@@ -187,6 +187,45 @@ public sealed class MicroHandlerTests : IAsyncLifetime
         await ReadErrorAsync(response, HttpStatusCode.RequestTimeout);
     }
 
+    [Theory]
+    [InlineData("9223372036854775807")] // 292 years: clamped to a day, not a 500
+    [InlineData("18446744073709551615")]
+    [InlineData("4320000000000000")] // 50 days
+    public async Task Post_HugeTimeout_IsClampedAndServed(string timeout)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/Meta/Echo") { Content = Json("{\"name\":\"x\"}") };
+        request.Headers.TryAddWithoutValidation("Timeout", timeout);
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("99999999999999999999999")]
+    public async Task Post_InvalidTimeout_Returns400(string timeout)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/Meta/Echo") { Content = Json("{\"name\":\"x\"}") };
+        request.Headers.TryAddWithoutValidation("Timeout", timeout);
+        using var response = await _http.SendAsync(request);
+
+        Assert.Contains("Timeout header", (await ReadErrorAsync(response, HttpStatusCode.BadRequest)).Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("99")] // under one tick
+    public async Task Post_ExpiredTimeout_Returns408(string timeout)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/Meta/Echo") { Content = Json("{\"name\":\"x\"}") };
+        request.Headers.TryAddWithoutValidation("Timeout", timeout);
+        using var response = await _http.SendAsync(request);
+
+        await ReadErrorAsync(response, HttpStatusCode.RequestTimeout);
+    }
+
     [Fact]
     public async Task Post_WithHeaders_MetadataExcludesTransportHeaders()
     {

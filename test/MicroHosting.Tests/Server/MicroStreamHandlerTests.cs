@@ -171,6 +171,37 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
         Assert.Equal(408, error!.Code);
     }
 
+    [Theory]
+    [InlineData("0", 408)]
+    [InlineData("soon", 400)]
+    public async Task Upgrade_ExpiredOrInvalidTimeout_AnswersWithHttpError(string timeout, int code)
+    {
+        using var http = new HttpClient { BaseAddress = _app.BaseAddress() };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Stream/Forever");
+        request.Headers.TryAddWithoutValidation("Timeout", timeout);
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(code, (int)response.StatusCode);
+        Assert.Equal(code, MicroException.Parse(await response.Content.ReadAsStringAsync()).Code);
+    }
+
+    [Fact]
+    public async Task Upgrade_HugeTimeout_StreamsNormally()
+    {
+        await using var client = await StreamClient.ConnectAsync(_app.BaseAddress(), "/Stream/Count", configure: o => o.SetRequestHeader("Timeout", "9223372036854775807"));
+        await client.SendJsonAsync(new CountRequest(3));
+
+        var (messages, error, status) = await client.ReadToEndAsync();
+
+        Assert.Null(error);
+        Assert.Equal(3, messages.Count);
+    }
+
     [Fact]
     public async Task PlainPost_ToStreamEndpoint_Explains405()
     {

@@ -20,7 +20,8 @@ internal static class BrokerServices
         services.AddMetrics();
         services.AddOptions<HttpBrokerOptions>().BindConfiguration(HttpBrokerOptions.SectionName);
         services.AddOptions<MicroSubscriberOptions>();
-        services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan))
+            .AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>(), "micro.http.broker"));
         services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<HttpBroker>();
         services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());
@@ -31,9 +32,11 @@ internal static class BrokerServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MicroSubscriptionService>());
     }
 
-    /// <summary>The <c>/_sub</c> route, and subscriptions ordered after registration (they start once the node is registered).</summary>
+    /// <summary>The <c>/_sub</c> endpoint (routed, with the <c>POST /?id=</c> rewrite and a fallback), and subscriptions ordered after registration (they start once the node is registered).</summary>
     public static void AddServer(IServiceCollection services)
     {
+        services.TryAddSingleton<HttpBrokerEndpoint>();
+        services.TryAddSingleton<HttpBrokerRouting>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HttpBrokerStartupFilter>());
         var subscriptions = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MicroSubscriptionService)).ToArray();
         var registration = services.Select((d, i) => (d, i)).LastOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(MicroRegistrationService));

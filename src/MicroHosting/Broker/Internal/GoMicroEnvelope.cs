@@ -11,6 +11,12 @@ namespace MicroHosting.Broker.Internal;
 /// </summary>
 internal static class GoMicroEnvelope
 {
+    /// <summary>Go Micro v1's routing key in the envelope (removed from the message's headers on receipt).</summary>
+    public const string V1TopicHeader = ":topic";
+
+    /// <summary>Go Micro v2.5+'s routing key in the envelope, also a message header in every generation.</summary>
+    public const string TopicHeader = "Micro-Topic";
+
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
     public static byte[] Write(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body)

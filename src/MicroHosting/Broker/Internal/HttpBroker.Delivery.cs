@@ -14,42 +14,45 @@ internal sealed partial class HttpBroker
 
     private async Task DeliverAsync(string topic, byte[] envelope, CancellationToken stopping)
     {
-        IReadOnlyList<MicroService> services;
+        IReadOnlyList<HttpBrokerTarget> targets;
         try
         {
-            services = await _discovery.Value.GetAsync(topic, fresh: false, stopping).ConfigureAwait(false);
+            targets = await _discovery.Value.GetAsync(topic, fresh: false, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             _metrics.DeliveryFailed(Name, topic);
             LogDiscoveryFailed(topic, ex);
-            return;
+            throw new HttpBrokerDeliveryException($"looking up the subscribers of {topic} failed: {ex.Message}", ex);
         }
 
-        var deliveries = new List<Task>();
-        foreach (var service in services.Where(s => s.Nodes.Count > 0))
+        var deliveries = new List<Task<bool>>();
+        foreach (var target in targets.Where(t => t.IsBroadcast))
         {
-            if (string.Equals(service.Version, HttpBrokerSubscription.BroadcastVersion, StringComparison.Ordinal))
-            {
-                deliveries.AddRange(service.Nodes.Select(node => DeliverWithRetryAsync(new DeliveryAttempt(topic, envelope, null, node), stopping)));
-            }
-            else
-            {
-                deliveries.Add(DeliverWithRetryAsync(new DeliveryAttempt(topic, envelope, service.Version, null), stopping));
-            }
+            deliveries.Add(DeliverWithRetryAsync(new DeliveryAttempt(topic, envelope, null, target), stopping));
+        }
+
+        foreach (var queue in targets.Where(t => !t.IsBroadcast).Select(t => t.Version).Distinct(StringComparer.Ordinal))
+        {
+            deliveries.Add(DeliverWithRetryAsync(new DeliveryAttempt(topic, envelope, queue, null), stopping));
         }
 
         if (deliveries.Count == 0)
         {
             _metrics.Dropped(Name, topic, "no_subscribers");
             LogNoSubscribers(topic);
-            return;
+            throw new HttpBrokerDeliveryException($"no subscriber of {topic} is registered", null, noSubscribers: true);
         }
 
-        await Task.WhenAll(deliveries).ConfigureAwait(false);
+        var delivered = await Task.WhenAll(deliveries).ConfigureAwait(false);
+        if (!delivered.Any(d => d))
+        {
+            throw new HttpBrokerDeliveryException($"no subscriber of {topic} accepted the message ({deliveries.Count} tried; see the BrokerDeliveryFailed log)", null);
+        }
     }
 
-    private async Task DeliverWithRetryAsync(DeliveryAttempt attempt, CancellationToken stopping)
+    /// <summary>Delivers to one broadcast node or one queue group; true when it arrived (or the subscriber left on purpose).</summary>
+    private async Task<bool> DeliverWithRetryAsync(DeliveryAttempt attempt, CancellationToken stopping)
     {
         var context = ResilienceContextPool.Shared.Get(stopping);
         context.Properties.Set(AttemptKey, attempt);
@@ -57,19 +60,23 @@ internal sealed partial class HttpBroker
         {
             await _retry.ExecuteAsync(static (ctx, broker) => broker.AttemptAsync(ctx), context, this).ConfigureAwait(false);
             _metrics.Delivered(Name, attempt.Topic);
+            return true;
         }
         catch (SubscriberGoneException)
         {
-            LogSubscriberGone(attempt.Topic, attempt.Target?.Id ?? attempt.Queue ?? string.Empty);
+            LogSubscriberGone(attempt.Topic, attempt.Target?.Node.Id ?? attempt.Queue ?? string.Empty);
+            return true;
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             LogDeliveryFailed(attempt.Topic, attempt.Queue ?? "(broadcast)", attempt.Attempts, ex.Message);
             _metrics.DeliveryFailed(Name, attempt.Topic);
+            return false;
         }
         catch (OperationCanceledException)
         {
             _metrics.Dropped(Name, attempt.Topic, "stopping");
+            return false;
         }
         finally
         {
@@ -80,14 +87,15 @@ internal sealed partial class HttpBroker
     private async ValueTask AttemptAsync(ResilienceContext context)
     {
         var attempt = context.Properties.GetValue(AttemptKey, null!);
-        var node = await PickNodeAsync(attempt, context.CancellationToken).ConfigureAwait(false);
+        var target = await PickTargetAsync(attempt, context.CancellationToken).ConfigureAwait(false);
+        var node = target.Node;
         attempt.Attempts++;
         attempt.Tried.Add(node.Id);
         using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.CancellationToken);
         try
         {
-            await PostAsync(node, attempt.Envelope, linked.Token).ConfigureAwait(false);
+            await PostAsync(target, attempt.Envelope, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
@@ -101,37 +109,38 @@ internal sealed partial class HttpBroker
         }
     }
 
-    /// <summary>The node for this attempt: the broadcast node while it is still registered; for a queue, a member not tried yet when there is one.</summary>
-    private async ValueTask<MicroNode> PickNodeAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>The target for this attempt: the broadcast node while it is still registered; for a queue, a member not tried yet when there is one.</summary>
+    private async ValueTask<HttpBrokerTarget> PickTargetAsync(DeliveryAttempt attempt, CancellationToken cancellationToken)
     {
         if (attempt.Attempts == 0 && attempt.Target is not null)
         {
             return attempt.Target;
         }
 
-        var services = await _discovery.Value.GetAsync(attempt.Topic, fresh: false, cancellationToken).ConfigureAwait(false);
+        var targets = await _discovery.Value.GetAsync(attempt.Topic, fresh: false, cancellationToken).ConfigureAwait(false);
         var version = attempt.Queue ?? HttpBrokerSubscription.BroadcastVersion;
-        var nodes = services.Where(s => string.Equals(s.Version, version, StringComparison.Ordinal)).SelectMany(s => s.Nodes).ToArray();
+        var members = targets.Where(t => string.Equals(t.Version, version, StringComparison.Ordinal)).ToArray();
         if (attempt.Target is { } target)
         {
             // A broadcast subscriber that deregistered meanwhile unsubscribed on purpose: nothing is lost.
-            return nodes.FirstOrDefault(n => string.Equals(n.Id, target.Id, StringComparison.Ordinal)) ?? throw new SubscriberGoneException();
+            return Array.Find(members, t => string.Equals(t.Node.Id, target.Node.Id, StringComparison.Ordinal)) ?? throw new SubscriberGoneException();
         }
 
-        if (nodes.Length == 0)
+        if (members.Length == 0)
         {
             throw new InvalidOperationException($"queue {attempt.Queue} of topic {attempt.Topic} has no members");
         }
 
-        var untried = Array.FindAll(nodes, n => !attempt.Tried.Contains(n.Id));
-        var pool = untried.Length > 0 ? untried : nodes;
+        var untried = Array.FindAll(members, t => !attempt.Tried.Contains(t.Node.Id));
+        var pool = untried.Length > 0 ? untried : members;
         return pool[Random.Shared.Next(pool.Length)];
     }
 
-    private async Task PostAsync(MicroNode node, byte[] envelope, CancellationToken cancellationToken)
+    private async Task PostAsync(HttpBrokerTarget target, byte[] envelope, CancellationToken cancellationToken)
     {
+        var node = target.Node;
         var scheme = node.Metadata.TryGetValue("secure", out var secure) && secure == "true" ? "https" : "http";
-        var uri = new Uri($"{scheme}://{node.HostPort}{SubscribePath}?id={Uri.EscapeDataString(node.Id)}");
+        var uri = new Uri($"{scheme}://{node.HostPort}{target.Path}?id={Uri.EscapeDataString(node.Id)}");
         using var content = new ByteArrayContent(envelope);
         content.Headers.ContentType = new MediaTypeHeaderValue(MicroContentTypes.Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
@@ -176,7 +185,7 @@ internal sealed partial class HttpBroker
     }
 
     /// <summary>One message on its way to one broadcast node (<see cref="Target"/>) or one queue group.</summary>
-    private sealed class DeliveryAttempt(string topic, byte[] envelope, string? queue, MicroNode? target)
+    private sealed class DeliveryAttempt(string topic, byte[] envelope, string? queue, HttpBrokerTarget? target)
     {
         public string Topic { get; } = topic;
 
@@ -184,7 +193,7 @@ internal sealed partial class HttpBroker
 
         public string? Queue { get; } = queue;
 
-        public MicroNode? Target { get; } = target;
+        public HttpBrokerTarget? Target { get; } = target;
 
         public HashSet<string> Tried { get; } = new(StringComparer.Ordinal);
 

@@ -12,8 +12,10 @@ using Polly;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>
-/// Go Micro's http broker, point to point with no infrastructure: subscribers register <c>topic:&lt;topic&gt;</c> in the
-/// registry and receive <c>POST /_sub</c> on this app's Kestrel port; publishers look them up and POST to them. Unlike
+/// Go Micro's http broker, point to point with no infrastructure: subscribers register in the registry in both of Go
+/// Micro's forms (v1's <c>topic:&lt;topic&gt;</c>, v2.5+'s <c>micro.http.broker</c>) and receive <c>POST /_sub</c> (v1)
+/// and <c>POST /?id=</c> (v2.5+) on this app's Kestrel port; publishers look them up in both forms and POST to each
+/// subscriber on the path of its generation. Unlike
 /// Go Micro's, publishing goes through a bounded queue per topic and each delivery is retried with backoff (on another
 /// queue member when there is one) before it is logged and counted as failed.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
 {
     public const string ClientName = "MicroHosting.Broker.Http";
     public const string SubscribePath = "/_sub";
+    public const string ErrorId = "go.micro.broker";
     private readonly IServiceProvider _services;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly HttpBrokerOptions _options;
@@ -70,11 +73,25 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
             headers[key] = value;
         }
 
-        headers[":topic"] = topic;
+        // Both generations' routing keys: v1 reads ":topic", v2.5+ "Micro-Topic" (which v1 also sends as a message header).
+        headers[GoMicroEnvelope.V1TopicHeader] = topic;
+        headers[GoMicroEnvelope.TopicHeader] = topic;
         var envelope = GoMicroEnvelope.Write(headers, message.Body.Span);
         var queue = _queues.GetOrAdd(topic, CreateQueue);
-        await queue.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var done = _options.WaitForDelivery ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        await queue.EnqueueAsync(envelope, done, cancellationToken).ConfigureAwait(false);
         _metrics.Published(Name, topic);
+        if (done is not null)
+        {
+            try
+            {
+                await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpBrokerDeliveryException ex)
+            {
+                throw new MicroException(ErrorId, ex.NoSubscribers ? 404 : 500, $"publishing to {topic} failed: {ex.Message}", innerException: ex);
+            }
+        }
     }
 
     public async ValueTask<IBrokerSubscription> SubscribeAsync(string topic, BrokerHandler handler, BrokerSubscribeOptions? options = null, CancellationToken cancellationToken = default)
@@ -97,6 +114,9 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         return subscription;
     }
 
+    /// <summary>Whether <paramref name="id"/> is the node id of a subscription here.</summary>
+    public bool Owns(string id) => _subscriptions.ContainsKey(id);
+
     /// <summary>The subscriptions a <c>POST /_sub?id=</c> is for: the one with that node id, or every one of the topic without an id.</summary>
     public IReadOnlyList<HttpBrokerSubscription> Match(string topic, string? id)
     {
@@ -114,7 +134,10 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
     {
         try
         {
-            await registry.DeregisterAsync(subscription.Service, cancellationToken).ConfigureAwait(false);
+            foreach (var service in subscription.Services)
+            {
+                await registry.DeregisterAsync(service, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -208,7 +231,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         var secure = addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
         return new MicroNode
         {
-            Id = "broker-" + Guid.NewGuid(),
+            Id = topic + "-" + Guid.NewGuid(), // Go Micro v2.5+'s form; v1 accepts any id
             Address = address.Host,
             Port = address.Port,
             Metadata = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -4,38 +4,91 @@ using MicroHosting.Registry;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>
-/// The publisher's view of a topic's subscribers (<c>topic:&lt;topic&gt;</c> services): cached for
-/// <see cref="HttpBrokerOptions.DiscoveryCacheTtl"/>, dropped early when the registry reports a change or a delivery fails.
-/// Empty answers are never cached, so a subscriber that just registered is found on the next publish.
+/// The publisher's view of a topic's subscribers, in both of Go Micro's registration forms: v1's <c>topic:&lt;topic&gt;</c>
+/// services (received on <c>/_sub</c>) and v2.5+'s <c>micro.http.broker</c> nodes tagged <c>broker=http</c>,
+/// <c>topic=&lt;topic&gt;</c> (received on <c>/</c>). A node registered in both forms (every MicroHosting subscriber) counts
+/// once. Cached for <see cref="HttpBrokerOptions.DiscoveryCacheTtl"/>, dropped early when the registry reports a change or
+/// a delivery fails. Empty answers are never cached, so a subscriber that just registered is found on the next publish.
 /// </summary>
 internal sealed class HttpBrokerDiscovery(IRegistry registry, TimeProvider timeProvider, TimeSpan cacheTtl) : IAsyncDisposable
 {
+    /// <summary>Go Micro v1's service name prefix: one service per topic.</summary>
     public const string ServicePrefix = "topic:";
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<MicroService> Services, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Go Micro v2.5+'s one service for every http broker subscription.</summary>
+    public const string ServiceName = "micro.http.broker";
+
+    /// <summary>Where a v1 subscriber receives.</summary>
+    public const string V1Path = "/_sub";
+
+    /// <summary>Where a v2.5+ subscriber receives.</summary>
+    public const string V2Path = "/";
+
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<HttpBrokerTarget> Targets, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private int _watching;
     private Task? _watch;
 
-    public async ValueTask<IReadOnlyList<MicroService>> GetAsync(string topic, bool fresh, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<HttpBrokerTarget>> GetAsync(string topic, bool fresh, CancellationToken cancellationToken)
     {
         EnsureWatching();
         var now = timeProvider.GetUtcNow();
         if (!fresh && _cache.TryGetValue(topic, out var cached) && cached.Expires > now)
         {
-            return cached.Services;
+            return cached.Targets;
         }
 
-        var services = await registry.GetServiceAsync(ServicePrefix + topic, cancellationToken).ConfigureAwait(false);
-        if (services.Any(s => s.Nodes.Count > 0))
+        var shared = registry.GetServiceAsync(ServiceName, cancellationToken);
+        var perTopic = registry.GetServiceAsync(ServicePrefix + topic, cancellationToken);
+        await ((Task)Task.WhenAll(shared, perTopic)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (shared.IsFaulted && perTopic.IsFaulted)
         {
-            _cache[topic] = (services, now + cacheTtl);
+            await perTopic.ConfigureAwait(false); // both failed: the registry is unusable, report it
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var targets = new List<HttpBrokerTarget>();
+        var seen = new HashSet<(string Version, string Id)>();
+        if (shared.IsCompletedSuccessfully)
+        {
+            foreach (var service in shared.Result)
+            {
+                foreach (var node in service.Nodes)
+                {
+                    if (node.Metadata.TryGetValue("broker", out var broker) && broker == "http" &&
+                        node.Metadata.TryGetValue("topic", out var nodeTopic) && string.Equals(nodeTopic, topic, StringComparison.Ordinal) &&
+                        seen.Add((service.Version, node.Id)))
+                    {
+                        targets.Add(new HttpBrokerTarget(node, service.Version, V2Path));
+                    }
+                }
+            }
+        }
+
+        if (perTopic.IsCompletedSuccessfully)
+        {
+            foreach (var service in perTopic.Result)
+            {
+                foreach (var node in service.Nodes)
+                {
+                    if (seen.Add((service.Version, node.Id)))
+                    {
+                        targets.Add(new HttpBrokerTarget(node, service.Version, V1Path));
+                    }
+                }
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            _cache[topic] = (targets, now + cacheTtl);
         }
         else
         {
             _cache.TryRemove(topic, out _);
         }
 
-        return services;
+        return targets;
     }
 
     public void Invalidate(string topic) => _cache.TryRemove(topic, out _);
@@ -65,9 +118,25 @@ internal sealed class HttpBrokerDiscovery(IRegistry registry, TimeProvider timeP
         {
             await foreach (var change in registry.WatchAsync(null, _stopping.Token).ConfigureAwait(false))
             {
-                if (change.Service.Name.StartsWith(ServicePrefix, StringComparison.Ordinal))
+                var name = change.Service.Name;
+                if (name.StartsWith(ServicePrefix, StringComparison.Ordinal))
                 {
-                    Invalidate(change.Service.Name[ServicePrefix.Length..]);
+                    Invalidate(name[ServicePrefix.Length..]);
+                }
+                else if (string.Equals(name, ServiceName, StringComparison.Ordinal))
+                {
+                    var topics = change.Service.Nodes.Select(n => n.Metadata.GetValueOrDefault("topic")).ToArray();
+                    if (topics.Length == 0 || topics.Any(t => t is null))
+                    {
+                        _cache.Clear();
+                    }
+                    else
+                    {
+                        foreach (var topic in topics)
+                        {
+                            Invalidate(topic!);
+                        }
+                    }
                 }
             }
         }

@@ -3,12 +3,16 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace MicroHosting.Broker.Internal;
 
-/// <summary>Serves the http broker's <c>POST /_sub</c> ahead of routing, as Go Micro serves it beside the RPC handler.</summary>
+/// <summary>
+/// Puts the v2.5+ broker path rewrite ahead of routing, and the receive fallback for apps without a routed broker
+/// endpoint after the app's pipeline.
+/// </summary>
 internal sealed class HttpBrokerStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        app.UseMiddleware<HttpBrokerMiddleware>();
+        app.UseMiddleware<HttpBrokerRequestMiddleware>();
         next(app);
+        app.UseMiddleware<HttpBrokerFallbackMiddleware>();
     };
 }

@@ -3,8 +3,11 @@ using MicroHosting.Registry;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>
-/// One http broker subscription: a <c>topic:&lt;topic&gt;</c> registration (version = queue, or <c>ff.http.broadcast</c>)
-/// with one node, <c>broker-&lt;uuid&gt;</c>, at this app's address, refreshed until unsubscribed.
+/// One http broker subscription, registered in the forms of both Go Micro generations so each finds it: v1's
+/// <c>topic:&lt;topic&gt;</c> service and v2.5+'s <c>micro.http.broker</c> service (version = queue, or
+/// <c>ff.http.broadcast</c>, in both), with the same node, <c>&lt;topic&gt;-&lt;uuid&gt;</c> tagged <c>broker=http</c>,
+/// <c>topic=&lt;topic&gt;</c>, at this app's address; refreshed until unsubscribed. Publishers that read both forms
+/// (MicroHosting's) see the node once.
 /// </summary>
 internal sealed class HttpBrokerSubscription : IBrokerSubscription
 {
@@ -21,12 +24,12 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
         Topic = topic;
         Queue = queue;
         Handler = handler;
-        Service = new MicroService
-        {
-            Name = HttpBrokerDiscovery.ServicePrefix + topic,
-            Version = queue ?? BroadcastVersion,
-            Nodes = [node],
-        };
+        Services =
+        [
+            new MicroService { Name = HttpBrokerDiscovery.ServiceName, Version = queue ?? BroadcastVersion, Nodes = [node] },
+            new MicroService { Name = HttpBrokerDiscovery.ServicePrefix + topic, Version = queue ?? BroadcastVersion, Nodes = [node] },
+        ];
+        NodeId = node.Id;
     }
 
     public string Topic { get; }
@@ -35,14 +38,15 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
 
     public BrokerHandler Handler { get; }
 
-    public MicroService Service { get; }
+    /// <summary>The registrations: <c>micro.http.broker</c> (v2.5+) and <c>topic:&lt;topic&gt;</c> (v1).</summary>
+    public IReadOnlyList<MicroService> Services { get; }
 
-    public string NodeId => Service.Nodes[0].Id;
+    public string NodeId { get; }
 
     public async Task StartAsync(IRegistry registry, HttpBrokerOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         _registry = registry;
-        await registry.RegisterAsync(Service, options.SubscriberTtl, cancellationToken).ConfigureAwait(false);
+        await RegisterAsync(registry, options, cancellationToken).ConfigureAwait(false);
         _refresh = RefreshAsync(registry, options, timeProvider, _stopping.Token);
     }
 
@@ -77,7 +81,7 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
             try
             {
                 await Task.Delay(options.SubscriberRefreshInterval, timeProvider, cancellationToken).ConfigureAwait(false);
-                await registry.RegisterAsync(Service, options.SubscriberTtl, cancellationToken).ConfigureAwait(false);
+                await RegisterAsync(registry, options, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -87,6 +91,14 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
             {
                 _broker.LogRefreshFailed(Topic, NodeId, ex);
             }
+        }
+    }
+
+    private async Task RegisterAsync(IRegistry registry, HttpBrokerOptions options, CancellationToken cancellationToken)
+    {
+        foreach (var service in Services)
+        {
+            await registry.RegisterAsync(service, options.SubscriberTtl, cancellationToken).ConfigureAwait(false);
         }
     }
 }

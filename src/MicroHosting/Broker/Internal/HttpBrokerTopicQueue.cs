@@ -4,11 +4,12 @@ namespace MicroHosting.Broker.Internal;
 
 /// <summary>
 /// One topic's bounded outbound queue and its worker, which delivers up to
-/// <see cref="HttpBrokerOptions.MaxConcurrentDeliveriesPerTopic"/> messages at a time.
+/// <see cref="HttpBrokerOptions.MaxConcurrentDeliveriesPerTopic"/> messages at a time. A message enqueued with a
+/// completion source learns its fate: delivered, or why not (dropped, abandoned at shutdown, no subscriber took it).
 /// </summary>
 internal sealed class HttpBrokerTopicQueue
 {
-    private readonly Channel<byte[]> _channel;
+    private readonly Channel<Item> _channel;
     private readonly SemaphoreSlim _slots;
     private readonly InFlightCounter _inFlight = new();
     private readonly Func<byte[], CancellationToken, Task> _deliver;
@@ -26,7 +27,11 @@ internal sealed class HttpBrokerTopicQueue
                 _ => BoundedChannelFullMode.DropOldest,
             },
         };
-        _channel = Channel.CreateBounded<byte[]>(channelOptions, _ => onDropped());
+        _channel = Channel.CreateBounded<Item>(channelOptions, item =>
+        {
+            item.Done?.TrySetException(new HttpBrokerDeliveryException($"the outbound queue was full ({options.MaxQueuedMessagesPerTopic} messages) and the message was dropped (overflow policy {options.OverflowPolicy})", null));
+            onDropped();
+        });
         _slots = new SemaphoreSlim(options.MaxConcurrentDeliveriesPerTopic);
         _deliver = deliver;
         _worker = Task.Run(() => RunAsync(stopping));
@@ -34,14 +39,16 @@ internal sealed class HttpBrokerTopicQueue
 
     public int Count => _channel.Reader.Count;
 
-    public ValueTask EnqueueAsync(byte[] envelope, CancellationToken cancellationToken)
+    /// <summary>Queues a message; <paramref name="done"/>, when given, completes once it was delivered or failed.</summary>
+    public ValueTask EnqueueAsync(byte[] envelope, TaskCompletionSource? done, CancellationToken cancellationToken)
     {
-        if (_channel.Writer.TryWrite(envelope))
+        var item = new Item(envelope, done);
+        if (_channel.Writer.TryWrite(item))
         {
             return ValueTask.CompletedTask;
         }
 
-        return _channel.Writer.WriteAsync(envelope, cancellationToken);
+        return _channel.Writer.WriteAsync(item, cancellationToken);
     }
 
     /// <summary>Accepts nothing more and completes once every queued message was delivered or given up.</summary>
@@ -60,33 +67,39 @@ internal sealed class HttpBrokerTopicQueue
             while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 await _slots.WaitAsync(stopping).ConfigureAwait(false);
-                if (!reader.TryRead(out var envelope))
+                if (!reader.TryRead(out var item))
                 {
                     _slots.Release();
                     continue;
                 }
 
                 _inFlight.Enter();
-                _ = DeliverAsync(envelope, stopping);
+                _ = DeliverAsync(item, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Stopping: whatever is still queued is abandoned.
+            // Stopping: whatever is still queued is abandoned, and its publishers told so.
+            while (_channel.Reader.TryRead(out var item))
+            {
+                item.Done?.TrySetException(new HttpBrokerDeliveryException("the broker stopped before the message was delivered", null));
+            }
         }
 
         await _inFlight.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task DeliverAsync(byte[] envelope, CancellationToken stopping)
+    private async Task DeliverAsync(Item item, CancellationToken stopping)
     {
         try
         {
-            await _deliver(envelope, stopping).ConfigureAwait(false);
+            await _deliver(item.Envelope, stopping).ConfigureAwait(false);
+            item.Done?.TrySetResult();
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // The delivery path logs and counts its own failures; a worker never dies of one message.
+            item.Done?.TrySetException(ex is HttpBrokerDeliveryException ? ex : new HttpBrokerDeliveryException(ex.Message, ex));
         }
         finally
         {
@@ -94,4 +107,6 @@ internal sealed class HttpBrokerTopicQueue
             _inFlight.Exit();
         }
     }
+
+    private readonly record struct Item(byte[] Envelope, TaskCompletionSource? Done);
 }

@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using MicroHosting.Client;
+using MicroHosting.Client.Internal;
 using MicroHosting.Codecs;
 using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>Encodes messages with the codec for their content type and hands them to the selected broker with Go Micro's headers.</summary>
-internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, IOptions<MicroOptions> options) : IMicroPublisher
+internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, IOptions<MicroOptions> options, IOptions<MicroClientOptions> clientOptions) : IMicroPublisher
 {
     public const string ClientId = "go.micro.client";
 
@@ -54,15 +56,9 @@ internal sealed class MicroPublisher(IBroker broker, MicroCodecRegistry codecs, 
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-        // Metadata of the message or call being handled travels on, as Go Micro's context metadata does.
-        var inherited = MicroMessageContext.Current?.Metadata ?? MicroContext.Current?.Metadata;
-        if (inherited is not null)
-        {
-            foreach (var (key, value) in inherited)
-            {
-                headers[key] = value;
-            }
-        }
+        // Metadata of the message or call being handled travels on, as Go Micro's context metadata does, but only what
+        // the allow-list names: credentials and unknown headers stay on the hop they arrived on.
+        MetadataPropagation.For(clientOptions.Value).Propagate(headers, static (headers, key, value) => headers[key] = value);
 
         if (options.Value.Name is { Length: > 0 } name)
         {

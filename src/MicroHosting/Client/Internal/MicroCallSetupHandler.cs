@@ -15,17 +15,11 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? service, MicroCallOptions? clientOptions) : DelegatingHandler
 {
-    /// <summary>Incoming headers that are not passed on: tracing (the HttpClient sends its own), cookies, and the previous hop's caller.</summary>
-    private static readonly HashSet<string> NotPropagated = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context", "Cookie",
-        MicroHeaders.FromService, MicroHeaders.XFromService,
-    };
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
         Prepare(runtime, clientOptions, state, request);
+        state.CallerToken = cancellationToken;
         var started = Stopwatch.GetTimestamp();
         using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         HttpResponseMessage? response = null;
@@ -107,15 +101,21 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         state.Prepared = true;
         var call = state.Options;
         var defaults = runtime.Options;
-        state.Retries = call?.Retries ?? clientOptions?.Retries ?? defaults.Retries;
+        var service = runtime.Policy(state.Service);
+        var endpoint = service?.Endpoint(state.Endpoint);
+        state.Retries = call?.Retries ?? clientOptions?.Retries ?? endpoint?.Retries ?? service?.Options.Retries ?? defaults.Retries;
         if (state.Retries is < 0 or > MicroClientOptionsValidator.MaxRetries)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(MicroCallOptions.Retries), state.Retries, $"MicroCallOptions.Retries must be between 0 and {MicroClientOptionsValidator.MaxRetries}.");
         }
 
+        state.Idempotent = call?.Idempotent ?? clientOptions?.Idempotent ?? endpoint?.Idempotent ?? service?.Options.Idempotent;
+        state.AttemptTimeout = call?.AttemptTimeout ?? clientOptions?.AttemptTimeout ?? endpoint?.AttemptTimeout ?? service?.Options.AttemptTimeout ?? defaults.AttemptTimeout;
+        state.RetryBudget = runtime.RetryBudget(state.Service);
+        state.RetryBudget.Deposit(runtime.TimeProvider.GetUtcNow().UtcTicks);
         state.Filter = call?.Filter ?? clientOptions?.Filter;
-        state.Selector = call?.Selector ?? clientOptions?.Selector ?? runtime.Selector;
+        state.Selector = call?.Selector ?? clientOptions?.Selector ?? service?.Selector ?? runtime.Selector;
         state.Address = call?.Address ?? clientOptions?.Address;
         if (call?.ContentType is { } callType)
         {
@@ -131,7 +131,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
         }
 
         // A stream has no deadline unless the call or the typed client sets one (RequestTimeout is for request/reply).
-        var budget = call?.Timeout ?? clientOptions?.Timeout ?? (state.Stream ? null : defaults.RequestTimeout);
+        var budget = call?.Timeout ?? clientOptions?.Timeout ?? endpoint?.Timeout ?? service?.Options.Timeout ?? (state.Stream ? null : defaults.RequestTimeout);
         var context = MicroContext.Current;
         if (context?.RemainingTime is { } left && (budget is null || left < budget))
         {
@@ -165,16 +165,14 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
             headers.TryAddWithoutValidation(MicroHeaders.Id, Guid.NewGuid().ToString());
         }
 
-        if (context is not null)
+        // The metadata of the call or message being handled travels on (MetadataPropagation decides which).
+        MetadataPropagation.For(defaults).Propagate(headers, static (headers, key, value) =>
         {
-            foreach (var (key, value) in context.Metadata)
+            if (!headers.Contains(key))
             {
-                if (!NotPropagated.Contains(key) && !headers.Contains(key))
-                {
-                    headers.TryAddWithoutValidation(key, value);
-                }
+                headers.TryAddWithoutValidation(key, value);
             }
-        }
+        });
 
         if (runtime.FromService is { } from)
         {

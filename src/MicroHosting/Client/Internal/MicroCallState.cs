@@ -50,6 +50,33 @@ internal sealed class MicroCallState
 
     public int Retries { get; set; }
 
+    /// <summary>Gets or sets whether the call, its typed client or the service's policy declared the endpoint idempotent (or not); <see langword="null"/>: as the node's registration says.</summary>
+    public bool? Idempotent { get; set; }
+
+    /// <summary>Gets or sets the configured longest attempt; <see langword="null"/>: half the remaining budget when a retry may follow.</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Gets or sets the service's retry budget.</summary>
+    public RetryBudget? RetryBudget { get; set; }
+
+    /// <summary>Gets or sets the caller's own token, to tell the budget's timeout from the caller giving up.</summary>
+    public CancellationToken CallerToken { get; set; }
+
+    /// <summary>Gets or sets the nodes of the service when the latest attempt's node was picked (its peers, for slow-node detection).</summary>
+    public NodeCandidate[]? Peers { get; set; }
+
+    /// <summary>Gets or sets whether the latest attempt is the probe of a node whose cool-down is over.</summary>
+    public bool Probe { get; set; }
+
+    /// <summary>Gets or sets the wait before the next attempt that a node's <c>Retry-After</c> asks for, when no other node is left.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Gets or sets whether the latest attempt ran out of its own time (not the call's).</summary>
+    public bool AttemptTimedOut { get; set; }
+
+    /// <summary>Gets or sets whether the latest attempt failed in a way that proves its request never reached a handler.</summary>
+    public bool NotSent { get; set; }
+
     public TimeSpan Budget { get; set; }
 
     /// <summary>Gets or sets whether <see cref="Budget"/> is what was left of the calling handler's deadline.</summary>
@@ -106,6 +133,9 @@ internal sealed class MicroCallState
     }
 
     public bool HasTried(NodeState node) => ReferenceEquals(_tried0, node) || (_tried is not null && _tried.Contains(node));
+
+    /// <summary>Gets whether the endpoint may run twice: as declared for the call, else as the latest attempt's node registered it.</summary>
+    public bool IsIdempotent => Idempotent ?? (Endpoint is { } endpoint && Node is { } node && node.IsIdempotent(endpoint));
 
     public void Failed(NodeCandidate node, Exception error)
     {

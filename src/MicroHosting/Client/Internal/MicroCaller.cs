@@ -92,6 +92,10 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
         {
             throw TimedOut(state, ex);
         }
+        catch (HttpRequestException ex) when (state.AttemptTimedOut)
+        {
+            throw AttemptTimedOut(state, ex);
+        }
         catch (HttpRequestException ex)
         {
             throw NodesFailed(state, ex);
@@ -129,6 +133,17 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
             MicroClientErrors.Id,
             408,
             $"call to {state.Service} {state.Endpoint} timed out after {budget}s ({why}); {state.Attempts} attempt(s)",
+            innerException: inner);
+    }
+
+    private static MicroException AttemptTimedOut(MicroCallState state, HttpRequestException inner)
+    {
+        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var why = state.IsIdempotent ? "no retry left" : "not retried: the endpoint is not idempotent, and the handler may have run";
+        return new MicroException(
+            MicroClientErrors.Id,
+            408,
+            $"call to {state.Service} {state.Endpoint} timed out ({why}); {state.Attempts} attempt(s): {failures}",
             innerException: inner);
     }
 

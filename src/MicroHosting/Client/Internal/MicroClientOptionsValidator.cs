@@ -27,7 +27,41 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
 
         if (string.IsNullOrWhiteSpace(options.Selector))
         {
-            failures.Add("Micro:Client:Selector (MICRO_SELECTOR) is empty: use random (the default) or roundrobin.");
+            failures.Add("Micro:Client:Selector (MICRO_SELECTOR) is empty: use p2c (the default), random or roundrobin.");
+        }
+
+        if (options.AttemptTimeout is { } attempt && attempt <= TimeSpan.Zero)
+        {
+            failures.Add($"Micro:Client:AttemptTimeout must be positive, for example 1s, or unset, but is {attempt}.");
+        }
+
+        if (options.RetryBudgetRatio is < 0 or > 1 || double.IsNaN(options.RetryBudgetRatio))
+        {
+            failures.Add($"Micro:Client:RetryBudgetRatio must be between 0 and 1 (0.2 lets retries add 20% to the calls), but is {options.RetryBudgetRatio}.");
+        }
+
+        if (options.MinRetriesPerSecond < 0)
+        {
+            failures.Add($"Micro:Client:MinRetriesPerSecond must not be negative, but is {options.MinRetriesPerSecond}.");
+        }
+
+        if (options.SlowNodeFactor is not 0 and < 1 || double.IsNaN(options.SlowNodeFactor))
+        {
+            failures.Add($"Micro:Client:SlowNodeFactor must be 0 (off) or at least 1, but is {options.SlowNodeFactor}.");
+        }
+
+        foreach (var (service, policy) in options.Services)
+        {
+            Check(failures, $"Micro:Client:Services:{service}", policy.Timeout, policy.AttemptTimeout, policy.Retries);
+            if (policy.Selector is { } selector && string.IsNullOrWhiteSpace(selector))
+            {
+                failures.Add($"Micro:Client:Services:{service}:Selector is empty: use p2c, random or roundrobin, or leave it out.");
+            }
+
+            foreach (var (endpoint, endpointPolicy) in policy.Endpoints)
+            {
+                Check(failures, $"Micro:Client:Services:{service}:Endpoints:{endpoint}", endpointPolicy.Timeout, endpointPolicy.AttemptTimeout, endpointPolicy.Retries);
+            }
         }
 
         if (options.CacheTtl <= TimeSpan.Zero)
@@ -50,6 +84,32 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
             failures.Add($"Micro:Client:MaxStreamMessageSize must be at least 1 byte, but is {options.MaxStreamMessageSize}.");
         }
 
+        foreach (var entry in options.PropagatedHeaders)
+        {
+            if (MetadataPropagation.Validate(entry) is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string section, TimeSpan? timeout, TimeSpan? attemptTimeout, int? retries)
+    {
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:Timeout must be positive, for example 5s, but is {t}.");
+        }
+
+        if (attemptTimeout is { } a && a <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:AttemptTimeout must be positive, for example 1s, but is {a}.");
+        }
+
+        if (retries is < 0 or > MaxRetries)
+        {
+            failures.Add($"{section}:Retries must be between 0 and {MaxRetries}, but is {retries}.");
+        }
     }
 }

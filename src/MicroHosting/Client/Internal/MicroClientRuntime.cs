@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MicroHosting.Codecs;
 using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
@@ -26,12 +27,19 @@ internal sealed class MicroClientRuntime
         Metrics = metrics;
         TimeProvider = timeProvider;
         FromService = microOptions.Value.Name;
-        Selector = ResolveSelector(services, Options.Selector);
+        Selector = ResolveSelector(services, Options.Selector, "Micro:Client:Selector / MICRO_SELECTOR");
+        _policies = Options.Services.ToDictionary(
+            static p => p.Key,
+            p => new ServicePolicy(p.Value, p.Value.Selector is { } name ? ResolveSelector(services, name, $"Micro:Client:Services:{p.Key}:Selector") : null),
+            StringComparer.Ordinal);
         Json = codecs.TryGetCodec(MicroContentTypes.Json, out var json) ? json : new JsonMicroCodec();
         Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
         DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
-        CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, timeProvider);
+        CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, health, timeProvider);
     }
+
+    private readonly Dictionary<string, ServicePolicy> _policies;
+    private readonly ConcurrentDictionary<string, RetryBudget> _retryBudgets = new(StringComparer.Ordinal);
 
     /// <summary>Gets the Polly pipeline every unary call runs through: its timeout around its retries.</summary>
     public Polly.ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
@@ -60,23 +68,32 @@ internal sealed class MicroClientRuntime
     /// <summary>Gets the codec <see cref="MicroClientOptions.ContentType"/> fixes, if any.</summary>
     public MicroCodec? DefaultCodec { get; }
 
+    /// <summary>Gets the configured policy of a service (<c>Micro:Client:Services:&lt;name&gt;</c>), if any.</summary>
+    public ServicePolicy? Policy(string service) => _policies.Count != 0 && _policies.TryGetValue(service, out var policy) ? policy : null;
+
+    /// <summary>Gets a service's retry budget, shared by every call to it.</summary>
+    public RetryBudget RetryBudget(string service)
+        => _retryBudgets.TryGetValue(service, out var budget) ? budget
+            : _retryBudgets.GetOrAdd(service, static (_, options) => new RetryBudget(options.RetryBudgetRatio, options.MinRetriesPerSecond), Options);
+
     public MicroCodec Codec(string contentType, string setting)
         => Codecs.TryGetCodec(contentType, out var codec)
             ? codec
             : throw new InvalidOperationException(
                 $"Content type '{contentType}' ({setting}) has no codec. Use one of: {string.Join(", ", Codecs.ContentTypes)}, or add a codec with AddMicro().AddCodec(...).");
 
-    private static IMicroNodeSelector ResolveSelector(IServiceProvider services, string name)
+    private static IMicroNodeSelector ResolveSelector(IServiceProvider services, string name, string setting)
     {
         var key = name.Trim().ToLowerInvariant() switch
         {
             // Go Micro's MICRO_SELECTOR names its registry-backed selector "cache" or "registry"; both pick at random.
             "cache" or "registry" or "default" => RandomNodeSelector.Name,
             "round_robin" or "round-robin" => RoundRobinNodeSelector.Name,
+            "power-of-two" or "peak-ewma" or "least-loaded" => PeakEwmaNodeSelector.Name,
             var other => other,
         };
         return services.GetKeyedService<IMicroNodeSelector>(key)
             ?? throw new InvalidOperationException(
-                $"Selector '{name}' (Micro:Client:Selector / MICRO_SELECTOR) is not available. Built in: random, roundrobin; add your own with services.AddKeyedSingleton<IMicroNodeSelector>(\"{key}\", ...).");
+                $"Selector '{name}' ({setting}) is not available. Built in: p2c, random, roundrobin; add your own with services.AddKeyedSingleton<IMicroNodeSelector>(\"{key}\", ...).");
     }
 }

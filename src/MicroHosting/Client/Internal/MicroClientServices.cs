@@ -22,6 +22,7 @@ internal static class MicroClientServices
         services.TryAddSingleton<MicroClientRuntime>();
         services.TryAddSingleton<MicroCaller>();
         services.TryAddSingleton<MicroStreamer>();
+        services.TryAddKeyedSingleton<IMicroNodeSelector>(PeakEwmaNodeSelector.Name, static (sp, _) => new PeakEwmaNodeSelector(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RandomNodeSelector.Name, new RandomNodeSelector());
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RoundRobinNodeSelector.Name, (_, _) => new RoundRobinNodeSelector());
         services.AddHttpClient(MicroClientOptions.HttpClientName)

@@ -38,21 +38,23 @@ internal static class MicroHttpClientPipeline
             // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
             EnableMultipleHttp2Connections = true,
         });
+        MicroHosting.Security.Internal.MicroClientTls.Configure(builder);
         // The factory's default loggers log every request at Information and open a scope per request (two more
         // handlers and their allocations per call); the client logs its own failures and retries instead.
         builder.RemoveAllLoggers();
         builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), service, clientOptions));
         builder.AddHttpMessageHandler(sp => new MicroResolutionHandler(sp.GetRequiredService<MicroClientRuntime>(), sp.GetRequiredService<ILogger<MicroResolutionHandler>>()));
+        builder.AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>()));
         return builder;
     }
 
     /// <summary>
     /// The call's resilience, shared by every MicroHosting client: a timeout for the whole call (the budget the setup handler
-    /// resolved) around a retry with exponential backoff (<see cref="MicroRetryPredicate"/> decides, per call). Run directly by
+    /// resolved) around a retry with exponential backoff and jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run directly by
     /// <see cref="MicroCallSetupHandler"/> rather than through Microsoft.Extensions.Http.Resilience's handler, which added
     /// a handler, pipeline telemetry and execution tracking (several allocations) to every call.
     /// </summary>
-    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, TimeProvider timeProvider)
+    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
         => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions
             {
@@ -64,9 +66,10 @@ internal static class MicroHttpClientPipeline
                 Name = "MicroRetry",
                 MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
+                UseJitter = true,
                 Delay = options.RetryDelay,
-                ShouldHandle = MicroRetryPredicate.ShouldRetry,
+                ShouldHandle = new MicroRetryPredicate(health, timeProvider).ShouldRetry,
+                DelayGenerator = MicroRetryPredicate.Delay,
             })
             .Build();
 }

@@ -6,7 +6,8 @@ namespace MicroHosting.Client.Internal;
 /// <summary>
 /// Picks the node of one attempt from the registry cache: healthy nodes not tried yet first, then healthy ones tried
 /// already, then (every node ejected) any node; the call's filter always applies, and a stream only goes to MicroHosting
-/// nodes. Shared by unary calls (<see cref="MicroResolutionHandler"/>) and streams.
+/// nodes. A node whose cool-down is over is a candidate while nobody probes it; the call that picks it takes the probe
+/// (<see cref="MicroCallState.Probe"/>). Shared by unary calls (<see cref="MicroResolutionHandler"/>) and streams.
 /// </summary>
 internal static class MicroNodePicker
 {
@@ -19,10 +20,13 @@ internal static class MicroNodePicker
             throw new MicroNodeNotFoundException(state.Service, $"service {state.Service}: not found (no node is registered in the {runtime.Cache.RegistryName} registry)");
         }
 
+        state.Peers = all;
+        state.Probe = false;
         var candidates = ArrayPool<NodeCandidate>.Shared.Rent(all.Length);
         var nodes = ArrayPool<MicroNode>.Shared.Rent(all.Length);
         try
         {
+            var skipEjected = true;
             var count = Collect(runtime, all, state, candidates, nodes, skipEjected: true, skipTried: true);
             if (count == 0)
             {
@@ -31,6 +35,7 @@ internal static class MicroNodePicker
 
             if (count == 0)
             {
+                skipEjected = false;
                 count = Collect(runtime, all, state, candidates, nodes, skipEjected: false, skipTried: false);
             }
 
@@ -41,13 +46,23 @@ internal static class MicroNodePicker
                     : $"service {state.Service}: not found ({all.Length} node(s) registered, none matches the call's filter)");
             }
 
-            var index = count == 1 ? 0 : state.Selector!.Select(state.Service, nodes.AsSpan(0, count));
-            if ((uint)index >= (uint)count)
+            var picked = Select(state, candidates, nodes, count);
+            if (skipEjected && NodeHealth.IsHalfOpen(picked.State) && !(state.Probe = picked.State.TryStartProbe()))
             {
-                throw new InvalidOperationException($"The selector {state.Selector!.GetType().Name} returned index {index} for {count} candidate(s).");
+                // Another call took the probe meanwhile: choose among the nodes in good standing.
+                count = Collect(runtime, all, state, candidates, nodes, skipEjected: true, skipTried: true, skipHalfOpen: true);
+                if (count == 0)
+                {
+                    count = Collect(runtime, all, state, candidates, nodes, skipEjected: true, skipTried: false, skipHalfOpen: true);
+                }
+
+                if (count > 0)
+                {
+                    picked = Select(state, candidates, nodes, count);
+                }
             }
 
-            return candidates[index];
+            return picked;
         }
         finally
         {
@@ -56,14 +71,29 @@ internal static class MicroNodePicker
         }
     }
 
-    private static int Collect(MicroClientRuntime runtime, NodeCandidate[] all, MicroCallState state, NodeCandidate[] candidates, MicroNode[] nodes, bool skipEjected, bool skipTried)
+    private static NodeCandidate Select(MicroCallState state, NodeCandidate[] candidates, MicroNode[] nodes, int count)
+    {
+        var index = count == 1 ? 0
+            : state.Selector is PeakEwmaNodeSelector p2c ? p2c.Select(candidates.AsSpan(0, count))
+            : state.Selector!.Select(state.Service, nodes.AsSpan(0, count));
+        if ((uint)index >= (uint)count)
+        {
+            throw new InvalidOperationException($"The selector {state.Selector!.GetType().Name} returned index {index} for {count} candidate(s).");
+        }
+
+        return candidates[index];
+    }
+
+    private static int Collect(
+        MicroClientRuntime runtime, NodeCandidate[] all, MicroCallState state, NodeCandidate[] candidates, MicroNode[] nodes, bool skipEjected, bool skipTried, bool skipHalfOpen = false)
     {
         var count = 0;
         foreach (var candidate in all)
         {
+            var node = candidate.State;
             if ((state.Stream && !candidate.Native)
-                || (skipTried && state.HasTried(candidate.State))
-                || (skipEjected && runtime.Health.IsEjected(candidate.State))
+                || (skipTried && state.HasTried(node))
+                || (skipEjected && (runtime.Health.IsEjected(node) || (NodeHealth.IsHalfOpen(node) && (skipHalfOpen || node.Probing))))
                 || (state.Filter is { } filter && !filter(candidate.Service, candidate.Node)))
             {
                 continue;

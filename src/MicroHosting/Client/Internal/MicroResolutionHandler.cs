@@ -29,7 +29,16 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         NodeCandidate node;
         try
         {
-            node = state.Address is { } address ? runtime.Cache.ForAddress(state.Service, address) : await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
+            if (state.Address is { } address)
+            {
+                node = runtime.Cache.ForAddress(state.Service, address);
+                state.Peers = null;
+                state.Probe = false;
+            }
+            else
+            {
+                node = await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (MicroNodeNotFoundException ex)
         {
@@ -50,19 +59,44 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         PrepareAttempt(request, state, node);
         MicroTelemetry.Inject(activity, request.Headers);
 
+        // The attempt's own timeout, when it is shorter than what is left of the call's: a hung node then costs one
+        // attempt, and a retry on another node has time left (MicroAttemptTimeout).
+        var attemptTimeout = MicroAttemptTimeout.For(state, runtime.TimeProvider);
+        using var attemptSource = attemptTimeout is { } timeout ? new CancellationTokenSource(timeout, runtime.TimeProvider) : null;
+        using var linked = attemptSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptSource.Token);
+        var token = linked?.Token ?? cancellationToken;
+        state.AttemptTimedOut = false;
+        state.NotSent = false;
+        var health = runtime.Health;
+        var nodeState = node.State;
+        var started = runtime.TimeProvider.GetTimestamp();
+        nodeState.Started();
         HttpResponseMessage? response = null;
         try
         {
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await base.SendAsync(request, token).ConfigureAwait(false);
 
             // Read the body here, inside the retry and the timeout: a reply cut off halfway is a failed attempt too.
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (attemptSource is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
+            MicroTelemetry.Stop(activity, 408, ex);
+            health.TimedOut(nodeState, runtime.TimeProvider.GetElapsedTime(started).Ticks);
+            state.AttemptTimedOut = true;
+            var error = new HttpRequestException(
+                $"no reply within the attempt timeout of {attemptTimeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s", ex);
+            state.Failed(node, error);
+            LogAttemptFailed(state.Service, state.Endpoint, node.Node.Id, node.Node.HostPort, state.Attempts, error.Message);
+            throw error;
         }
         catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
         {
             response?.Dispose();
             MicroTelemetry.Stop(activity, 0, ex);
-            runtime.Health.TransportFailed(node.State, ex);
+            health.TransportFailed(nodeState, ex);
+            state.NotSent = MicroRetryPredicate.NeverSent(ex);
             state.Failed(node, ex);
             LogAttemptFailed(state.Service, state.Endpoint, node.Node.Id, node.Node.HostPort, state.Attempts, ex.Message);
             throw ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
@@ -70,7 +104,21 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         catch (Exception ex)
         {
             MicroTelemetry.Stop(activity, 0, ex);
+            if (!state.CallerToken.IsCancellationRequested && cancellationToken.IsCancellationRequested)
+            {
+                // The call's budget ran out while this node kept it waiting.
+                health.TimedOut(nodeState, runtime.TimeProvider.GetElapsedTime(started).Ticks);
+            }
+
             throw;
+        }
+        finally
+        {
+            nodeState.Ended();
+            if (state.Probe)
+            {
+                nodeState.EndProbe();
+            }
         }
 
         if (!node.Native)
@@ -82,11 +130,18 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         MicroTelemetry.Stop(activity, status, error: null);
         if (status >= 500)
         {
-            runtime.Health.ServerFailed(node.State, status);
+            if (status == 503 && MicroRetryPredicate.RetryAfter(response, runtime.TimeProvider) is { } pause)
+            {
+                health.Unavailable(nodeState, pause);
+            }
+            else
+            {
+                health.ServerFailed(nodeState, status);
+            }
         }
         else
         {
-            runtime.Health.Succeeded(node.State);
+            health.Succeeded(nodeState, runtime.TimeProvider.GetElapsedTime(started).Ticks, state.Peers);
         }
 
         return response;
@@ -141,6 +196,13 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
                 ? (endpointCall ? node.Http2UriFor(state.Endpoint!) : new Uri(node.Http2BaseUri!, state.PathAndQuery))
                 : (endpointCall ? node.UriFor(state.Endpoint!) : new Uri(node.BaseUri, state.PathAndQuery));
             SetVersion(request, http2);
+            if (!http2 && runtime.Options.UseHttp2 && node.BaseUri.Scheme == Uri.UriSchemeHttps)
+            {
+                // TLS: offer HTTP/2 by ALPN on the node's main port; a node that only takes HTTP/1.1 gets HTTP/1.1.
+                request.Version = HttpVersion.Version20;
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+            }
+
             if (state.GoMicroHeaders)
             {
                 foreach (var name in GoMicroHeaders)
@@ -188,9 +250,9 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
             request.Version = HttpVersion.Version20;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         }
-        else if (request.Version == HttpVersion.Version20 && request.VersionPolicy == HttpVersionPolicy.RequestVersionExact)
+        else if (request.Version == HttpVersion.Version20)
         {
-            // An earlier attempt of this call went to an h2c listener; this node speaks HTTP/1.1 on its main port.
+            // An earlier attempt of this call went to an HTTP/2 node; this node speaks HTTP/1.1 on its main port.
             request.Version = HttpVersion.Version11;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         }

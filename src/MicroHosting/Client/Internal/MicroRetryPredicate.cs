@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MicroHosting.Internal;
 using Polly;
 using Polly.Retry;
@@ -5,13 +6,15 @@ using Polly.Retry;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Which outcomes the retry strategy retries: transport failures, 408, and the 5xx statuses that mean "try elsewhere"
-/// (500, 502, 503, 504). Never a 4xx, never after the call's own retry budget, never once the call is cancelled. A Go
-/// Micro error is retried only for codes 408 and 500, as a Go client does.
+/// The retry rule: an attempt is retried when its request provably did not reach a handler (the connection was refused
+/// or could not be made, or the node answered 503: unavailable, not processed), or when the endpoint is idempotent and
+/// the failure may have come after the handler ran (500, 502, 504, 408, an attempt timeout, a connection lost
+/// mid-call). A non-idempotent handler never runs twice because it failed. Never a 4xx, never past the call's retries or
+/// once the call is cancelled, and never when the service's retry budget is spent. A Go Micro error is judged by its code.
 /// </summary>
-internal static class MicroRetryPredicate
+internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timeProvider)
 {
-    public static ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    public ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
     {
         var state = MicroCallState.Get(args.Context);
         if (state is null || args.AttemptNumber >= state.Retries || args.Context.CancellationToken.IsCancellationRequested)
@@ -19,26 +22,93 @@ internal static class MicroRetryPredicate
             return ValueTask.FromResult(false);
         }
 
+        state.RetryAfter = null;
         var outcome = args.Outcome;
-        return ValueTask.FromResult(outcome.Exception is { } exception
-            ? exception is HttpRequestException
-            : outcome.Result is { } response && IsRetryable(response));
+        bool retry;
+        if (outcome.Exception is { } exception)
+        {
+            retry = exception is HttpRequestException && (state.NotSent || state.IsIdempotent);
+        }
+        else if (outcome.Result is { } response && IsRetryable(response, state.IsIdempotent))
+        {
+            retry = RetryAfter(response, timeProvider) is not { } pause || WaitFor(state, pause);
+        }
+        else
+        {
+            retry = false;
+        }
+
+        return ValueTask.FromResult(retry && (state.RetryBudget?.TryWithdraw(timeProvider.GetUtcNow().UtcTicks) ?? true));
     }
 
-    internal static bool IsRetryable(HttpResponseMessage response)
+    /// <summary>The delay before the next attempt: a <c>Retry-After</c> the retry must wait for, else Polly's backoff.</summary>
+    public static ValueTask<TimeSpan?> Delay(RetryDelayGeneratorArguments<HttpResponseMessage> args)
+        => ValueTask.FromResult(MicroCallState.Get(args.Context)?.RetryAfter);
+
+    /// <summary>Whether a response status may be retried: 503 always, 408/500/502/504 for an idempotent endpoint.</summary>
+    internal static bool IsRetryable(HttpResponseMessage response, bool idempotent)
     {
         var status = (int)response.StatusCode;
-        if (status is not (408 or 500 or 502 or 503 or 504))
+        if (response.Headers.TryGetValues(MicroHeaders.Error, out var values))
+        {
+            // A Go Micro node's error, or a MicroHosting error normalised: its code is what the handler meant.
+            var code = MicroException.Parse(string.Join(",", values)).Code;
+            status = code is >= 400 and <= 599 ? code : status;
+        }
+
+        return status == 503 || (idempotent && status is 408 or 500 or 502 or 504);
+    }
+
+    /// <summary>Whether a transport failure proves the request never reached the node: no connection was made.</summary>
+    internal static bool NeverSent(Exception ex)
+    {
+        if (ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
+        {
+            return true;
+        }
+
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads <c>Retry-After</c> (seconds or an HTTP date), if the response has one in the future.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider timeProvider)
+    {
+        var header = response.Headers.RetryAfter;
+        var pause = header?.Delta ?? (header?.Date is { } date ? date - timeProvider.GetUtcNow() : null);
+        return pause > TimeSpan.Zero ? pause : null;
+    }
+
+    /// <summary>
+    /// A node asked to be left alone for <paramref name="pause"/> (it is skipped meanwhile): retry at once when another
+    /// node is available, else wait for it when the budget allows, else give up now rather than wait in vain.
+    /// </summary>
+    private bool WaitFor(MicroCallState state, TimeSpan pause)
+    {
+        if (state.Peers is { } peers)
+        {
+            foreach (var peer in peers)
+            {
+                if (!state.HasTried(peer.State) && !health.IsEjected(peer.State))
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (state.HasDeadline && timeProvider.GetUtcNow().UtcTicks + pause.Ticks >= state.Deadline)
         {
             return false;
         }
 
-        if (response.Headers.TryGetValues(MicroHeaders.Error, out var values))
-        {
-            var code = MicroException.Parse(string.Join(",", values)).Code;
-            return code is 408 or 500;
-        }
-
+        state.RetryAfter = pause;
         return true;
     }
 }

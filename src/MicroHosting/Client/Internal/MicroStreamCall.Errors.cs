@@ -18,22 +18,23 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         switch (ex)
         {
             case WebSocketException { InnerException: StreamRefusedException refused }:
+                // The upgrade was refused: the stream's handler never ran, so any "try elsewhere" status may be retried.
                 var error = Refused(node, refused);
                 if (refused.Status >= 500)
                 {
                     _runtime.Health.ServerFailed(node.State, refused.Status);
                 }
 
-                failure = canRetry && refused.Status is 408 or 500 or 502 or 503 or 504 ? new StreamAttemptFailedException(error) : error;
+                failure = canRetry && refused.Status is 408 or 500 or 502 or 503 or 504 && WithinBudget() ? new StreamAttemptFailedException(error) : error;
                 break;
             case MicroException remote when _errorReceived:
-                // The node's error before the first message: retried as a unary call would be (500), or when the node is stopping (503).
+                // The handler's error before the first message: it ran, so only an idempotent one runs again (or a 503: not processed).
                 if (remote.Code >= 500)
                 {
                     _runtime.Health.ServerFailed(node.State, remote.Code);
                 }
 
-                if (!canRetry || remote.Code is not (500 or 503))
+                if (!canRetry || !(remote.Code == 503 || (remote.Code is 500 or 502 or 504 && state.IsIdempotent)) || !WithinBudget())
                 {
                     return null;
                 }
@@ -43,7 +44,12 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             case WebSocketException or HttpRequestException or IOException or OperationCanceledException:
                 _runtime.Health.TransportFailed(node.State, ex);
                 state.Failed(node, new IOException(Describe(ex), ex));
-                failure = canRetry ? new StreamAttemptFailedException(Failed(500, Describe(ex), ex)) : NodesFailed(ex);
+
+                // Before the upgrade completed the handler had not started; after it, only an idempotent one runs again.
+                var reached = _socket is not null;
+                failure = canRetry && (!reached || state.IsIdempotent) && WithinBudget()
+                    ? new StreamAttemptFailedException(Failed(500, Describe(ex), ex))
+                    : NodesFailed(ex);
                 break;
             default:
                 return null;
@@ -52,6 +58,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         _streamer.LogAttemptFailed(state.Service, state.Endpoint!, node.Node.Id, node.Node.HostPort, state.Attempts, Describe(ex));
         return failure;
     }
+
+    private bool WithinBudget() => _state.RetryBudget?.TryWithdraw(_runtime.TimeProvider.GetUtcNow().UtcTicks) ?? true;
 
     /// <summary>Maps what a stream operation threw to what the caller gets, which is the stream's outcome.</summary>
     private Exception Translate(Exception ex, CancellationToken operationToken) => Outcome(TranslateCore(ex, operationToken));

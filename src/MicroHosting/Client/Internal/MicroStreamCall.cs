@@ -105,6 +105,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private async ValueTask<bool> AttemptAsync(CancellationToken token)
     {
         var state = _state;
+        state.Probe = false;
         var node = state.Address is { } address
             ? _runtime.Cache.ForAddress(state.Service, address)
             : await MicroNodePicker.PickAsync(_runtime, state, token).ConfigureAwait(false);
@@ -124,6 +125,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         {
             Configure(socket.Options, codec);
             SetTraceContext(socket.Options, attempt);
+            await _streamer.Credentials.ApplyAsync(state, node, socket.Options, _headers, token).ConfigureAwait(false);
             // Opening is bounded by the client's request timeout even when the stream itself has no deadline, so a node
             // that accepts TCP but never answers the upgrade counts as failed (and the next node is tried) instead of hanging.
             using (var openTimeout = new CancellationTokenSource(_runtime.Options.RequestTimeout, _runtime.TimeProvider))
@@ -164,6 +166,13 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             }
 
             throw;
+        }
+        finally
+        {
+            if (state.Probe)
+            {
+                node.State.EndProbe();
+            }
         }
     }
 

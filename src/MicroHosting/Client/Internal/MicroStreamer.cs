@@ -17,19 +17,21 @@ internal sealed partial class MicroStreamer : IDisposable
 {
     private readonly ILogger _logger;
 
-    public MicroStreamer(MicroClientRuntime runtime, ILogger<MicroStreamer> logger)
+    public MicroStreamer(
+        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls, MicroHosting.Security.Internal.MicroCredentials credentials)
     {
+        Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        Invoker = new HttpMessageInvoker(
-            new StreamUpgradeHandler(new SocketsHttpHandler
-            {
-                UseProxy = false,
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                ConnectTimeout = MicroHttpClientPipeline.ConnectTimeout,
-            }),
-            disposeHandler: true);
+        var sockets = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = MicroHttpClientPipeline.ConnectTimeout,
+        };
+        tls.Apply(sockets.SslOptions);
+        Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
         OpenPipeline = new ResiliencePipelineBuilder { TimeProvider = runtime.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -45,6 +47,9 @@ internal sealed partial class MicroStreamer : IDisposable
     }
 
     public MicroClientRuntime Runtime { get; }
+
+    /// <summary>Gets what puts the call's credential on each attempt's upgrade request.</summary>
+    public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
     /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
     public HttpMessageInvoker Invoker { get; }

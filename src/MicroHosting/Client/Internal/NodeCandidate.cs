@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using MicroHosting.Codecs;
+using MicroHosting.Internal;
 using MicroHosting.Registry;
 
 namespace MicroHosting.Client.Internal;
@@ -12,6 +14,7 @@ internal sealed class NodeCandidate
 {
     private readonly ConcurrentDictionary<string, Uri> _endpointUris = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Uri> _http2EndpointUris = new(StringComparer.Ordinal);
+    private FrozenSet<string>? _idempotent;
 
     public NodeCandidate(MicroService service, MicroNode node, NodeState state)
     {
@@ -36,6 +39,13 @@ internal sealed class NodeCandidate
 
     public MicroService Service { get; }
 
+    /// <summary>Gets whether the node's registration declares the endpoint idempotent (endpoint metadata <c>idempotent=true</c>).</summary>
+    public bool IsIdempotent(string endpoint)
+    {
+        var idempotent = _idempotent ??= IdempotentEndpoints(Service);
+        return idempotent.Count != 0 && idempotent.Contains(endpoint);
+    }
+
     public MicroNode Node { get; }
 
     public NodeState State { get; }
@@ -57,6 +67,12 @@ internal sealed class NodeCandidate
     /// <summary>Gets the endpoint's URI on the node's HTTP/2 listener; only for a node with <see cref="Http2BaseUri"/>.</summary>
     public Uri Http2UriFor(string endpoint)
         => _http2EndpointUris.GetOrAdd(endpoint, static (name, baseUri) => new Uri(baseUri, EndpointPath(name)), Http2BaseUri!);
+
+    private static FrozenSet<string> IdempotentEndpoints(MicroService service)
+        => service.Endpoints is not { Count: > 0 } endpoints
+            ? FrozenSet<string>.Empty
+            : endpoints.Where(e => e.Metadata.TryGetValue(MicroEndpointMetadataKeys.Idempotent, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
+                .Select(e => e.Name).ToFrozenSet(StringComparer.Ordinal);
 
     public static string EndpointPath(string endpoint)
     {

@@ -1,4 +1,6 @@
 using System.Net;
+using MicroHosting.Security.Internal;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -6,9 +8,10 @@ namespace MicroHosting.Hosting.Internal;
 
 /// <summary>
 /// Makes Kestrel listen on <see cref="MicroOptions.Address"/> (<c>MICRO_SERVER_ADDRESS</c>) when it is set, and on
-/// <see cref="MicroOptions.Http2Address"/> (<c>MICRO_SERVER_HTTP2_ADDRESS</c>) for cleartext HTTP/2 only.
+/// <see cref="MicroOptions.Http2Address"/> (<c>MICRO_SERVER_HTTP2_ADDRESS</c>) for cleartext HTTP/2 only. With
+/// <see cref="MicroTlsOptions"/> the main listener serves TLS.
 /// </summary>
-internal sealed class KestrelAddressSetup(IOptions<MicroOptions> options, MicroListeners listeners) : IConfigureOptions<KestrelServerOptions>
+internal sealed class KestrelAddressSetup(IOptions<MicroOptions> options, MicroListeners listeners, MicroServerTls tls) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
@@ -18,7 +21,8 @@ internal sealed class KestrelAddressSetup(IOptions<MicroOptions> options, MicroL
             return; // unset, or invalid: the options validator reports it at start (and an HTTP/2 address without it)
         }
 
-        Listen(kestrel, address.Value, value.Address!, "MICRO_SERVER_ADDRESS", configure: null);
+        // With TLS (Micro:Tls), the main port serves HTTP/1.1 and HTTP/2, negotiated by ALPN.
+        Listen(kestrel, address.Value, value.Address!, "MICRO_SERVER_ADDRESS", tls.Enabled ? listen => listen.UseHttps(tls.HandshakeOptions()) : null);
         if (HostPort.TryParse(value.Http2Address, out var http2))
         {
             // Cleartext HTTP/2 needs prior knowledge, which Kestrel serves only on an HTTP/2-only endpoint: a mixed

@@ -19,4 +19,12 @@ internal static class MicroEnvironment
     public const string ClientRetries = "MICRO_CLIENT_RETRIES";
     public const string ClientRequestTimeout = "MICRO_CLIENT_REQUEST_TIMEOUT";
     public const string Selector = "MICRO_SELECTOR";
+    public const string ServerTlsCertFile = "MICRO_SERVER_TLS_CERT_FILE";
+    public const string ServerTlsKeyFile = "MICRO_SERVER_TLS_KEY_FILE";
+    public const string ServerTlsClientCaFile = "MICRO_SERVER_TLS_CLIENT_CA_FILE";
+    public const string ClientTlsCaFile = "MICRO_CLIENT_TLS_CA_FILE";
+    public const string ClientTlsCertFile = "MICRO_CLIENT_TLS_CERT_FILE";
+    public const string ClientTlsKeyFile = "MICRO_CLIENT_TLS_KEY_FILE";
+    public const string ClientToken = "MICRO_CLIENT_TOKEN";
+    public const string ClientTokenFile = "MICRO_CLIENT_TOKEN_FILE";
 }

@@ -56,7 +56,9 @@ internal sealed partial class MicroRegistrationService(
                 LogLoopbackAdvertised(options.Value.Name ?? string.Empty, advertised.Port);
             }
 
-            var service = Describe(advertised, http2Port);
+            // TLS on the main listener (Micro:Tls, or Kestrel's own https endpoint): callers use https (and HTTP/2 by ALPN).
+            var secure = addresses.Count > 0 && addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+            var service = Describe(advertised, http2Port, secure);
             state.Service = service;
             if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
             {
@@ -118,7 +120,7 @@ internal sealed partial class MicroRegistrationService(
         return ValueTask.CompletedTask;
     }
 
-    internal MicroService Describe(HostPort address, int http2Port = 0)
+    internal MicroService Describe(HostPort address, int http2Port = 0, bool secure = false)
     {
         var value = options.Value;
         var metadata = new Dictionary<string, string>(value.Metadata, StringComparer.Ordinal)
@@ -131,6 +133,11 @@ internal sealed partial class MicroRegistrationService(
             ["framework"] = "microhosting",
             ["content-types"] = string.Join(',', MicroContentTypes.Json, MicroContentTypes.Protobuf, MicroContentTypes.OctetStream),
         };
+        if (secure)
+        {
+            metadata["secure"] = "true";
+        }
+
         if (http2Port != 0)
         {
             // Go Micro ignores unknown metadata; MicroHosting clients call unary endpoints over h2c on this port.

@@ -29,6 +29,13 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public string Name => "mdns";
 
+    /// <summary>
+    /// Gets the names of the interfaces this registry opened its multicast sockets on: the configured ones
+    /// (<see cref="MdnsRegistryOptions.Interfaces"/>, <c>MICRO_MDNS_INTERFACES</c>), or every interface that was up and
+    /// multicast-capable when none is configured. Empty until the registry starts; kept after it stops.
+    /// </summary>
+    public IReadOnlyList<string> ListeningInterfaces => _engine.Interfaces;
+
     internal MdnsEngine Engine => _engine;
 
     /// <inheritdoc />
@@ -57,6 +64,11 @@ public sealed class MdnsRegistry : IRegistry, IAsyncDisposable, IDisposable
     public async IAsyncEnumerable<RegistryEvent> WatchAsync(string? service = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await _engine.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (service is not null)
+        {
+            _engine.Interest(service);
+        }
+
         await foreach (var item in _engine.Watchers.WatchAsync(service, cancellationToken).ConfigureAwait(false))
         {
             yield return item;

@@ -13,10 +13,11 @@ public sealed class MdnsRegistryOptions
     public const string InterfacesVariable = "MICRO_MDNS_INTERFACES";
 
     /// <summary>
-    /// Gets or sets the mDNS domain. Default <c>local</c>, as Go Micro v1 and RFC 6762 use; Go Micro's current releases
-    /// use <c>micro</c>: set that to share a network with them.
+    /// Gets or sets the mDNS domain. Default <c>micro</c>, as Go Micro v2 and every later release use, so a current Go
+    /// Micro service and a MicroHosting service find each other with no setting. Set <c>local</c> (Go Micro v1's domain,
+    /// and the one DNS-SD browsers such as <c>avahi-browse</c> browse) to share a network with Go Micro v1 services.
     /// </summary>
-    public string Domain { get; set; } = "local";
+    public string Domain { get; set; } = "micro";
 
     /// <summary>
     /// Gets the names of the network interfaces to use (<c>lo</c>, <c>eth0</c>). Empty (the default): every interface
@@ -48,4 +49,31 @@ public sealed class MdnsRegistryOptions
 
     /// <summary>Gets or sets the UDP port. Default 5353, the mDNS port; change it only to isolate test networks.</summary>
     public int Port { get; set; } = 5353;
+
+    /// <summary>
+    /// Gets or sets how many records heard from the network the cache holds at most. Default 4096 (a few hundred nodes,
+    /// as each takes a PTR, SRV, TXT and address). Past it the least useful records are evicted first: those of no
+    /// complete node and no service this process looks up or watches, then the oldest heard. See the mDNS section of the
+    /// package README for what a flood costs.
+    /// </summary>
+    public int MaxCacheEntries { get; set; } = 4096;
+
+    /// <summary>
+    /// Gets or sets how many bytes of TXT data the cache holds at most: the TXT strings plus the JSON they inflate to
+    /// (a Go Micro TXT is compressed JSON). Default 8 MiB; one TXT may inflate to at most 256 KiB.
+    /// </summary>
+    public long MaxTxtBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the longest TTL honoured for records heard from the network; longer ones are clamped to it, so a
+    /// forged record cannot hold its place for days. Default 75 minutes (4500 s, RFC 6762's longest recommended TTL).
+    /// </summary>
+    public TimeSpan MaxRecordTtl { get; set; } = TimeSpan.FromSeconds(4500);
+
+    /// <summary>
+    /// Gets or sets how many unicast answers a second one sender (by IP address) receives at most, with a burst of as
+    /// many; queries past it are not answered. Default 20. Multicast answers are limited by RFC 6762's once a second
+    /// per record instead.
+    /// </summary>
+    public int UnicastRepliesPerSender { get; set; } = 20;
 }

@@ -9,6 +9,9 @@ internal sealed class MicroConventionBuilder : IEndpointConventionBuilder
 
     public List<Action<EndpointBuilder>> FinallyConventions { get; } = [];
 
+    /// <summary>Gets or sets whether the map call's endpoints were declared idempotent (<c>.Idempotent()</c>).</summary>
+    public bool Idempotent { get; set; }
+
     public void Add(Action<EndpointBuilder> convention)
     {
         ArgumentNullException.ThrowIfNull(convention);

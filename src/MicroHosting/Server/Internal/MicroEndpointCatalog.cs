@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Internal;
 using MicroHosting.Registry;
 
 namespace MicroHosting.Server.Internal;
@@ -12,19 +13,27 @@ internal sealed class MicroEndpointCatalog
     private readonly ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly List<MicroEndpoint> _described = [];
+    private readonly List<(MicroHandler Handler, MicroConventionBuilder? Conventions, MicroEndpoint Description)> _handlers = [];
 
-    public void Add(MicroHandler handler, string path)
+    /// <param name="handler">The handler.</param>
+    /// <param name="path">Its route.</param>
+    /// <param name="conventions">The conventions of its map call, read when the service is described (<c>.Idempotent()</c> comes after the map call).</param>
+    public void Add(MicroHandler handler, string path, MicroConventionBuilder? conventions = null)
     {
         _paths[handler.Name] = path;
         if (!handler.Hidden)
         {
-            AddDescription(new MicroEndpoint
+            var description = new MicroEndpoint
             {
                 Name = handler.Name,
                 Request = MicroValueDescriber.Describe(handler.RequestType),
                 Response = MicroValueDescriber.Describe(handler.ResponseType),
-                Metadata = new Dictionary<string, string> { ["stream"] = handler.Kind == MicroStreamKind.Unary ? "false" : "true" },
-            });
+            };
+            lock (_gate)
+            {
+                _handlers.RemoveAll(e => string.Equals(e.Handler.Name, handler.Name, StringComparison.Ordinal));
+                _handlers.Add((handler, conventions, description));
+            }
         }
     }
 
@@ -44,7 +53,20 @@ internal sealed class MicroEndpointCatalog
     {
         lock (_gate)
         {
-            return [.. _described];
+            var endpoints = new List<MicroEndpoint>(_handlers.Count + _described.Count);
+            foreach (var (handler, conventions, description) in _handlers)
+            {
+                var metadata = new Dictionary<string, string> { [MicroEndpointMetadataKeys.Stream] = handler.Kind == MicroStreamKind.Unary ? "false" : "true" };
+                if (handler.Idempotent || conventions is { Idempotent: true })
+                {
+                    metadata[MicroEndpointMetadataKeys.Idempotent] = "true";
+                }
+
+                endpoints.Add(new MicroEndpoint { Name = description.Name, Request = description.Request, Response = description.Response, Metadata = metadata });
+            }
+
+            endpoints.AddRange(_described);
+            return endpoints;
         }
     }
 }

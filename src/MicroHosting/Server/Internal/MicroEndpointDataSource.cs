@@ -67,7 +67,7 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
                 }
 
                 _entries.Add((handler, conventions));
-                _catalog.Add(handler, PathOf(handler.Name));
+                _catalog.Add(handler, PathOf(handler.Name), conventions);
             }
 
             _endpoints = null;

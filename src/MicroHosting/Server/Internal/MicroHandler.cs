@@ -16,6 +16,9 @@ internal abstract class MicroHandler(string name, MethodInfo method)
 
     public abstract Type ResponseType { get; }
 
+    /// <summary>Gets or sets whether the handler was declared idempotent (<see cref="MicroIdempotentAttribute"/> on its method or its contract's).</summary>
+    public bool Idempotent { get; set; } = method.IsDefined(typeof(MicroIdempotentAttribute), inherit: false);
+
     /// <summary>Gets or sets whether the endpoint is left out of the registry (Go Micro's <c>Debug.*</c>).</summary>
     public bool Hidden { get; set; }
 

@@ -49,7 +49,9 @@ internal static class MicroHandlerFactory
                 var method = map.TargetMethods[i];
                 if (map.InterfaceMethods[i].IsAbstract && contractMethods.Add(method))
                 {
-                    handlers.Add(FromMethod(handlerType, method, MicroContractNames.EndpointName(contractName, map.InterfaceMethods[i])));
+                    var handler = FromMethod(handlerType, method, MicroContractNames.EndpointName(contractName, map.InterfaceMethods[i]));
+                    handler.Idempotent |= map.InterfaceMethods[i].IsDefined(typeof(MicroIdempotentAttribute), inherit: false);
+                    handlers.Add(handler);
                 }
             }
         }

@@ -34,7 +34,13 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         }
 
         var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
-        var deadline = runtime.GetDeadline(context.Request);
+        if (!runtime.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
+        {
+            await runtime.WriteErrorAsync(context, deadlineError, goMicro).ConfigureAwait(false);
+            MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, deadlineError.Code, started);
+            return;
+        }
+
         CancellationTokenSource? deadlineSource = null;
         CancellationTokenRegistration abortRegistration = default;
         var cancellationToken = context.RequestAborted;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Pipelines;
 using MicroHosting.Codecs;
@@ -17,6 +18,9 @@ namespace MicroHosting.Server.Internal;
 /// <summary>What every handler shares at request time: codecs, limits, the clock, and how replies and errors are written.</summary>
 internal sealed partial class MicroServerRuntime
 {
+    /// <summary>The longest caller budget honoured from a <c>Timeout</c> header; longer ones are clamped to it.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime? _lifetime;
     private int _functionServed;
@@ -94,21 +98,41 @@ internal sealed partial class MicroServerRuntime
         return Codecs.TryGetCodec(MicroContentTypes.Json, out var json) ? json : requestCodec;
     }
 
-    public DateTimeOffset? GetDeadline(HttpRequest request)
+    /// <summary>
+    /// Reads the caller's budget from the <c>Timeout</c> header: Go Micro's remaining time in integer nanoseconds. A
+    /// budget longer than <see cref="MaxTimeout"/> is clamped to it. Returns <see langword="false"/> with the error to
+    /// answer when the header is not a whole number of nanoseconds (400) or the budget is already spent (0 ns, or less
+    /// than one tick: 408), so neither reaches the handler nor turns into a 500.
+    /// </summary>
+    public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
     {
+        deadline = null;
+        error = null;
         var timeout = request.Headers[MicroHeaders.Timeout];
         if (timeout.Count == 0)
         {
-            return null;
+            return true;
         }
 
-        // Go Micro sends the caller's remaining budget in integer nanoseconds.
-        if (long.TryParse(timeout.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var nanoseconds) && nanoseconds > 0)
+        if (timeout.Count > 1 || !ulong.TryParse(timeout.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var nanoseconds))
         {
-            return TimeProvider.GetUtcNow() + TimeSpan.FromTicks(Math.Max(1, nanoseconds / 100));
+            var shown = timeout.ToString();
+            error = new MicroException(
+                ServiceName,
+                StatusCodes.Status400BadRequest,
+                $"The Timeout header '{(shown.Length > 40 ? shown[..40] + "..." : shown)}' is not the caller's budget in whole nanoseconds (for example 5000000000 for 5 s).");
+            return false;
         }
 
-        return null;
+        var budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
+        if (budget <= TimeSpan.Zero)
+        {
+            error = MicroException.Timeout(ServiceName, "the caller's deadline (Timeout header) had passed before the request arrived");
+            return false;
+        }
+
+        deadline = TimeProvider.GetUtcNow() + budget;
+        return true;
     }
 
     public async ValueTask<T> ReadAsync<T>(HttpContext context, MicroCodec codec, CancellationToken cancellationToken)

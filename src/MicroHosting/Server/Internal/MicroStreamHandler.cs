@@ -79,7 +79,13 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
         }
 
         var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
-        var deadline = runtime.GetDeadline(context.Request);
+        if (!runtime.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
+        {
+            // Answered before the upgrade, as a plain HTTP error, so the caller sees 400 or 408 rather than a reset.
+            await runtime.WriteErrorAsync(context, deadlineError, goMicro: false).ConfigureAwait(false);
+            return deadlineError.Code;
+        }
+
         // The deadline covers the whole stream; host shutdown ends open streams too.
         using var deadlineSource = deadline is { } due
             ? new CancellationTokenSource(due - runtime.TimeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider)

@@ -122,7 +122,7 @@ public sealed class HttpBrokerTests
         using var registry = new InMemoryRegistry();
         var sink = new MessageSink<MicroMessageContext>();
         await using var subscriber = await BrokerTestHosts.StartAsync("audit", registry, s => s.AddMicroSubscriber<OrderPlaced>("orders", (_, context, _) => Add(sink, context)));
-        await using var shop = await BrokerTestHosts.StartAsync("shop", registry, map: app => app.MapMicroHandler("Shop.Order", async (OrderPlaced order, MicroContext context) =>
+        await using var shop = await BrokerTestHosts.StartAsync("shop", registry, s => s.Configure<MicroHosting.Client.MicroClientOptions>(o => o.PropagatedHeaders.Add("Trace-Id")), map: app => app.MapMicroHandler("Shop.Order", async (OrderPlaced order, MicroContext context) =>
         {
             await context.HttpContext.RequestServices.GetRequiredService<IMicroPublisher>().PublishAsync("orders", order, cancellationToken: context.CancellationToken);
             return order;
@@ -309,12 +309,24 @@ public sealed class HttpBrokerTests
             s.AddMicroSubscriber<OrderPlaced>("orders", (_, _) => Task.CompletedTask, queue: "billing");
         });
 
+        // v1's form: one topic:<topic> service per group.
         var topic = await registry.GetServiceAsync("topic:orders");
         Assert.Equal(["billing", "ff.http.broadcast"], topic.Select(s => s.Version).Order());
         var node = topic[0].Nodes.Single();
-        Assert.StartsWith("broker-", node.Id, StringComparison.Ordinal);
+        Assert.StartsWith("orders-", node.Id, StringComparison.Ordinal);
         Assert.Equal("false", node.Metadata["secure"]);
         Assert.Equal(app.BaseAddress().Port, node.Port);
+
+        // v2.5+'s form: nodes of micro.http.broker tagged broker=http and topic, with the same ids.
+        var shared = await registry.GetServiceAsync("micro.http.broker");
+        Assert.Equal(["billing", "ff.http.broadcast"], shared.Select(s => s.Version).Order());
+        Assert.Equal(topic.SelectMany(s => s.Nodes).Select(n => n.Id).Order(), shared.SelectMany(s => s.Nodes).Select(n => n.Id).Order());
+        Assert.All(shared.SelectMany(s => s.Nodes), n =>
+        {
+            Assert.Equal("http", n.Metadata["broker"]);
+            Assert.Equal("orders", n.Metadata["topic"]);
+            Assert.Equal(app.BaseAddress().Port, n.Port);
+        });
 
         var service = (await registry.GetServiceAsync("audit")).Single();
         var endpoint = service.Endpoints.Single(e => e.Name == "Func.orders");
@@ -331,10 +343,12 @@ public sealed class HttpBrokerTests
         using var registry = new InMemoryRegistry();
         var app = await BrokerTestHosts.StartAsync("audit", registry, s => s.AddMicroSubscriber<OrderPlaced>("orders", (_, _) => Task.CompletedTask));
         Assert.Single(await registry.GetServiceAsync("topic:orders"));
+        Assert.Single(await registry.GetServiceAsync("micro.http.broker"));
 
         await app.DisposeAsync();
 
         Assert.Empty(await registry.GetServiceAsync("topic:orders"));
+        Assert.Empty(await registry.GetServiceAsync("micro.http.broker"));
     }
 
     internal static MetricCollector<long> Collector(WebApplication app, string instrument)

@@ -9,13 +9,13 @@ namespace MicroHosting.Tests.Client.Internal;
 public sealed class MicroClientOptionsSetupTests
 {
     [Fact]
-    public async Task Options_Defaults_AreGoMicros()
+    public async Task Options_Defaults_AreGoMicrosButTheSelector()
     {
         await using var services = TestClient.Create(new InMemoryRegistry());
 
         var options = services.GetRequiredService<IOptions<MicroClientOptions>>().Value;
 
-        Assert.Equal((1, TimeSpan.FromSeconds(5), "random"), (options.Retries, options.RequestTimeout, options.Selector));
+        Assert.Equal((1, TimeSpan.FromSeconds(5), "p2c"), (options.Retries, options.RequestTimeout, options.Selector));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class MicroClientOptionsSetupTests
         var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IMicroClient>());
 
         Assert.Equal(
-            "Selector 'fastest' (Micro:Client:Selector / MICRO_SELECTOR) is not available. Built in: random, roundrobin; add your own with services.AddKeyedSingleton<IMicroNodeSelector>(\"fastest\", ...).",
+            "Selector 'fastest' (Micro:Client:Selector / MICRO_SELECTOR) is not available. Built in: p2c, random, roundrobin; add your own with services.AddKeyedSingleton<IMicroNodeSelector>(\"fastest\", ...).",
             error.Message);
     }
 

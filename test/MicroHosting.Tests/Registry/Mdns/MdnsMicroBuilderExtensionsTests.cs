@@ -26,7 +26,7 @@ public sealed class MdnsMicroBuilderExtensionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Micro:Mdns:Domain"] = "micro",
+            ["Micro:Mdns:Domain"] = "local",
             ["Micro:Mdns:QueryTimeout"] = "00:00:00.250",
             ["MICRO_MDNS_INTERFACES"] = "lo, eth1",
         }).Build();
@@ -36,13 +36,22 @@ public sealed class MdnsMicroBuilderExtensionsTests
 
         var options = provider.GetRequiredService<IOptions<MdnsRegistryOptions>>().Value;
 
-        Assert.Equal("micro", options.Domain);
+        Assert.Equal("local", options.Domain); // Go Micro v1's domain, set in configuration
         Assert.Equal(["lo", "eth1"], options.Interfaces);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.QueryTimeout);
     }
 
+    [Fact]
+    public void Options_Default_AreGoMicroV2AndLaterDomainAndTheBounds()
+    {
+        var options = new MdnsRegistryOptions();
+
+        Assert.Equal("micro", options.Domain);
+        Assert.Equal((4096, 8L * 1024 * 1024, TimeSpan.FromMinutes(75), 20), (options.MaxCacheEntries, options.MaxTxtBytes, options.MaxRecordTtl, options.UnicastRepliesPerSender));
+    }
+
     [Theory]
-    [InlineData("", "Micro:Mdns:Domain '' is not a DNS domain (it is empty). Use 'local' (the default) or 'micro' (Go Micro's current releases).")]
+    [InlineData("", "Micro:Mdns:Domain '' is not a DNS domain (it is empty). Use 'micro' (the default, Go Micro v2 and later) or 'local' (Go Micro v1).")]
     [InlineData("local", "Micro:Mdns:Port must be between 1 and 65535 (mDNS uses 5353), but is 0.")]
     public void Constructor_InvalidOptions_ThrowsWithFix(string domain, string message)
     {

@@ -1,4 +1,5 @@
 using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
 
 namespace MicroHosting.Tests.Registry.Mdns;
 
@@ -60,7 +61,7 @@ public sealed class MdnsRegistryTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var events = watcher.WatchAsync("greeter", cts.Token).GetAsyncEnumerator(cts.Token);
         var first = events.MoveNextAsync(); // subscribes
-        await Task.Delay(200);
+        Assert.True(await Poll.UntilAsync(() => watcher.Engine.IsStarted && watcher.Engine.Watchers.HasWatchers, TimeSpan.FromSeconds(30)));
         var service = MdnsTestSupport.Service("greeter", "greeter-w", 8084);
         var started = DateTime.UtcNow;
 
@@ -69,12 +70,13 @@ public sealed class MdnsRegistryTests
         var created = events.Current;
         var visibleAfter = DateTime.UtcNow - started;
         await server.DeregisterAsync(service);
-        var deleted = await MdnsTestSupport.NextAsync(events, e => e.Type == RegistryEventType.Delete);
+        var deleted = await MdnsTestSupport.NextAsync(events, e => e.Type == RegistryEventType.Delete, seconds: 30);
 
         Assert.Equal(RegistryEventType.Create, created.Type);
         Assert.Equal("greeter-w", created.Service.Nodes[0].Id);
         Assert.Equal("greeter-w", deleted.Service.Nodes[0].Id);
-        Assert.True(visibleAfter < TimeSpan.FromSeconds(3), $"visible after {visibleAfter}");
+        // Seconds, generously: far below the records' 120 s TTL, so the create came from the announcement.
+        Assert.True(visibleAfter < TimeSpan.FromSeconds(20), $"visible after {visibleAfter}");
     }
 
     [Fact]

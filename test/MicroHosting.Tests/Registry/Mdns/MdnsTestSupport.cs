@@ -6,22 +6,8 @@ namespace MicroHosting.Tests.Registry.Mdns;
 /// <summary>Registries pinned to loopback, each test in its own mDNS domain so parallel tests never see each other.</summary>
 internal static class MdnsTestSupport
 {
-    /// <summary>Gets <c>../shared/testdata/gomicro-txt</c>: TXT payloads written by Go Micro's own encoding, with their JSON.</summary>
-    public static string VectorDirectory
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "shared", "testdata", "gomicro-txt")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory is null
-                ? throw new DirectoryNotFoundException("../shared/testdata/gomicro-txt not found above the test directory.")
-                : Path.Combine(directory.FullName, "shared", "testdata", "gomicro-txt");
-        }
-    }
+    /// <summary>Gets <c>TestData/gomicro-txt</c> beside the test assembly: TXT payloads written by Go Micro's own encoding, with their JSON.</summary>
+    public static string VectorDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestData", "gomicro-txt");
 
     public static string NewDomain() => "t" + Guid.NewGuid().ToString("N")[..10];
 

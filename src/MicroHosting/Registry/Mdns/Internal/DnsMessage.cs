@@ -19,6 +19,9 @@ internal sealed record DnsMessage
 
     public IReadOnlyList<DnsRecord> Additionals { get; init; } = [];
 
+    /// <summary>Gets how many well-formed questions and records <see cref="DnsReader"/> left out because a name or TXT string was not valid UTF-8.</summary>
+    public int DroppedRecords { get; init; }
+
     public bool IsResponse => (Flags & ResponseFlag) != 0;
 
     public bool IsTruncated => (Flags & TruncatedFlag) != 0;

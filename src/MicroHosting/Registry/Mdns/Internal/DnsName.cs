@@ -11,13 +11,61 @@ internal static class DnsName
     public const int MaxLabelLength = 63;
     public const int MaxNameLength = 255;
 
-    public static bool Equals(string a, string b) => string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);
+    /// <summary>Compares dotted names as DNS does: ASCII letters case-insensitively, every other character exactly.</summary>
+    public static IEqualityComparer<string> Comparer { get; } = new AsciiComparer();
 
-    /// <summary>Adds the trailing dot when missing.</summary>
-    public static string Normalize(string name) => name.EndsWith('.') && !name.EndsWith("\\.", StringComparison.Ordinal) ? name : name + ".";
+    public static bool Equals(string a, string b)
+    {
+        if (a.Length != b.Length)
+        {
+            return (a.Length == b.Length + 1 || b.Length == a.Length + 1) && string.Equals(Key(a), Key(b), StringComparison.Ordinal);
+        }
 
-    /// <summary>A key for dictionaries: normalized and lower-cased (ASCII only, like DNS).</summary>
-    public static string Key(string name) => Normalize(name).ToLowerInvariant();
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && !(char.IsAsciiLetter(a[i]) && (a[i] | 0x20) == (b[i] | 0x20)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds the trailing dot when missing (a final dot escaped as <c>\.</c> belongs to the label).</summary>
+    public static string Normalize(string name) => IsAbsolute(name) ? name : name + ".";
+
+    /// <summary>A key for dictionaries: normalized, ASCII letters lower-cased (only those: DNS compares other bytes exactly).</summary>
+    public static string Key(string name)
+    {
+        name = Normalize(name);
+        return name.AsSpan().IndexOfAnyInRange('A', 'Z') < 0
+            ? name
+            : string.Create(name.Length, name, static (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsAsciiLetterUpper(source[i]) ? (char)(source[i] | 0x20) : source[i];
+                }
+            });
+    }
+
+    /// <summary>Whether the name ends in an unescaped dot: after an even number of backslashes.</summary>
+    private static bool IsAbsolute(string name)
+    {
+        if (!name.EndsWith('.'))
+        {
+            return false;
+        }
+
+        var backslashes = 0;
+        for (var i = name.Length - 2; i >= 0 && name[i] == '\\'; i--)
+        {
+            backslashes++;
+        }
+
+        return backslashes % 2 == 0;
+    }
 
     /// <summary>Splits a name into its labels, undoing the escapes.</summary>
     public static List<string> Labels(string name)
@@ -83,5 +131,12 @@ internal static class DnsName
         {
             throw new DnsFormatException($"The name '{name}' is {total} bytes; DNS allows at most {MaxNameLength}.");
         }
+    }
+
+    private sealed class AsciiComparer : IEqualityComparer<string>
+    {
+        public bool Equals(string? x, string? y) => x is null ? y is null : y is not null && string.Equals(Key(x), Key(y), StringComparison.Ordinal);
+
+        public int GetHashCode(string obj) => StringComparer.Ordinal.GetHashCode(Key(obj));
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
+using System.Text.Unicode;
 
 namespace MicroHosting.Registry.Mdns.Internal;
 
@@ -9,6 +10,12 @@ namespace MicroHosting.Registry.Mdns.Internal;
 /// point backwards (so they cannot loop), names keep to 255 bytes and labels to 63, and section counts must fit
 /// in the message before anything is allocated. Any violation throws <see cref="DnsFormatException"/>.
 /// </summary>
+/// <remarks>
+/// A well-formed question or record whose name or TXT string is not valid UTF-8 is left out of the message and
+/// counted in <see cref="DnsMessage.DroppedRecords"/>: decoding it lossily (U+FFFD per bad byte) would change its
+/// length and bytes, so it could neither be matched nor written back (a cached known answer that cannot be written
+/// would break every later query for the name). So whatever this reader returns, <see cref="DnsWriter"/> can write.
+/// </remarks>
 internal ref struct DnsReader
 {
     public const int MaxMessageSize = 65535;
@@ -19,6 +26,7 @@ internal ref struct DnsReader
 
     private readonly ReadOnlySpan<byte> _message;
     private int _position;
+    private int _dropped;
 
     private DnsReader(ReadOnlySpan<byte> message)
     {
@@ -51,7 +59,10 @@ internal ref struct DnsReader
         var questionList = new List<DnsQuestion>(questions);
         for (var i = 0; i < questions; i++)
         {
-            questionList.Add(reader.ReadQuestion());
+            if (reader.ReadQuestion() is { } question)
+            {
+                questionList.Add(question);
+            }
         }
 
         var result = new DnsMessage
@@ -63,6 +74,7 @@ internal ref struct DnsReader
             Authorities = reader.ReadRecords(authorities),
             Additionals = reader.ReadRecords(additionals),
         };
+        result = result with { DroppedRecords = reader._dropped };
         if (reader._position != message.Length)
         {
             throw new DnsFormatException($"{message.Length - reader._position} byte(s) follow the last record.");
@@ -76,23 +88,33 @@ internal ref struct DnsReader
         var records = new List<DnsRecord>(count);
         for (var i = 0; i < count; i++)
         {
-            records.Add(ReadRecord());
+            if (ReadRecord() is { } record)
+            {
+                records.Add(record);
+            }
         }
 
         return records;
     }
 
-    private DnsQuestion ReadQuestion()
+    private DnsQuestion? ReadQuestion()
     {
         var name = ReadName();
         var type = (DnsRecordType)ReadUInt16();
         var rawClass = ReadUInt16();
+        if (name is null)
+        {
+            _dropped++;
+            return null;
+        }
+
         return new DnsQuestion(name, type, (rawClass & 0x8000) != 0, (ushort)(rawClass & 0x7FFF));
     }
 
-    private DnsRecord ReadRecord()
+    private DnsRecord? ReadRecord()
     {
-        var name = ReadName();
+        var owner = ReadName();
+        var name = owner ?? "(not UTF-8)";
         var type = (DnsRecordType)ReadUInt16();
         var rawClass = ReadUInt16();
         var ttl = ReadUInt32();
@@ -103,6 +125,7 @@ internal ref struct DnsReader
             throw new DnsFormatException($"The {type} record '{name}' claims {length} data bytes; only {_message.Length - _position} remain.");
         }
 
+        var usable = owner is not null;
         var record = new DnsRecord { Name = name, Type = type, Class = (ushort)(rawClass & 0x7FFF), CacheFlush = (rawClass & 0x8000) != 0, Ttl = ttl };
         switch (type)
         {
@@ -118,15 +141,20 @@ internal ref struct DnsReader
                 break;
             case DnsRecordType.Ptr:
                 record = record with { Target = ReadName() };
+                usable &= record.Target is not null;
                 break;
             case DnsRecordType.Srv:
                 record = record with { Priority = ReadUInt16(), Weight = ReadUInt16(), Port = ReadUInt16(), Target = ReadName() };
+                usable &= record.Target is not null;
                 break;
             case DnsRecordType.Txt:
-                record = record with { Text = ReadText(end) };
+                var text = ReadText(end);
+                record = record with { Text = text };
+                usable &= text is not null;
                 break;
             case DnsRecordType.Nsec:
                 record = record with { Target = ReadName(), Types = ReadTypeBitmaps(end) };
+                usable &= record.Target is not null;
                 break;
             default:
                 record = record with { Data = Take(length).ToArray() };
@@ -138,12 +166,20 @@ internal ref struct DnsReader
             throw new DnsFormatException($"The {type} record '{name}' data is {length} bytes, but its content is {_position - (end - length)}.");
         }
 
+        if (!usable)
+        {
+            _dropped++;
+            return null;
+        }
+
         return record;
     }
 
-    private List<string> ReadText(int end)
+    /// <summary>Reads TXT strings; <see langword="null"/> (after consuming them) when one is not valid UTF-8.</summary>
+    private List<string>? ReadText(int end)
     {
         var strings = new List<string>();
+        var valid = true;
         while (_position < end)
         {
             var length = _message[_position++];
@@ -152,10 +188,18 @@ internal ref struct DnsReader
                 throw new DnsFormatException("A TXT string runs past the end of its record.");
             }
 
-            strings.Add(Encoding.UTF8.GetString(Take(length)));
+            var bytes = Take(length);
+            if (valid && Utf8.IsValid(bytes))
+            {
+                strings.Add(Encoding.UTF8.GetString(bytes));
+            }
+            else
+            {
+                valid = false;
+            }
         }
 
-        return strings;
+        return valid ? strings : null;
     }
 
     private List<DnsRecordType> ReadTypeBitmaps(int end)
@@ -192,8 +236,13 @@ internal ref struct DnsReader
         return types;
     }
 
-    private string ReadName()
+    /// <summary>
+    /// Reads a name, checking its structure (any violation throws). Returns <see langword="null"/>, with the position
+    /// past the name, when a label is not valid UTF-8: such a name cannot be held as text without losing its bytes.
+    /// </summary>
+    private string? ReadName()
     {
+        var valid = true;
         var builder = new StringBuilder();
         var position = _position;
         var resumeAt = -1;
@@ -253,12 +302,21 @@ internal ref struct DnsReader
                 throw new DnsFormatException($"A name is longer than {DnsName.MaxNameLength} bytes.");
             }
 
-            builder.Append(DnsName.Escape(Encoding.UTF8.GetString(_message.Slice(position, length)))).Append('.');
+            var label = _message.Slice(position, length);
+            if (valid && Utf8.IsValid(label))
+            {
+                builder.Append(DnsName.Escape(Encoding.UTF8.GetString(label))).Append('.');
+            }
+            else
+            {
+                valid = false;
+            }
+
             position += length;
         }
 
         _position = resumeAt >= 0 ? resumeAt : position;
-        return builder.Length == 0 ? "." : builder.ToString();
+        return !valid ? null : builder.Length == 0 ? "." : builder.ToString();
     }
 
     private ReadOnlySpan<byte> Take(int count)

@@ -7,7 +7,7 @@ namespace MicroHosting.Registry.Mdns.Internal;
 /// <summary>Writes DNS messages with name compression (RFC 1035 section 4.1.4). Names and TXT strings that break a limit throw <see cref="DnsFormatException"/>.</summary>
 internal sealed class DnsWriter
 {
-    private readonly Dictionary<string, int> _names = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal); // exact: compression must not change a name's case
     private byte[] _buffer = new byte[512];
     private int _length;
 

@@ -1,96 +1,75 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace MicroHosting.Registry.Mdns.Internal;
 
 /// <summary>
 /// What this process has heard: records with TTL expiry (a goodbye, TTL 0, removes at once; the cache-flush bit
 /// replaces older data), assembled into Go Micro nodes. A node is complete with an SRV, a Go Micro TXT and an address
-/// for the SRV target; the changes come back as registry events. Not thread-safe: the engine holds its lock.
+/// for the SRV target; the changes come back as registry events. Every structure is bounded by
+/// <see cref="MdnsCacheLimits"/> (see <c>MdnsCache.Bounds.cs</c>). Not thread-safe: the engine holds its lock.
 /// </summary>
-internal sealed class MdnsCache(string domain)
+internal sealed partial class MdnsCache
 {
-    private const int MaxEntries = 10_000;
     private readonly Dictionary<(string Name, DnsRecordType Type), List<MdnsCacheEntry>> _records = [];
     private readonly Dictionary<string, MicroService> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IPAddress> _addressHints = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DnsRecord Txt, MdnsTxtPayload? Payload)> _decoded = new(StringComparer.Ordinal);
-    private readonly string _domainSuffix = "." + domain.Trim('.') + ".";
+    private readonly Dictionary<string, HashSet<string>> _instancesByHost = new(StringComparer.Ordinal);
+    private readonly string _domainSuffix;
+    private readonly MdnsCacheLimits _limits;
+    private readonly MdnsStatistics? _statistics;
     private int _count;
+
+    public MdnsCache(string domain, MdnsCacheLimits? limits = null, MdnsStatistics? statistics = null)
+    {
+        _domainSuffix = DnsName.Key("." + domain.Trim('.') + ".");
+        _limits = limits ?? new MdnsCacheLimits();
+        _statistics = statistics;
+    }
 
     /// <summary>Gets how many TXT records could not be decoded as Go Micro's payload.</summary>
     public long UndecodableTxt { get; private set; }
 
     public int Count => _count;
 
-    /// <summary>Takes in the records of a response and returns the node changes they cause.</summary>
-    public List<RegistryEvent> Ingest(DnsMessage message, DateTimeOffset now)
+    /// <summary>Gets how many address hints (the address an SRV arrived with) are held; at most one per cached SRV name.</summary>
+    public int AddressHints => _addressHints.Count;
+
+    /// <summary>
+    /// Takes in the records of a response and returns the node changes they cause. With <paramref name="extendOnly"/>
+    /// (a unicast answer to a one-shot query), a record already held is renewed only when that makes it last longer.
+    /// </summary>
+    public List<RegistryEvent> Ingest(DnsMessage message, DateTimeOffset now, bool extendOnly = false)
     {
         var affected = new HashSet<string>(StringComparer.Ordinal);
-        var records = message.Answers.Concat(message.Additionals).Where(r => r.Class == DnsRecord.ClassInternet).ToList();
+        var records = new List<DnsRecord>();
+        foreach (var record in message.Answers.Concat(message.Additionals))
+        {
+            if (Usable(record))
+            {
+                records.Add(record.Ttl > _limits.MaxTtl ? record.With(_limits.MaxTtl, record.CacheFlush) : record);
+            }
+        }
+
         foreach (var record in records)
         {
-            var key = (DnsName.Key(record.Name), record.Type);
-            if (!_records.TryGetValue(key, out var entries))
-            {
-                if (record.Ttl == 0 || _count >= MaxEntries)
-                {
-                    continue;
-                }
-
-                entries = [];
-                _records[key] = entries;
-            }
-
-            var existing = entries.FindIndex(e => e.Record.SameData(record));
-            if (record.Ttl == 0)
-            {
-                if (existing >= 0)
-                {
-                    entries.RemoveAt(existing);
-                    _count--;
-                }
-            }
-            else
-            {
-                if (record.CacheFlush)
-                {
-                    // RFC 6762 section 10.2: data of this name and type older than one second is replaced.
-                    _count -= entries.RemoveAll(e => !e.Record.SameData(record) && now - e.Received > TimeSpan.FromSeconds(1));
-                    existing = entries.FindIndex(e => e.Record.SameData(record));
-                }
-
-                if (existing >= 0)
-                {
-                    entries[existing].Renew(record, now);
-                }
-                else if (_count < MaxEntries)
-                {
-                    entries.Add(new MdnsCacheEntry(record, now));
-                    _count++;
-                }
-            }
-
-            if (entries.Count == 0)
-            {
-                _records.Remove(key);
-            }
-
-            Affect(record, affected);
+            Store(record, now, affected, extendOnly);
         }
 
         // An address that arrives with the SRV it belongs to wins over other addresses of the same host name (Go Micro
-        // nodes on one machine share the host name).
+        // nodes on one machine share the host name). Only for an SRV held in the cache, so hints never outnumber SRVs.
         foreach (var srv in records.Where(r => r.Type == DnsRecordType.Srv && r.Ttl > 0))
         {
+            var instance = DnsName.Key(srv.Name);
             var address = records.FirstOrDefault(r => r.Type is DnsRecordType.A or DnsRecordType.Aaaa && r.Ttl > 0 && DnsName.Equals(r.Name, srv.Target!));
-            if (address?.Address is not null)
+            if (address?.Address is not null && _records.ContainsKey((instance, DnsRecordType.Srv)))
             {
-                _addressHints[DnsName.Key(srv.Name)] = address.Address;
+                _addressHints[instance] = address.Address;
             }
         }
 
-        return Evaluate(affected, now);
+        var events = Evaluate(affected, now);
+        events.AddRange(Trim(now));
+        return events;
     }
 
     /// <summary>Removes expired records and returns the node changes, and the names due a refresh query.</summary>
@@ -104,9 +83,7 @@ internal sealed class MdnsCache(string domain)
             {
                 if (entry.Expires <= now)
                 {
-                    entries.Remove(entry);
-                    _count--;
-                    Affect(entry.Record, affected);
+                    Remove(key, entry, affected);
                 }
                 else if (entry.Record.Type == DnsRecordType.Srv && entry.NextRefresh is { } due && due <= now)
                 {
@@ -116,11 +93,6 @@ internal sealed class MdnsCache(string domain)
                         refresh.Add(entry.Record.Name);
                     }
                 }
-            }
-
-            if (entries.Count == 0)
-            {
-                _records.Remove(key);
             }
         }
 
@@ -173,6 +145,179 @@ internal sealed class MdnsCache(string domain)
             .Select(e => e.Record.With((uint)Math.Max(1, (e.Expires - now).TotalSeconds), cacheFlush: false))];
     }
 
+    /// <summary>
+    /// Whether a record can serve discovery: PTR, SRV and TXT under the domain, A and AAAA of any host, with names a
+    /// query could carry back as a known answer. Anything else is not held, so it cannot take room from what is.
+    /// </summary>
+    private bool Usable(DnsRecord record)
+    {
+        if (record.Class != DnsRecord.ClassInternet)
+        {
+            return false;
+        }
+
+        var inDomain = DnsName.Key(record.Name).EndsWith(_domainSuffix, StringComparison.Ordinal);
+        var usable = record.Type switch
+        {
+            DnsRecordType.Ptr or DnsRecordType.Srv => inDomain && record.Target is not null,
+            DnsRecordType.Txt => inDomain && record.Text is not null,
+            DnsRecordType.A or DnsRecordType.Aaaa => record.Address is not null,
+            _ => false,
+        };
+        try
+        {
+            if (usable)
+            {
+                DnsName.Validate(record.Name);
+                if (record.Target is not null)
+                {
+                    DnsName.Validate(record.Target);
+                }
+            }
+        }
+        catch (DnsFormatException)
+        {
+            _statistics?.DropRecords(1, "invalid_name");
+            return false;
+        }
+
+        return usable;
+    }
+
+    private void Store(DnsRecord record, DateTimeOffset now, HashSet<string> affected, bool extendOnly)
+    {
+        var key = (DnsName.Key(record.Name), record.Type);
+        if (!_records.TryGetValue(key, out var entries))
+        {
+            if (record.Ttl == 0)
+            {
+                return;
+            }
+
+            entries = [];
+            _records[key] = entries;
+        }
+
+        var existing = entries.FindIndex(e => e.Record.SameData(record));
+        if (extendOnly)
+        {
+            if (record.Ttl == 0 || (existing >= 0 && now + TimeSpan.FromSeconds(record.Ttl) <= entries[existing].Expires))
+            {
+                if (entries.Count == 0)
+                {
+                    _records.Remove(key);
+                }
+
+                return; // goodbyes come by multicast; a legacy-style answer (TTL 10 s) must not shorten what is held
+            }
+
+            record = record.With(record.Ttl, cacheFlush: false);
+        }
+
+        if (record.Ttl == 0)
+        {
+            if (existing >= 0)
+            {
+                Remove(key, entries[existing], affected);
+            }
+
+            return;
+        }
+
+        if (record.CacheFlush)
+        {
+            // RFC 6762 section 10.2: data of this name and type older than one second is replaced.
+            foreach (var stale in entries.Where(e => !e.Record.SameData(record) && now - e.Received > TimeSpan.FromSeconds(1)).ToList())
+            {
+                Remove(key, stale, affected);
+            }
+
+            if (!_records.ContainsKey(key))
+            {
+                _records[key] = entries;
+            }
+
+            existing = entries.FindIndex(e => e.Record.SameData(record));
+        }
+
+        if (existing >= 0)
+        {
+            var entry = entries[existing];
+            _txtBytes -= TxtSize(entry.Record);
+            entry.Renew(record, now);
+            _txtBytes += TxtSize(record);
+        }
+        else
+        {
+            MakeRoom(key, entries, affected);
+            if (!_records.ContainsKey(key))
+            {
+                _records[key] = entries;
+            }
+
+            entries.Add(new MdnsCacheEntry(record, now));
+            _count++;
+            _txtBytes += TxtSize(record);
+            if (record.Type == DnsRecordType.Srv)
+            {
+                Index(DnsName.Key(record.Target!)).Add(key.Item1);
+            }
+        }
+
+        Affect(record, affected);
+    }
+
+    /// <summary>Removes one entry and everything that hangs on it (its key, address hint, host index, decoded TXT).</summary>
+    private bool Remove((string Name, DnsRecordType Type) key, MdnsCacheEntry entry, HashSet<string> affected)
+    {
+        if (!_records.TryGetValue(key, out var entries) || !entries.Remove(entry))
+        {
+            return false;
+        }
+
+        _count--;
+        _txtBytes -= TxtSize(entry.Record);
+        if (entry.Record.Type == DnsRecordType.Srv)
+        {
+            var host = DnsName.Key(entry.Record.Target!);
+            if (!entries.Any(e => DnsName.Key(e.Record.Target!) == host) && _instancesByHost.TryGetValue(host, out var instances))
+            {
+                instances.Remove(key.Name);
+                if (instances.Count == 0)
+                {
+                    _instancesByHost.Remove(host);
+                }
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            _records.Remove(key);
+            if (key.Type == DnsRecordType.Srv)
+            {
+                _addressHints.Remove(key.Name);
+            }
+            else if (key.Type == DnsRecordType.Txt)
+            {
+                ForgetDecoded(key.Name);
+            }
+        }
+
+        Affect(entry.Record, affected);
+        return true;
+    }
+
+    private HashSet<string> Index(string host)
+    {
+        if (!_instancesByHost.TryGetValue(host, out var instances))
+        {
+            instances = new HashSet<string>(StringComparer.Ordinal);
+            _instancesByHost[host] = instances;
+        }
+
+        return instances;
+    }
+
     private void Affect(DnsRecord record, HashSet<string> affected)
     {
         switch (record.Type)
@@ -184,144 +329,12 @@ internal sealed class MdnsCache(string domain)
                 affected.Add(DnsName.Key(record.Target!));
                 break;
             case DnsRecordType.A or DnsRecordType.Aaaa:
-                var host = DnsName.Key(record.Name);
-                foreach (var ((name, type), entries) in _records)
+                if (_instancesByHost.TryGetValue(DnsName.Key(record.Name), out var instances))
                 {
-                    if (type == DnsRecordType.Srv && entries.Any(e => DnsName.Key(e.Record.Target!) == host))
-                    {
-                        affected.Add(name);
-                    }
-                }
-
-                foreach (var (instance, service) in _nodes)
-                {
-                    affected.Add(instance); // the address may have been the one a known node used
+                    affected.UnionWith(instances);
                 }
 
                 break;
         }
-    }
-
-    private List<RegistryEvent> Evaluate(HashSet<string> instances, DateTimeOffset now)
-    {
-        var events = new List<RegistryEvent>();
-        foreach (var instance in instances)
-        {
-            var current = Assemble(instance);
-            _nodes.TryGetValue(instance, out var previous);
-            if (current is null)
-            {
-                if (!_records.ContainsKey((instance, DnsRecordType.Txt)))
-                {
-                    _decoded.Remove(instance);
-                }
-
-                if (previous is not null)
-                {
-                    _nodes.Remove(instance);
-                    _addressHints.Remove(instance);
-                    _decoded.Remove(instance);
-                    events.Add(new RegistryEvent(RegistryEventType.Delete, previous, now));
-                }
-            }
-            else if (previous is null)
-            {
-                _nodes[instance] = current;
-                events.Add(new RegistryEvent(RegistryEventType.Create, current, now));
-            }
-            else if (!Same(previous, current))
-            {
-                _nodes[instance] = current;
-                events.Add(new RegistryEvent(RegistryEventType.Update, current, now));
-            }
-        }
-
-        return events;
-    }
-
-    private MicroService? Assemble(string instance)
-    {
-        if (!instance.EndsWith(_domainSuffix, StringComparison.OrdinalIgnoreCase)
-            || !_records.TryGetValue((instance, DnsRecordType.Srv), out var srvs) || srvs.Count == 0
-            || !_records.TryGetValue((instance, DnsRecordType.Txt), out var txts) || txts.Count == 0)
-        {
-            return null;
-        }
-
-        var srv = srvs[^1].Record;
-        var txt = txts[^1].Record;
-        MdnsTxtPayload? payload;
-        if (_decoded.TryGetValue(instance, out var memo) && memo.Txt.SameData(txt))
-        {
-            payload = memo.Payload;
-        }
-        else
-        {
-            payload = txt.Text is [""] or [] ? null : MdnsTxt.Decode(txt.Text ?? [], out _);
-            if (payload is null && txt.Text is not ([""] or []))
-            {
-                UndecodableTxt++;
-            }
-
-            _decoded[instance] = (txt, payload);
-        }
-
-        if (payload is null)
-        {
-            return null;
-        }
-
-        // The instance is <node id>.<service>.<domain>.; Go Micro requires the TXT's service to match the name.
-        var serviceSuffix = "." + payload.Service + _domainSuffix;
-        var name = srv.Name.EndsWith('.') ? srv.Name : srv.Name + ".";
-        if (!name.EndsWith(serviceSuffix, StringComparison.OrdinalIgnoreCase) || name.Length == serviceSuffix.Length || string.IsNullOrEmpty(payload.Version))
-        {
-            return null;
-        }
-
-        var address = Address(instance, srv.Target!);
-        if (address is null)
-        {
-            return null;
-        }
-
-        var node = new MicroNode
-        {
-            Id = name[..^serviceSuffix.Length],
-            Address = address.ToString(),
-            Port = srv.Port,
-            Metadata = payload.Metadata!,
-        };
-        return new MicroService { Name = payload.Service!, Version = payload.Version, Endpoints = payload.Endpoints!, Nodes = [node] };
-    }
-
-    private IPAddress? Address(string instance, string target)
-    {
-        var key = DnsName.Key(target);
-        var candidates = new List<IPAddress>();
-        foreach (var type in (ReadOnlySpan<DnsRecordType>)[DnsRecordType.A, DnsRecordType.Aaaa])
-        {
-            if (_records.TryGetValue((key, type), out var entries))
-            {
-                candidates.AddRange(entries.Select(e => e.Record.Address!));
-            }
-        }
-
-        if (_addressHints.TryGetValue(instance, out var hint) && candidates.Contains(hint))
-        {
-            return hint;
-        }
-
-        // Like Go Micro, prefer IPv4.
-        return candidates.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? candidates.FirstOrDefault();
-    }
-
-    private static bool Same(MicroService a, MicroService b)
-    {
-        var x = a.Nodes[0];
-        var y = b.Nodes[0];
-        return a.Version == b.Version && x.Address == y.Address && x.Port == y.Port
-            && x.Metadata.Count == y.Metadata.Count && x.Metadata.All(p => y.Metadata.TryGetValue(p.Key, out var v) && v == p.Value)
-            && a.Endpoints.Count == b.Endpoints.Count && a.Endpoints.Select(e => e.Name).SequenceEqual(b.Endpoints.Select(e => e.Name));
     }
 }

@@ -22,6 +22,7 @@ internal sealed partial class MdnsEngine
             return;
         }
 
+        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
         if (message.Opcode != 0 || message.ResponseCode != 0)
         {
             Statistics.Ignore(); // RFC 6762 section 18.3 and 18.11
@@ -47,7 +48,46 @@ internal sealed partial class MdnsEngine
         }
     }
 
-    private void OnResponse(DnsMessage message, IPEndPoint source)
+    /// <summary>
+    /// Handles a datagram on a one-shot query's own socket: only responses count. They are taken in without shortening
+    /// what the cache holds, since a responder that sees the ephemeral port answers as to a legacy resolver (TTL 10 s).
+    /// </summary>
+    internal ValueTask OnOneShotPacketAsync(MdnsPacket packet)
+    {
+        Statistics.Receive();
+        DnsMessage message;
+        try
+        {
+            message = DnsReader.Read(packet.Data.Span);
+        }
+        catch (DnsFormatException ex)
+        {
+            Statistics.Malform();
+            LogMalformed(packet.Source.ToString(), ex.Message);
+            return ValueTask.CompletedTask;
+        }
+
+        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
+        if (!message.IsResponse || message.Opcode != 0 || message.ResponseCode != 0)
+        {
+            Statistics.Ignore();
+            return ValueTask.CompletedTask;
+        }
+
+        try
+        {
+            OnResponse(message, packet.Source, oneShot: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Statistics.Malform();
+            LogHandlingFailed(packet.Source.ToString(), ex);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnResponse(DnsMessage message, IPEndPoint source, bool oneShot = false)
     {
         if (source.Port != _options.Port)
         {
@@ -74,7 +114,7 @@ internal sealed partial class MdnsEngine
                 }
             }
 
-            events = _cache.Ingest(message, _timeProvider.GetUtcNow());
+            events = _cache.Ingest(message, _timeProvider.GetUtcNow(), extendOnly: oneShot);
         }
 
         Publish(events);
@@ -135,7 +175,7 @@ internal sealed partial class MdnsEngine
 
         if (unicastAnswers.Count > 0)
         {
-            if (!_unicastLimiter.TryAcquire())
+            if (!_unicastLimiter.TryAcquire(source.Address))
             {
                 Statistics.Limit();
                 return;

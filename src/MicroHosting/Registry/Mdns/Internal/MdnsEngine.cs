@@ -37,8 +37,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         _logger = logger;
         var ttl = (uint)options.RecordTtl.TotalSeconds;
         _zone = new MdnsZone(options.Domain, ttl);
-        _cache = new MdnsCache(options.Domain);
-        _unicastLimiter = new MdnsRateLimiter(timeProvider, perSecond: 200);
+        _cache = new MdnsCache(options.Domain, MdnsCacheLimits.From(options), Statistics);
+        _unicastLimiter = new MdnsRateLimiter(timeProvider, options.UnicastRepliesPerSender);
     }
 
     public RegistryWatchers Watchers { get; } = new();
@@ -50,6 +50,9 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     internal MdnsTransport? Transport => Volatile.Read(ref _transport);
 
     public bool IsStarted => Volatile.Read(ref _transport) is not null;
+
+    /// <summary>Gets the names of the interfaces the sockets were opened on, once started (kept after stop).</summary>
+    public IReadOnlyList<string> Interfaces { get; private set; } = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +74,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             var transport = new MdnsTransport(_options, interfaces, _logger, Statistics);
             transport.Start(OnPacketAsync);
             _sweeper = _timeProvider.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            Interfaces = [.. interfaces.Select(i => i.Name)];
             Volatile.Write(ref _transport, transport);
             LogStarted(transport.InterfaceNames, _options.Port, _zone.Domain);
         }
@@ -140,6 +144,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     public async Task<IReadOnlyList<MicroService>> GetServiceAsync(string name, CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        Interest(name);
         await QueryAsync(new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
@@ -159,7 +164,36 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
+    /// <summary>Marks a service as in use, so the cache keeps its records over others when full.</summary>
+    public void Interest(string service)
+    {
+        lock (_gate)
+        {
+            _cache.Interest(service);
+        }
+    }
+
+    /// <summary>Gets the cache's figures (for tests and benchmarks).</summary>
+    internal (int Entries, int AddressHints, long TxtBytes) CacheSize
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_cache.Count, _cache.AddressHints, _cache.TxtBytes);
+            }
+        }
+    }
+
+    internal MdnsRateLimiter UnicastLimiter => _unicastLimiter;
+
+    /// <summary>
+    /// Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.
+    /// The question goes out twice: from the shared port 5353, so responders that multicast their answers (RFC 6762
+    /// ones, this one) update every listener at full TTL; and from a socket of its own on an ephemeral port, read here,
+    /// because Go Micro's responder unicasts its answers to the query's source port, and on port 5353 only one of the
+    /// processes bound there would receive them.
+    /// </summary>
     private async Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
     {
         List<DnsRecord> known;
@@ -169,8 +203,30 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
 
         var query = new DnsMessage { Questions = [question], Answers = known };
-        await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
-        await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        await using var oneShot = Transport?.OpenOneShot();
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, window.Token) ?? Task.CompletedTask;
+        try
+        {
+            await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
+            if (oneShot is not null)
+            {
+                foreach (var packet in Pack(query with { Id = (ushort)Random.Shared.Next(1, ushort.MaxValue) }))
+                {
+                    if (await oneShot.SendAsync(packet, cancellationToken).ConfigureAwait(false))
+                    {
+                        Statistics.Sent();
+                    }
+                }
+            }
+
+            await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await window.CancelAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
+        }
     }
 
     private void Sweep()

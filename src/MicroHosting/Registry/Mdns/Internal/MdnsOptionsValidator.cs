@@ -35,7 +35,7 @@ internal sealed class MdnsOptionsValidator : IValidateOptions<MdnsRegistryOption
         }
         catch (DnsFormatException ex)
         {
-            failures.Add($"Micro:Mdns:Domain '{options.Domain}' is not a DNS domain ({ex.Message}). Use 'local' (the default) or 'micro' (Go Micro's current releases).");
+            failures.Add($"Micro:Mdns:Domain '{options.Domain}' is not a DNS domain ({ex.Message}). Use 'micro' (the default, Go Micro v2 and later) or 'local' (Go Micro v1).");
         }
 
         if (!options.IPv4 && !options.IPv6)
@@ -56,6 +56,26 @@ internal sealed class MdnsOptionsValidator : IValidateOptions<MdnsRegistryOption
         if (options.RecordTtl < TimeSpan.FromSeconds(1) || options.RecordTtl > TimeSpan.FromHours(2))
         {
             failures.Add($"Micro:Mdns:RecordTtl must be between 1 second and 2 hours (default 120 s), but is {options.RecordTtl}.");
+        }
+
+        if (options.MaxCacheEntries is < 64 or > 1_000_000)
+        {
+            failures.Add($"Micro:Mdns:MaxCacheEntries must be between 64 and 1000000 (default 4096), but is {options.MaxCacheEntries}.");
+        }
+
+        if (options.MaxTxtBytes < 256 * 1024)
+        {
+            failures.Add($"Micro:Mdns:MaxTxtBytes must be at least 262144 (one TXT may inflate to 256 KiB; default 8 MiB), but is {options.MaxTxtBytes}.");
+        }
+
+        if (options.MaxRecordTtl < TimeSpan.FromSeconds(1) || options.MaxRecordTtl > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Micro:Mdns:MaxRecordTtl must be between 1 second and 1 day (default 75 minutes), but is {options.MaxRecordTtl}.");
+        }
+
+        if (options.UnicastRepliesPerSender is < 1 or > 100_000)
+        {
+            failures.Add($"Micro:Mdns:UnicastRepliesPerSender must be between 1 and 100000 (default 20), but is {options.UnicastRepliesPerSender}.");
         }
 
         foreach (var item in options.Interfaces)

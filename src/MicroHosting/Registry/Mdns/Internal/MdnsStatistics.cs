@@ -15,7 +15,19 @@ internal sealed class MdnsStatistics(IMeterFactory? meterFactory = null)
         unit: "{packet}",
         description: "mDNS packets dropped, by reason: malformed, oversized, rate_limited.");
 
+    private readonly Counter<long>? _droppedRecords = meterFactory is null ? null : MicroMetrics.CreateMeter(meterFactory).CreateCounter<long>(
+        "micro.mdns.records.dropped",
+        unit: "{record}",
+        description: "mDNS records and questions left out of well-formed packets, by reason: invalid_name (not UTF-8, so not writable back), foreign (outside the domain or of a type the registry does not use), txt_budget (the inflated TXT bytes are at their bound).");
+
+    private readonly Counter<long>? _evictions = meterFactory is null ? null : MicroMetrics.CreateMeter(meterFactory).CreateCounter<long>(
+        "micro.mdns.cache.evictions",
+        unit: "{record}",
+        description: "Records evicted from the mDNS cache to keep it within its bounds, by reason: entries (MaxCacheEntries), txt_budget (MaxTxtBytes), per_name (more than 256 records of one name and type).");
+
     private long _received;
+    private long _evicted;
+    private long _droppedRecordCount;
     private long _malformed;
     private long _ignored;
     private long _queriesAnswered;
@@ -36,6 +48,27 @@ internal sealed class MdnsStatistics(IMeterFactory? meterFactory = null)
     public long RateLimited => Interlocked.Read(ref _rateLimited);
 
     public long PacketsSent => Interlocked.Read(ref _sent);
+
+    /// <summary>Gets how many records (and questions) were left out of well-formed packets.</summary>
+    public long DroppedRecords => Interlocked.Read(ref _droppedRecordCount);
+
+    public void DropRecords(int count, string reason)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _droppedRecordCount, count);
+            _droppedRecords?.Add(count, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    /// <summary>Gets how many cached records were evicted to stay within the bounds.</summary>
+    public long Evictions => Interlocked.Read(ref _evicted);
+
+    public void Evict(string reason)
+    {
+        Interlocked.Increment(ref _evicted);
+        _evictions?.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
 
     public void Receive() => Interlocked.Increment(ref _received);
 

@@ -77,17 +77,7 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
                 await socket.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    if (socket.Family == AddressFamily.InterNetwork)
-                    {
-                        socket.Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, nic.IPv4!.GetAddressBytes());
-                        await socket.Socket.SendToAsync(packet, new IPEndPoint(GroupV4, _port), cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        socket.Socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface, nic.Index);
-                        await socket.Socket.SendToAsync(packet, new IPEndPoint(GroupV6, _port), cancellationToken).ConfigureAwait(false);
-                    }
-
+                    await SendToGroupAsync(socket.Socket, nic, packet, _port, cancellationToken).ConfigureAwait(false);
                     sent = true;
                 }
                 catch (SocketException ex)
@@ -105,6 +95,24 @@ internal sealed partial class MdnsTransport : IAsyncDisposable
         }
 
         return sent;
+    }
+
+    /// <summary>Opens a one-shot query's sockets on ephemeral ports, for the families and interfaces in use.</summary>
+    public MdnsOneShot? OpenOneShot() => MdnsOneShot.Open(_sockets.Select(s => (s.Family, s.Interfaces)), _port);
+
+    /// <summary>Sends to the mDNS group of the socket's family out of <paramref name="nic"/>. The caller serialises sends on one socket.</summary>
+    internal static async ValueTask SendToGroupAsync(Socket socket, MdnsInterface nic, ReadOnlyMemory<byte> packet, int port, CancellationToken cancellationToken)
+    {
+        if (socket.AddressFamily == AddressFamily.InterNetwork)
+        {
+            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, nic.IPv4!.GetAddressBytes());
+            await socket.SendToAsync(packet, new IPEndPoint(GroupV4, port), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface, nic.Index);
+            await socket.SendToAsync(packet, new IPEndPoint(GroupV6, port), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask SendUnicastAsync(ReadOnlyMemory<byte> packet, IPEndPoint destination, CancellationToken cancellationToken)

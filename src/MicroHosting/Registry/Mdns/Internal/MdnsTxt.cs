@@ -33,8 +33,12 @@ internal static class MdnsTxt
     }
 
     /// <summary>Decodes a TXT record; <see langword="null"/> with a reason when it is not Go Micro's encoding or breaks a limit.</summary>
-    public static MdnsTxtPayload? Decode(IReadOnlyList<string> strings, out string? error)
+    public static MdnsTxtPayload? Decode(IReadOnlyList<string> strings, out string? error) => Decode(strings, out error, out _);
+
+    /// <summary>Decodes a TXT record, also giving the size of the JSON it inflated to.</summary>
+    public static MdnsTxtPayload? Decode(IReadOnlyList<string> strings, out string? error, out int jsonBytes)
     {
+        jsonBytes = 0;
         var hex = string.Concat(strings);
         if (hex.Length == 0 || hex.Length % 2 != 0)
         {
@@ -62,6 +66,7 @@ internal static class MdnsTxt
                 return null;
             }
 
+            jsonBytes = length;
             var payload = JsonSerializer.Deserialize(json.AsSpan(0, length), MdnsJsonContext.Default.MdnsTxtPayload);
             if (payload is null || string.IsNullOrEmpty(payload.Service))
             {

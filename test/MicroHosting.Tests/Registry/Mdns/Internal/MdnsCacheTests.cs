@@ -142,4 +142,17 @@ public sealed class MdnsCacheTests
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Empty(_cache.KnownAnswers(new DnsQuestion("greeter.local.", DnsRecordType.Ptr), _time.GetUtcNow()));
     }
+
+    [Fact]
+    public void Ingest_OneShotAnswerWithShortTtl_DoesNotShortenWhatIsHeld()
+    {
+        _cache.Ingest(Node(120), _time.GetUtcNow());
+
+        Assert.Empty(_cache.Ingest(Node(10), _time.GetUtcNow(), extendOnly: true));
+        Assert.Empty(_cache.Ingest(Node(0), _time.GetUtcNow(), extendOnly: true));
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.Empty(_cache.Sweep(_time.GetUtcNow()).Events);
+        Assert.Single(_cache.GetService("greeter"));
+    }
 }

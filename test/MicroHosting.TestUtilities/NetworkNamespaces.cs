@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using MicroHosting.TestUtilities;
-
-namespace MicroHosting.Mdns.Netns.Tests;
+namespace MicroHosting.TestUtilities;
 
 /// <summary>
 /// Two network namespaces of this test's own (<c>mh-&lt;random&gt;-a</c> and <c>-b</c>), joined by a veth pair: two
@@ -80,11 +78,33 @@ public sealed class NetworkNamespaces : IAsyncDisposable
     }
 
     /// <summary>Starts a built .NET app of this repository inside a namespace (<c>ip netns exec &lt;ns&gt; dotnet X.dll</c>).</summary>
-    public static ChildProcess StartProject(Host host, string project, IEnumerable<string> arguments, IDictionary<string, string?> environment)
+    /// <param name="host">The namespace to run in.</param>
+    /// <param name="project">The project folder relative to the repository root, for example <c>examples/Greeter.Service</c>.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="environment">Environment variables to set (a <see langword="null"/> value removes one).</param>
+    /// <param name="workingDirectory">The folder to start in; the dll's own folder when <see langword="null"/>.</param>
+    /// <returns>The running process.</returns>
+    public static ChildProcess StartProject(Host host, string project, IEnumerable<string> arguments, IDictionary<string, string?> environment, string? workingDirectory = null)
     {
         var dll = RepositoryPaths.ProjectOutput(project);
-        return ChildProcess.Start("ip", ["netns", "exec", host.Namespace, "dotnet", dll, .. arguments], environment, Path.GetDirectoryName(dll));
+        return Start(host, "dotnet", [dll, .. arguments], environment, workingDirectory ?? Path.GetDirectoryName(dll)!);
     }
+
+    /// <summary>Starts a command inside a namespace (<c>ip netns exec &lt;ns&gt; &lt;command&gt;</c>).</summary>
+    /// <param name="host">The namespace to run in.</param>
+    /// <param name="fileName">The executable.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="environment">Environment variables to set (a <see langword="null"/> value removes one).</param>
+    /// <param name="workingDirectory">The folder to start in.</param>
+    /// <returns>The running process.</returns>
+    public static ChildProcess Start(Host host, string fileName, IEnumerable<string> arguments, IDictionary<string, string?> environment, string workingDirectory)
+        => ChildProcess.Start("ip", ["netns", "exec", host.Namespace, fileName, .. arguments], environment, workingDirectory);
+
+    /// <summary>Lists the multicast groups joined on an interface of a namespace (<c>ip -n &lt;ns&gt; maddr show dev &lt;device&gt;</c>).</summary>
+    /// <param name="host">The namespace.</param>
+    /// <param name="device">The interface, for example <c>lo</c> or <see cref="Host.Interface"/>.</param>
+    /// <returns>What <c>ip</c> printed: one <c>inet</c>/<c>inet6</c> line per group.</returns>
+    public static Task<string> MulticastGroupsAsync(Host host, string device) => IpAsync("-n", host.Namespace, "maddr", "show", "dev", device);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -105,7 +125,7 @@ public sealed class NetworkNamespaces : IAsyncDisposable
         _created.Clear();
     }
 
-    private static async Task IpAsync(params string[] arguments)
+    private static async Task<string> IpAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -122,6 +142,8 @@ public sealed class NetworkNamespaces : IAsyncDisposable
         {
             throw new InvalidOperationException($"'ip {string.Join(' ', arguments)}' failed with {process.ExitCode}: {await error}{await output}");
         }
+
+        return await output;
     }
 
     private static string? Probe()

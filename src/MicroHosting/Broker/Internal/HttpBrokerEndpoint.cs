@@ -8,23 +8,19 @@ using Microsoft.Extensions.Options;
 namespace MicroHosting.Broker.Internal;
 
 /// <summary>
-/// Receives the http broker's <c>POST /_sub?id=&lt;nodeId&gt;</c> with Go Micro's answers: 405 for another method, 500 with
-/// error JSON for an unreadable or unparsable body or a missing <c>:topic</c>, 200 once the handlers ran. Beyond Go
+/// The http broker's receive endpoint, for both Go Micro generations: v1's <c>POST /_sub?id=&lt;nodeId&gt;</c> (topic in the
+/// envelope's <c>:topic</c>) and v2.5+'s <c>POST /?id=&lt;nodeId&gt;</c> (rewritten to <c>/_sub</c> before routing by
+/// <see cref="HttpBrokerRequestMiddleware"/>; topic in <c>Micro-Topic</c>). Go Micro's answers: 405 for another method,
+/// 500 with error JSON for an unreadable or unparsable body or a missing topic, 200 once the handlers ran. Beyond Go
 /// Micro (whose publisher ignores the status): 404 when no subscription here matches, 500 when a handler threw, so
 /// our publisher retries elsewhere and reports the failure.
 /// </summary>
-internal sealed class HttpBrokerMiddleware(RequestDelegate next, IServiceProvider services, IOptions<MicroOptions> options)
+internal sealed class HttpBrokerEndpoint(IServiceProvider services, IOptions<MicroOptions> options)
 {
-    private const string ErrorId = "go.micro.broker";
+    private const string ErrorId = HttpBroker.ErrorId;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!string.Equals(context.Request.Path.Value, HttpBroker.SubscribePath, StringComparison.Ordinal))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
-
         var request = context.Request;
         if (!HttpMethods.IsPost(request.Method))
         {
@@ -58,14 +54,15 @@ internal sealed class HttpBrokerMiddleware(RequestDelegate next, IServiceProvide
             return;
         }
 
-        var topicIndex = headers is null ? -1 : Array.FindIndex(headers, static h => h.Key == ":topic");
-        if (headers is null || topicIndex < 0 || headers[topicIndex].Value.Length == 0)
+        // v1's ":topic" is a routing key, not a message header; v2.5+'s "Micro-Topic" is both.
+        var topicIndex = headers is null ? -1 : Array.FindIndex(headers, static h => h.Key == GoMicroEnvelope.V1TopicHeader);
+        var topic = topicIndex >= 0 ? headers![topicIndex].Value : Array.Find(headers ?? [], static h => h.Key == GoMicroEnvelope.TopicHeader).Value;
+        if (headers is null || string.IsNullOrEmpty(topic))
         {
             await ErrorAsync(context, StatusCodes.Status500InternalServerError, "Topic not found").ConfigureAwait(false);
             return;
         }
 
-        var topic = headers[topicIndex].Value;
         var id = request.Query["id"].ToString();
         var broker = services.GetService(typeof(HttpBroker)) as HttpBroker;
         var subscriptions = broker?.Match(topic, id) ?? [];
@@ -75,8 +72,10 @@ internal sealed class HttpBrokerMiddleware(RequestDelegate next, IServiceProvide
             return;
         }
 
-        // Go Micro's :topic header is the routing key, not a message header; the rest become the message's, without a copy.
-        var message = BrokerMessage.Own([.. headers.AsSpan(0, topicIndex), .. headers.AsSpan(topicIndex + 1)], payload ?? []);
+        // The headers become the message's, without a copy (but for v1's routing key).
+        var message = topicIndex < 0
+            ? BrokerMessage.Own(headers, payload ?? [])
+            : BrokerMessage.Own([.. headers.AsSpan(0, topicIndex), .. headers.AsSpan(topicIndex + 1)], payload ?? []);
         foreach (var subscription in subscriptions)
         {
             try

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MicroHosting.Tests.Broker.Internal;
 
-public sealed class HttpBrokerMiddlewareTests
+public sealed class HttpBrokerEndpointTests
 {
     public sealed record Ping(string Text);
 

@@ -1,0 +1,21 @@
+namespace MicroHosting.Client;
+
+/// <summary>How the client calls one endpoint of a service (<see cref="MicroServicePolicy.Endpoints"/>); <see langword="null"/> properties fall back to the service's policy.</summary>
+public sealed class MicroEndpointPolicy
+{
+    /// <summary>Gets or sets the time budget of each call, retries included.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets the longest one attempt may take (see <see cref="MicroClientOptions.AttemptTimeout"/>).</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Gets or sets how many times a failed attempt may be retried.</summary>
+    public int? Retries { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the endpoint is idempotent (safe to run twice): a call that failed after reaching the handler
+    /// (500, timeout, connection lost mid-call) is then retried. Use it for endpoints of services that do not declare it in
+    /// the registry, such as Go Micro services. Default: as the endpoint declares.
+    /// </summary>
+    public bool? Idempotent { get; set; }
+}

@@ -1,0 +1,30 @@
+namespace MicroHosting.Client;
+
+/// <summary>
+/// How the client calls one service, from <c>Micro:Client:Services:&lt;service&gt;</c> (like gRPC's service config).
+/// Every property left <see langword="null"/> falls back to <see cref="MicroClientOptions"/>; a call's or a typed client's
+/// <see cref="MicroCallOptions"/> win over it, and an entry in <see cref="Endpoints"/> wins over it for that endpoint.
+/// </summary>
+public sealed class MicroServicePolicy
+{
+    /// <summary>Gets or sets the time budget of each call, retries included.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets the longest one attempt may take (see <see cref="MicroClientOptions.AttemptTimeout"/>).</summary>
+    public TimeSpan? AttemptTimeout { get; set; }
+
+    /// <summary>Gets or sets how many times a failed attempt may be retried.</summary>
+    public int? Retries { get; set; }
+
+    /// <summary>Gets or sets the node selector by name: <c>p2c</c>, <c>random</c>, <c>roundrobin</c> or one you register.</summary>
+    public string? Selector { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether every endpoint of the service is idempotent (safe to run twice), for services that do not
+    /// declare it in the registry, such as Go Micro services. Default: as each endpoint declares.
+    /// </summary>
+    public bool? Idempotent { get; set; }
+
+    /// <summary>Gets the policies of single endpoints, by <c>Type.Method</c> (<c>Micro:Client:Services:greeter:Endpoints:Greeter.Hello:Idempotent</c>).</summary>
+    public IDictionary<string, MicroEndpointPolicy> Endpoints { get; } = new Dictionary<string, MicroEndpointPolicy>(StringComparer.Ordinal);
+}
