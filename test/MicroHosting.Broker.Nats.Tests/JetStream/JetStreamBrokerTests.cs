@@ -241,4 +241,68 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         await Task.Delay(300);
         Assert.Equal(4, sink.Count);
     }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Message_DeadlinePassesWhileHandled_HandlerCancelledAndDeadLettered()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var cancelled = new TaskCompletionSource();
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
+        {
+            using var registration = ct.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ct);
+        }));
+        var options = new MicroPublishOptions();
+        options.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O");
+        await Publisher(subscriber).PublishAsync("js.slow", new JetStreamTestMessage(1), options);
+
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.slow", 1));
+        Assert.True(cancelled.Task.IsCompleted);
+        Assert.EndsWith(" passed while the message was handled", letter.Headers!["Micro-Dead-Letter-Reason"].ToString(), StringComparison.Ordinal);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Message_LastDeliveriesNeverAcknowledged_DeadLetteredWithoutHandling()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        void Options(NatsBrokerOptions o)
+        {
+            o.JetStream.MaxDeliver = 2;
+            o.JetStream.AckWait = TimeSpan.FromSeconds(1);
+        }
+
+        var handled = new MessageSink<int>();
+        void Subscribe(IServiceCollection s) => s.AddMicroSubscriber<JetStreamTestMessage>("js.exhaust", (m, _) =>
+        {
+            handled.Add(m.Id);
+            return Task.CompletedTask;
+        }, queue: "workers");
+
+        // Create the shared consumer, then stop its only member.
+        var first = await StartAsync(server, "worker", Subscribe, Options);
+        await first.StopAsync();
+        await first.DisposeAsync();
+        await using (var publisher = await StartAsync(server, "shop", options: Options))
+        {
+            await Publisher(publisher).PublishAsync("js.exhaust", new JetStreamTestMessage(5));
+        }
+
+        // Two deliveries that die unacknowledged, as if two subscribers crashed while handling the message.
+        await using (var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = server.Url }))
+        {
+            var consumer = await new NATS.Client.JetStream.NatsJSContext(connection).GetConsumerAsync("MICRO", NatsInternals.ConsumerName("js.exhaust", "workers"));
+            for (var delivery = 1; delivery <= 2; delivery++)
+            {
+                var message = await consumer.NextAsync<byte[]>(opts: new NATS.Client.JetStream.NatsJSNextOpts { Expires = TimeSpan.FromSeconds(10) });
+                Assert.Equal((ulong)delivery, message!.Metadata!.Value.NumDelivered);
+            }
+        }
+
+        await using var restarted = await StartAsync(server, "worker", Subscribe, Options);
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.exhaust", 1));
+        Assert.Equal("not acknowledged after 2 deliveries (MaxDeliver); the last ones timed out (AckWait 1 s)", letter.Headers!["Micro-Dead-Letter-Reason"].ToString());
+        Assert.Equal("3", letter.Headers["Micro-Dead-Letter-Deliveries"].ToString());
+        await Task.Delay(300);
+        Assert.Empty(handled.Items);
+    }
 }
