@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
 using Microsoft.Extensions.Logging;
@@ -241,10 +242,10 @@ internal sealed partial class RegistryCache : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 330, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
+    [LoggerMessage(EventId = MicroEventIds.RegistryLookupFailed, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
     private partial void LogServingStale(string service, string registry, int count, Exception exception);
 
-    [LoggerMessage(EventId = 331, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
+    [LoggerMessage(EventId = MicroEventIds.RegistryWatchFailed, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
     private partial void LogWatchFailed(string registry, double seconds, Exception exception);
 
     private sealed class Entry(string name)
