@@ -37,7 +37,11 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
             configure: m => m.UseBroker(broker),
             configureBuilder: b => b.Configuration["Micro:Client:PropagatedHeaders:0"] = "Tenant");
 
-        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json", ["Tenant"] = "acme", ["Cookie"] = "session=secret" };
+        // Micro-* metadata and the header on Micro:Client:PropagatedHeaders travel on; a cookie and any other header do not.
+        var headers = new Dictionary<string, string>
+        {
+            ["Content-Type"] = "application/json", ["Micro-Tenant"] = "acme", ["Tenant"] = "acme", ["Cookie"] = "session=secret", ["X-Api-Key"] = "secret",
+        };
         var body = Encoding.UTF8.GetBytes("""{"name":"Ann"}""");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!seen.Task.IsCompleted && DateTime.UtcNow < deadline)
@@ -47,8 +51,9 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
         }
 
         var metadata = await seen.Task.WaitAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal("acme", metadata["Tenant"]);
+        Assert.Equal(("acme", "acme"), (metadata["Micro-Tenant"], metadata["Tenant"]));
         Assert.False(metadata.ContainsKey("Cookie"));
+        Assert.False(metadata.ContainsKey("X-Api-Key"));
         Assert.Equal("worker", metadata["Micro-From-Service"]);
     }
 }
