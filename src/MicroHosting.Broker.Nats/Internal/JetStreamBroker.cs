@@ -132,7 +132,12 @@ internal sealed partial class JetStreamBroker(
             {
                 lastError = $"no JetStream stream stores '{subject}' or JetStream is not ready on {provider.ServerUrl}";
             }
-            catch (NatsException ex) when (ex is not NatsJSApiException)
+            catch (NatsJSApiException ex)
+            {
+                metrics.Dropped(Name, subject, "refused");
+                throw new MicroException("go.micro.broker", 503, $"JetStream refused the message to '{subject}' (Nats-Msg-Id {id}): {ex.Error.Description} (error {ex.Error.ErrCode}). It is not stored.", innerException: ex);
+            }
+            catch (NatsException ex)
             {
                 lastError = provider.State == NatsConnectionState.Open ? ex.Message : NatsConnectionProvider.ConnectFailed(provider.ServerUrl, ex);
             }
@@ -147,12 +152,12 @@ internal sealed partial class JetStreamBroker(
     /// <summary>A time as the broker writes it in headers: ISO 8601, UTC.</summary>
     internal static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 720, EventName = "JetStreamConsumerReady", Level = LogLevel.Information, Message = "JetStream consumer {Consumer} of stream {Stream} reads {Topic}.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamConsumerReady, EventName = "JetStreamConsumerReady", Level = LogLevel.Information, Message = "JetStream consumer {Consumer} of stream {Stream} reads {Topic}.")]
     private partial void LogConsumerReady(string consumer, string stream, string topic);
 
-    [LoggerMessage(EventId = 721, EventName = "JetStreamPublishRetry", Level = LogLevel.Debug, Message = "Publishing to {Topic} (Nats-Msg-Id {Id}) is retried: {Reason}.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamPublishRetry, EventName = "JetStreamPublishRetry", Level = LogLevel.Debug, Message = "Publishing to {Topic} (Nats-Msg-Id {Id}) is retried: {Reason}.")]
     private partial void LogPublishRetry(string topic, string id, string reason);
 
-    [LoggerMessage(EventId = 722, EventName = "JetStreamDuplicate", Level = LogLevel.Debug, Message = "The stream already stored the message to {Topic} with Nats-Msg-Id {Id} (sequence {Sequence}); not stored again.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamDuplicate, EventName = "JetStreamDuplicate", Level = LogLevel.Debug, Message = "The stream already stored the message to {Topic} with Nats-Msg-Id {Id} (sequence {Sequence}); not stored again.")]
     private partial void LogDuplicate(string topic, string id, ulong sequence);
 }

@@ -27,6 +27,11 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
             Name = microOptions.Value.Name ?? "microhosting",
             LoggerFactory = loggerFactory,
             MaxReconnectRetry = -1,
+
+            // A publish that meets a dropped connection (also one already waiting for NATS.Net's write lock) gives up
+            // after PublishTimeout instead of waiting for the reconnect; the brokers turn that into a clear error.
+            PublishTimeoutOnDisconnected = true,
+            CommandTimeout = options.Value.PublishTimeout,
             AuthOpts = AuthOpts(options.Value),
             TlsOpts = TlsOpts(options.Value),
         };
@@ -150,15 +155,15 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
         return connection;
     }
 
-    [LoggerMessage(EventId = 700, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsConnected, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
     private partial void LogConnected(string url, string detail);
 
-    [LoggerMessage(EventId = 701, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
+    [LoggerMessage(EventId = NatsEventIds.NatsDisconnected, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
     private partial void LogDisconnected(string url, string detail);
 
-    [LoggerMessage(EventId = 702, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
+    [LoggerMessage(EventId = NatsEventIds.NatsReconnectFailed, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
     private partial void LogReconnectFailed(string url, string detail);
 
-    [LoggerMessage(EventId = 703, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsMessageDropped, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
     private partial void LogMessageDropped(string subject, int pending);
 }
