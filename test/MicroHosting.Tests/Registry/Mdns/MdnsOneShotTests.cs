@@ -16,7 +16,7 @@ public sealed class MdnsOneShotTests
         var domain = MdnsTestSupport.NewDomain();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var answeredPorts = new ConcurrentBag<int>();
-        var responder = Task.Run(() => AnswerLikeGoMicroAsync(domain, answeredPorts, stop.Token));
+        var responder = Task.Run(() => AnswerLikeGoMicroAsync(domain, answeredPorts, 120, stop.Token));
         var queriers = Enumerable.Range(0, 4).Select(_ => new MdnsRegistry(MdnsTestSupport.Options(domain, probe: false))).ToList();
         try
         {
@@ -43,11 +43,50 @@ public sealed class MdnsOneShotTests
         }
     }
 
+    [Fact]
+    public async Task Refresh_SeveralQueriersOnOneHost_AllKeepANodeThatOnlyAnswersByUnicast()
+    {
+        var domain = MdnsTestSupport.NewDomain();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var answeredPorts = new ConcurrentBag<int>();
+
+        // A TTL of 10 s: the node is gone from a cache within 10 s unless its refresh queries (at 80-95 % of the TTL)
+        // are answered; the Go-like responder never announces, it only answers, to the asking port.
+        var responder = Task.Run(() => AnswerLikeGoMicroAsync(domain, answeredPorts, 10, stop.Token));
+        var queriers = Enumerable.Range(0, 4).Select(_ => new MdnsRegistry(MdnsTestSupport.Options(domain, probe: false))).ToList();
+        try
+        {
+            foreach (var querier in queriers)
+            {
+                Assert.Single(await MdnsTestSupport.EventuallyAsync(() => querier.GetServiceAsync("greeter"), s => s.Count == 1, seconds: 10));
+            }
+
+            // For more than two TTLs every querier keeps the node: each gets the answers to its own refresh queries. (The
+            // check is of staying, so it watches for a span of time; without the answers a node is gone after 10 s.)
+            var watched = System.Diagnostics.Stopwatch.StartNew();
+            while (watched.Elapsed < TimeSpan.FromSeconds(22))
+            {
+                Assert.All(queriers, q => Assert.Single(q.Engine.Cached("greeter")));
+                await Task.Delay(500);
+            }
+        }
+        finally
+        {
+            foreach (var querier in queriers)
+            {
+                await querier.DisposeAsync();
+            }
+
+            await stop.CancelAsync();
+            await responder;
+        }
+    }
+
     /// <summary>
     /// What Go Micro's mDNS server does (util/mdns/server.go, handleQuery and sendResponse): every answer, even the
     /// "multicast" one, is written from the socket bound to 5353 straight back to the query's source address and port.
     /// </summary>
-    private static async Task AnswerLikeGoMicroAsync(string domain, ConcurrentBag<int> answeredPorts, CancellationToken cancellationToken)
+    private static async Task AnswerLikeGoMicroAsync(string domain, ConcurrentBag<int> answeredPorts, uint ttl, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -79,7 +118,7 @@ public sealed class MdnsOneShotTests
                 continue;
             }
 
-            if (query.IsResponse || !query.Questions.Any(q => DnsName.Equals(q.Name, service)))
+            if (query.IsResponse || !query.Questions.Any(q => DnsName.Equals(q.Name, service) || DnsName.Equals(q.Name, instance)))
             {
                 continue;
             }
@@ -91,10 +130,10 @@ public sealed class MdnsOneShotTests
                 Questions = query.Questions,
                 Answers =
                 [
-                    DnsRecord.Ptr(service, instance, 120),
-                    DnsRecord.Srv(instance, 10, 1, 9090, $"gohost.{domain}.", 120),
-                    DnsRecord.Txt(instance, txt, 120),
-                    DnsRecord.Host($"gohost.{domain}.", IPAddress.Loopback, 120),
+                    DnsRecord.Ptr(service, instance, ttl),
+                    DnsRecord.Srv(instance, 10, 1, 9090, $"gohost.{domain}.", ttl),
+                    DnsRecord.Txt(instance, txt, ttl),
+                    DnsRecord.Host($"gohost.{domain}.", IPAddress.Loopback, ttl),
                 ],
             });
             var source = (IPEndPoint)received.RemoteEndPoint;

@@ -196,14 +196,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.
-    /// The question goes out twice: from the shared port 5353, so responders that multicast their answers (RFC 6762
-    /// ones, this one) update every listener at full TTL; and from a socket of its own on an ephemeral port, read here,
-    /// because Go Micro's responder unicasts its answers to the query's source port, and on port 5353 only one of the
-    /// processes bound there would receive them.
-    /// </summary>
-    private async Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
+    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
+    private Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
     {
         List<DnsRecord> known;
         lock (_gate)
@@ -211,7 +205,17 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             known = [.. _cache.KnownAnswers(question, _timeProvider.GetUtcNow()).Take(32)];
         }
 
-        var query = new DnsMessage { Questions = [question], Answers = known };
+        return AskAsync(new DnsMessage { Questions = [question], Answers = known }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a query twice and collects answers for <see cref="MdnsRegistryOptions.QueryTimeout"/>: from the shared port
+    /// 5353, so responders that multicast their answers (RFC 6762 ones, this one) update every listener at full TTL; and
+    /// from a socket of its own on an ephemeral port, read here, because Go Micro's responder unicasts its answers to
+    /// the query's source port, and on port 5353 only one of the processes bound there would receive them.
+    /// </summary>
+    private async Task AskAsync(DnsMessage query, CancellationToken cancellationToken)
+    {
         await using var oneShot = Transport?.OpenOneShot();
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, window.Token) ?? Task.CompletedTask;
@@ -258,8 +262,9 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         Publish(events);
         if (refresh.Count > 0 && !_stopping.IsCancellationRequested)
         {
+            // Refreshes are asked like lookups, so every process on a host gets a Go Micro node's unicast answers.
             var query = new DnsMessage { Questions = [.. refresh.Take(64).Select(n => new DnsQuestion(n, DnsRecordType.Any))] };
-            Track(SendMulticastAsync(query, _stopping.Token).AsTask());
+            Track(AskAsync(query, _stopping.Token));
         }
     }
 
