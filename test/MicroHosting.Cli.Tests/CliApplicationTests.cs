@@ -12,11 +12,13 @@ public sealed class CliApplicationTests
     }
 
     [Fact]
-    public async Task Run_UnknownOutputFormat_ExitCode2()
+    public async Task Run_UnknownOutputFormat_ExitCode2ListingTheFormats()
     {
         var result = await MicroCli.RunAsync(null, "services", "--output", "yaml", "--registry", "static");
 
         Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Argument 'yaml' not recognized. Must be one of:", result.Error, StringComparison.Ordinal);
+        Assert.Contains("'json'", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

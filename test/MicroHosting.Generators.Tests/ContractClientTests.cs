@@ -72,9 +72,28 @@ public sealed class ContractClientTests : IAsyncLifetime
     [Fact]
     public async Task AddMicroClient_ContractInterface_AppliesTheClientDefaults()
     {
-        await using var services = CreateClient(s => s.AddMicroClient<IGreeter>("greeter", o => o.Filter = MicroNodeFilters.Version("v9")));
+        var offered = new List<string>();
+        await using var refusing = CreateClient(s => s.AddMicroClient<IGreeter>("greeter", o => o.Filter = (service, node) =>
+        {
+            lock (offered)
+            {
+                offered.Add($"{service.Name}/{node.Id}");
+            }
 
-        await Assert.ThrowsAsync<MicroNodeNotFoundException>(() => services.GetRequiredService<IGreeter>().HelloAsync(new HelloRequest("Ann")));
+            return false;
+        }));
+        await using var accepting = CreateClient(s => s.AddMicroClient<IGreeter>("greeter", o => o.Filter = MicroNodeFilters.Endpoint("Greeter.Hello")));
+
+        var error = await Assert.ThrowsAsync<MicroNodeNotFoundException>(() => refusing.GetRequiredService<IGreeter>().HelloAsync(new HelloRequest("Ann")));
+        var reply = await accepting.GetRequiredService<IGreeter>().HelloAsync(new HelloRequest("Ann")); // the control: a filter the node passes
+
+        Assert.Contains("filter", error.Detail, StringComparison.Ordinal);
+        lock (offered)
+        {
+            Assert.Equal([$"greeter/{ContractServiceNodeId()}"], offered.Distinct());
+        }
+
+        Assert.Equal("Hello Ann", reply.Message);
     }
 
     [Fact]
@@ -132,6 +151,8 @@ public sealed class ContractClientTests : IAsyncLifetime
             Assert.Equal(message, (await response.Content.ReadFromJsonAsync<HelloReply>())!.Message);
         }
     }
+
+    private string ContractServiceNodeId() => _contractService.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MicroHosting.Hosting.MicroOptions>>().Value.Id!;
 
     private ServiceProvider CreateClient(Action<IServiceCollection> configure)
     {

@@ -152,12 +152,12 @@ internal sealed partial class JetStreamBroker(
     /// <summary>A time as the broker writes it in headers: ISO 8601, UTC.</summary>
     internal static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 720, EventName = "JetStreamConsumerReady", Level = LogLevel.Information, Message = "JetStream consumer {Consumer} of stream {Stream} reads {Topic}.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamConsumerReady, EventName = "JetStreamConsumerReady", Level = LogLevel.Information, Message = "JetStream consumer {Consumer} of stream {Stream} reads {Topic}.")]
     private partial void LogConsumerReady(string consumer, string stream, string topic);
 
-    [LoggerMessage(EventId = 721, EventName = "JetStreamPublishRetry", Level = LogLevel.Debug, Message = "Publishing to {Topic} (Nats-Msg-Id {Id}) is retried: {Reason}.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamPublishRetry, EventName = "JetStreamPublishRetry", Level = LogLevel.Debug, Message = "Publishing to {Topic} (Nats-Msg-Id {Id}) is retried: {Reason}.")]
     private partial void LogPublishRetry(string topic, string id, string reason);
 
-    [LoggerMessage(EventId = 722, EventName = "JetStreamDuplicate", Level = LogLevel.Debug, Message = "The stream already stored the message to {Topic} with Nats-Msg-Id {Id} (sequence {Sequence}); not stored again.")]
+    [LoggerMessage(EventId = NatsEventIds.JetStreamDuplicate, EventName = "JetStreamDuplicate", Level = LogLevel.Debug, Message = "The stream already stored the message to {Topic} with Nats-Msg-Id {Id} (sequence {Sequence}); not stored again.")]
     private partial void LogDuplicate(string topic, string id, ulong sequence);
 }

@@ -74,9 +74,9 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
         }
     }
 
-    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
+    [LoggerMessage(EventId = NatsEventIds.NatsHandlerFailed, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
     private partial void LogHandlerFailed(string topic, string reason);
 
-    [LoggerMessage(EventId = 711, Level = LogLevel.Warning, EventName = "NatsMalformedMessage", Message = "A message of {Topic} (subject {Subject}) was dropped: it is a Go Micro envelope that cannot be read ({Reason}).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsMalformedMessage, Level = LogLevel.Warning, EventName = "NatsMalformedMessage", Message = "A message of {Topic} (subject {Subject}) was dropped: it is a Go Micro envelope that cannot be read ({Reason}).")]
     private partial void LogMalformed(string topic, string subject, string reason);
 }

@@ -155,15 +155,15 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
         return connection;
     }
 
-    [LoggerMessage(EventId = 700, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsConnected, EventName = "NatsConnected", Level = LogLevel.Information, Message = "NATS broker connected to {Url} ({Detail}).")]
     private partial void LogConnected(string url, string detail);
 
-    [LoggerMessage(EventId = 701, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
+    [LoggerMessage(EventId = NatsEventIds.NatsDisconnected, EventName = "NatsDisconnected", Level = LogLevel.Warning, Message = "NATS broker lost its connection to {Url} ({Detail}); the client reconnects. Core NATS does not keep messages published meanwhile for subscribers.")]
     private partial void LogDisconnected(string url, string detail);
 
-    [LoggerMessage(EventId = 702, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
+    [LoggerMessage(EventId = NatsEventIds.NatsReconnectFailed, EventName = "NatsReconnectFailed", Level = LogLevel.Warning, Message = "NATS broker could not reconnect to {Url} yet ({Detail}); retrying.")]
     private partial void LogReconnectFailed(string url, string detail);
 
-    [LoggerMessage(EventId = 703, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsMessageDropped, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
     private partial void LogMessageDropped(string subject, int pending);
 }

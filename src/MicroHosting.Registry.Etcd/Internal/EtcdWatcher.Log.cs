@@ -4,15 +4,15 @@ namespace MicroHosting.Registry.Etcd.Internal;
 
 internal sealed partial class EtcdWatcher
 {
-    [LoggerMessage(EventId = 610, EventName = "EtcdWatchLost", Level = LogLevel.Warning, Message = "The etcd watch on {Prefix} failed at revision {Revision}; reconnecting in {Delay}: {Reason}")]
+    [LoggerMessage(EventId = EtcdEventIds.EtcdWatchLost, EventName = "EtcdWatchLost", Level = LogLevel.Warning, Message = "The etcd watch on {Prefix} failed at revision {Revision}; reconnecting in {Delay}: {Reason}")]
     private partial void LogLost(string prefix, long revision, TimeSpan delay, string reason);
 
-    [LoggerMessage(EventId = 611, EventName = "EtcdWatchResumed", Level = LogLevel.Information, Message = "The etcd watch on {Prefix} resumed after revision {Revision}.")]
+    [LoggerMessage(EventId = EtcdEventIds.EtcdWatchResumed, EventName = "EtcdWatchResumed", Level = LogLevel.Information, Message = "The etcd watch on {Prefix} resumed after revision {Revision}.")]
     private partial void LogResumed(string prefix, long revision);
 
-    [LoggerMessage(EventId = 612, EventName = "EtcdWatchCompacted", Level = LogLevel.Warning, Message = "etcd compacted {Prefix} past revision {Revision} (now {CompactRevision}); reading the prefix again to catch up.")]
+    [LoggerMessage(EventId = EtcdEventIds.EtcdWatchCompacted, EventName = "EtcdWatchCompacted", Level = LogLevel.Warning, Message = "etcd compacted {Prefix} past revision {Revision} (now {CompactRevision}); reading the prefix again to catch up.")]
     private partial void LogCompacted(string prefix, long revision, long compactRevision);
 
-    [LoggerMessage(EventId = 613, EventName = "EtcdClusterChanged", Level = LogLevel.Warning, Message = "etcd answered from a different cluster; reading {Prefix} again to catch up.")]
+    [LoggerMessage(EventId = EtcdEventIds.EtcdClusterChanged, EventName = "EtcdClusterChanged", Level = LogLevel.Warning, Message = "etcd answered from a different cluster; reading {Prefix} again to catch up.")]
     private partial void LogClusterChanged(string prefix);
 }

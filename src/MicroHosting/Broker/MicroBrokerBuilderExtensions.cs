@@ -1,7 +1,7 @@
 using MicroHosting.Broker;
 using MicroHosting.Broker.Internal;
 using MicroHosting.Hosting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using MicroHosting.Hosting.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,45 +13,31 @@ public static class MicroBrokerBuilderExtensions
     /// It does not select it: see <see cref="UseBroker(IMicroBuilder, string)"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="name">The name, lower case (<c>nats</c>, <c>rabbitmq</c>).</param>
+    /// <param name="name">The name (<c>nats</c>, <c>rabbitmq</c>); case does not matter, it is kept and selected in lower case.</param>
     /// <param name="factory">Creates the broker once, when first needed.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder AddBroker(this IMicroBuilder builder, string name, Func<IServiceProvider, IBroker> factory)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        builder.Services.RemoveAllKeyed(typeof(IBroker), name.ToLowerInvariant());
-        builder.Services.AddKeyedSingleton(name.ToLowerInvariant(), (sp, _) => factory(sp));
-        return builder;
-    }
+        => MicroPlugins.Add(builder, name, factory);
 
     /// <summary>Selects the broker named <paramref name="name"/> in code. <c>MICRO_BROKER</c> and <c>Micro:Broker</c> still override it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">A broker name: <c>http</c> (the default), <c>memory</c>, or one added with <see cref="AddBroker"/>.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseBroker(this IMicroBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Services.Configure<MicroOptions>(o => o.Broker = name);
-        return builder;
-    }
+        => MicroPlugins.Use(builder, name, static (options, selected) => options.Broker = selected);
 
     /// <summary>
     /// Uses this broker instance, for example one <see cref="InMemoryBroker"/> shared by several hosts in one process.
-    /// Selected in code under the instance's <see cref="IBroker.Name"/>; the container does not dispose it.
+    /// Selected in code under the instance's <see cref="IBroker.Name"/> (in lower case, as every broker name); the
+    /// container does not dispose it.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="broker">The broker.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseBroker(this IMicroBuilder builder, IBroker broker)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(broker);
-        builder.Services.RemoveAllKeyed(typeof(IBroker), broker.Name);
-        builder.Services.AddKeyedSingleton(broker.Name, broker);
-        return builder.UseBroker(broker.Name);
+        return builder.UseBroker(MicroPlugins.AddInstance(builder, broker.Name, broker));
     }
 
     /// <summary>Configures the http broker (retries, outbound queue and overflow policy, subscriber registration).</summary>

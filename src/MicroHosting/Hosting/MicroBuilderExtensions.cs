@@ -1,7 +1,7 @@
 using MicroHosting.Codecs;
 using MicroHosting.Hosting;
+using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,30 +13,18 @@ public static class MicroBuilderExtensions
     /// It does not select it: see <see cref="UseRegistry(IMicroBuilder, string)"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="name">The name, lower case (<c>etcd</c>, <c>consul</c>).</param>
+    /// <param name="name">The name (<c>etcd</c>, <c>consul</c>); case does not matter, it is kept and selected in lower case.</param>
     /// <param name="factory">Creates the registry once, when first needed.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder AddRegistry(this IMicroBuilder builder, string name, Func<IServiceProvider, IRegistry> factory)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(factory);
-        builder.Services.RemoveAllKeyed(typeof(IRegistry), name.ToLowerInvariant());
-        builder.Services.AddKeyedSingleton(name.ToLowerInvariant(), (sp, _) => factory(sp));
-        return builder;
-    }
+        => MicroPlugins.Add(builder, name, factory);
 
     /// <summary>Selects the registry named <paramref name="name"/> in code. <c>MICRO_REGISTRY</c> and <c>Micro:Registry</c> still override it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">A registry name: <c>mdns</c>, <c>memory</c>, <c>static</c>, or one added with <see cref="AddRegistry"/>.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Services.Configure<MicroOptions>(o => o.Registry = name);
-        return builder;
-    }
+        => MicroPlugins.Use(builder, name, static (options, selected) => options.Registry = selected);
 
     /// <summary>
     /// Uses this registry instance, for example one <see cref="InMemoryRegistry"/> shared by several hosts in one process.
@@ -47,14 +35,8 @@ public static class MicroBuilderExtensions
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(registry);
-        var name = registry.Name.ToLowerInvariant();
-        builder.Services.RemoveAllKeyed(typeof(IRegistry), name);
-
-        // Registered as an instance: the container never disposes what it did not create, so hosts can share it.
-        builder.Services.AddKeyedSingleton(name, registry);
-        return builder.UseRegistry(name);
+        return builder.UseRegistry(MicroPlugins.AddInstance(builder, registry.Name, registry));
     }
 
     /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>

@@ -20,10 +20,6 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class MicroScenario : Scenario
 {
-    /// <summary>Microbenchmarks of parts that have not landed on main.</summary>
-    public static readonly IReadOnlyList<(string Name, string Reason)> Pending =
-    [];
-
     private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks)];
 
     public override string Name => "micro";
@@ -54,11 +50,6 @@ internal sealed class MicroScenario : Scenario
             MarkdownExporter.GitHub.ExportToLog(summary, accumulated);
             markdown.AppendLine().Append(accumulated.GetLog());
             results.AddRange(Results(summary));
-        }
-
-        foreach (var (name, reason) in Pending)
-        {
-            markdown.AppendLine().Append(name).Append(": not available yet: ").AppendLine(reason);
         }
 
         return Task.FromResult(new ScenarioReport(Name, markdown.ToString()) { MicroResults = results });

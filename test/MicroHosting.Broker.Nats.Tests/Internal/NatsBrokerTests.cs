@@ -114,15 +114,20 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
     public async Task Stop_Unsubscribes_NoMoreDeliveries()
     {
         var sink = new MessageSink<string>();
-        var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.stop", (o, _) => Add(sink, o.Id)));
+        var control = new MessageSink<string>();
+        await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.stop", (o, _) => Add(sink, o.Id)));
+        await using var stillRunning = await StartAsync("audit-control", s => s.AddMicroSubscriber<OrderPlaced>("nats.stop", (o, _) => Add(control, o.Id)));
         await using var publisher = await StartAsync("shop");
         await Publisher(publisher).PublishAsync("nats.stop", new OrderPlaced("before", 1));
         await sink.WaitForAsync(1);
 
-        await subscriber.DisposeAsync();
+        // Stopped, not disposed: its NATS connection and handler stay alive, so only the unsubscribe can stop deliveries.
+        await subscriber.StopAsync();
         await Publisher(publisher).PublishAsync("nats.stop", new OrderPlaced("after", 2));
-        await Task.Delay(300);
+        await Publisher(publisher).PublishAsync("nats.stop", new OrderPlaced("after-2", 3));
 
+        // The control, subscribed all along, has both: a delivery to the stopped one would have come by now.
+        Assert.Equal(["after", "after-2", "before"], (await control.WaitForAsync(3)).Order());
         Assert.Equal(["before"], sink.Items);
     }
 

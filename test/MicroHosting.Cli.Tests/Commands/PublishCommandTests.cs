@@ -32,11 +32,13 @@ public sealed class PublishCommandTests(CliFixture fixture)
     }
 
     [ExternalServerFact("etcd", "etcd-server", "nats-server", "nats-server")] // CliFixture starts both
-    public async Task Publish_BadJson_ExitCode2()
+    public async Task Publish_BadJson_ExitCode2SayingWhyAndPublishesNothing()
     {
         var result = await MicroCli.RunAsync(fixture.Environment, "publish", fixture.Topic, "not json");
 
         Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("error: the request is not valid JSON", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("published to", result.Error, StringComparison.Ordinal);
     }
 
     [ExternalServerFact("etcd", "etcd-server")]

@@ -30,15 +30,23 @@ public sealed class InMemoryBrokerTests
     {
         var broker = new InMemoryBroker();
         var received = new List<string>();
-        await broker.SubscribeAsync("t", (_, _, _) => throw new InvalidOperationException("boom"), new BrokerSubscribeOptions { Queue = "q" });
+        var failed = 0;
+        await broker.SubscribeAsync("t", (_, _, _) =>
+        {
+            Interlocked.Increment(ref failed);
+            throw new InvalidOperationException("boom");
+        }, new BrokerSubscribeOptions { Queue = "q" });
         await broker.SubscribeAsync("t", Handler(received, "ok"), new BrokerSubscribeOptions { Queue = "q" });
 
-        for (var i = 0; i < 10; i++)
+        // Members are tried in random order: over 40 messages the failing one is tried first some of the time
+        // (never, with odds of 2^-40), and each of those messages still reaches the other member.
+        for (var i = 0; i < 40; i++)
         {
             await broker.PublishAsync("t", Message);
         }
 
-        Assert.Equal(10, received.Count);
+        Assert.Equal(40, received.Count);
+        Assert.InRange(failed, 1, 40);
     }
 
     [Fact]
@@ -62,11 +70,13 @@ public sealed class InMemoryBrokerTests
         var broker = new InMemoryBroker();
         var received = new List<string>();
         var subscription = await broker.SubscribeAsync("t", Handler(received, "a"));
+        await broker.SubscribeAsync("t", Handler(received, "stays"));
+        await broker.PublishAsync("t", Message); // the control: both receive while subscribed
 
         await subscription.UnsubscribeAsync();
         await broker.PublishAsync("t", Message);
 
-        Assert.Empty(received);
+        Assert.Equal(["a", "stays", "stays"], received.Order());
     }
 
     private static BrokerHandler Handler(List<string> received, string name) => (_, message, _) =>

@@ -15,6 +15,7 @@ internal sealed class BadServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _requests;
+    private int _replied;
     private int _disposed;
 
     /// <param name="reply">Gets the request head and returns the raw response, or <see langword="null"/> to reset the connection.</param>
@@ -28,6 +29,9 @@ internal sealed class BadServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Gets how many replies were written out in full (those <see cref="BadServer(Func{string, byte[]})"/> gave bytes for).</summary>
+    public int Replied => Volatile.Read(ref _replied);
 
     public static byte[] Response(string status, string? contentType, string body)
     {
@@ -104,6 +108,7 @@ internal sealed class BadServer : IAsyncDisposable
                 }
 
                 await socket.SendAsync(response, _stop.Token);
+                Interlocked.Increment(ref _replied);
                 received = 0;
             }
         }

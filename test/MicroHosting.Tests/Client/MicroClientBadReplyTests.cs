@@ -1,6 +1,7 @@
 using System.Text;
 using MicroHosting.Client;
 using MicroHosting.Registry;
+using MicroHosting.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Client;
@@ -86,11 +87,13 @@ public sealed class MicroClientBadReplyTests : IAsyncDisposable
         await using var server = new BadServer(_ => Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mess"));
         var sending = CallAsync<MicroNodesFailedException>(server, timeout: TimeSpan.FromSeconds(30));
 
-        // The server keeps the connection open after the partial body; disposing it closes the socket mid-reply.
-        await Task.Delay(500);
+        // The server keeps the connection open after the partial body; once it is written, disposing the server closes
+        // the socket mid-reply.
+        Assert.True(await Poll.UntilAsync(() => server.Replied > 0, TimeSpan.FromSeconds(30)));
         await server.DisposeAsync();
         var error = await sending;
 
+        Assert.Equal(1, server.Requests); // the request reached the server: the failure is the cut reply, not a refused connection
         Assert.Contains("bad-1@127.0.0.1:", error.Detail, StringComparison.Ordinal);
     }
 

@@ -246,7 +246,7 @@ public sealed class StreamingTests : IAsyncLifetime
     [Fact]
     public async Task TypedClient_Streams_GoToItsServiceWithItsDefaults()
     {
-        await using var services = TestClient.Create(_registry, configure: s => s.AddMicroClient<MicroServiceClient>(Service, o => o.Timeout = TimeSpan.FromSeconds(1)));
+        await using var services = TestClient.Create(_registry, configure: s => s.AddMicroClient<MicroServiceClient>(Service, o => o.Timeout = TimeSpan.FromSeconds(5))); // ample for the finite streams on a loaded machine
         var client = services.GetRequiredService<MicroServiceClient>();
 
         var (items, error) = await client.ServerStreamAsync<CountRequest, Number>("Numbers.Count", new CountRequest(5)).CollectAsync();

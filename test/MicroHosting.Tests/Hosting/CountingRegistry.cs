@@ -15,6 +15,9 @@ internal sealed class CountingRegistry(TimeProvider? timeProvider = null) : IReg
 
     public List<string> Log { get; } = [];
 
+    /// <summary>Gets the TTL of every registration, in order.</summary>
+    public List<TimeSpan> Ttls { get; } = [];
+
     public Task RegisterAsync(MicroService service, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref Registrations);
@@ -26,6 +29,7 @@ internal sealed class CountingRegistry(TimeProvider? timeProvider = null) : IReg
         lock (Log)
         {
             Log.Add("register");
+            Ttls.Add(ttl);
         }
 
         return _inner.RegisterAsync(service, ttl, cancellationToken);

@@ -111,13 +111,21 @@ public sealed class MicroRegistrationServiceTests
             a => a.MapMicroHandlers(),
             registry,
             configureBuilder: b => b.Services.AddSingleton<TimeProvider>(time),
-            configureOptions: o => o.RegisterInterval = TimeSpan.FromSeconds(30));
+            configureOptions: o =>
+            {
+                o.RegisterInterval = TimeSpan.FromSeconds(30);
+                o.RegisterTtl = TimeSpan.FromSeconds(75); // not the default, so the assertion shows it is passed on
+            });
         Assert.Equal(1, registry.Registrations);
 
         await AdvanceUntilAsync(time, TimeSpan.FromSeconds(30), () => registry.Registrations >= 2);
         await AdvanceUntilAsync(time, TimeSpan.FromSeconds(30), () => registry.Registrations >= 3);
 
         Assert.Equal(3, registry.Registrations);
+        lock (registry.Log)
+        {
+            Assert.Equal([TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75)], registry.Ttls);
+        }
     }
 
     [Fact]

@@ -13,6 +13,7 @@ namespace MicroHosting.Tests.Server;
 /// <summary>The native route, POST /Type/Method: codecs, negotiation, deadlines, and every kind of bad input.</summary>
 public sealed class MicroHandlerTests : IAsyncLifetime
 {
+    private readonly TaskCompletionSource _slowCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication _app = null!;
     private HttpClient _http = null!;
 
@@ -28,6 +29,7 @@ public sealed class MicroHandlerTests : IAsyncLifetime
                 app.MapMicroHandler("Fail.Crash", (HelloRequest r) => ThrowSecret());
                 app.MapMicroHandler("Fail.Slow", async (HelloRequest r, MicroContext c) =>
                 {
+                    using var cancelled = c.CancellationToken.Register(() => _slowCancelled.TrySetResult());
                     await Task.Delay(TimeSpan.FromSeconds(30), c.CancellationToken);
                     return new HelloReply("late");
                 });
@@ -185,6 +187,7 @@ public sealed class MicroHandlerTests : IAsyncLifetime
         using var response = await _http.SendAsync(request);
 
         await ReadErrorAsync(response, HttpStatusCode.RequestTimeout);
+        await _slowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the handler's token fired: it stopped, not just the reply
     }
 
     [Theory]

@@ -10,7 +10,7 @@ internal static class BrokerSelector
 {
     public static IBroker Select(IServiceProvider services)
     {
-        return PluginSelector.Select<IBroker>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Broker, static name => name switch
+        return MicroPlugins.Select<IBroker>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Broker, static name => name switch
             {
                 "" => "Broker (Micro:Broker / MICRO_BROKER) is empty: use http (the default), memory, or nats with the MicroHosting.Broker.Nats package.",
                 "nats" => "MICRO_BROKER is 'nats', but the NATS broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsBroker().",

@@ -1,33 +1,34 @@
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace MicroHosting.Broker.Internal;
 
 internal sealed partial class HttpBroker
 {
-    [LoggerMessage(EventId = 510, EventName = "BrokerQueueFull", Level = LogLevel.Warning, Message = "The outbound queue of {Topic} is full ({Capacity} messages); a message was dropped (overflow policy {Policy}).")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerQueueFull, EventName = "BrokerQueueFull", Level = LogLevel.Warning, Message = "The outbound queue of {Topic} is full ({Capacity} messages); a message was dropped (overflow policy {Policy}).")]
     private partial void LogQueueFull(string topic, int capacity, HttpBrokerOverflowPolicy policy);
 
-    [LoggerMessage(EventId = 511, EventName = "BrokerNoSubscribers", Level = LogLevel.Debug, Message = "No subscriber of {Topic} is registered; the message is dropped.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerNoSubscribers, EventName = "BrokerNoSubscribers", Level = LogLevel.Debug, Message = "No subscriber of {Topic} is registered; the message is dropped.")]
     private partial void LogNoSubscribers(string topic);
 
-    [LoggerMessage(EventId = 512, EventName = "BrokerDeliveryRetrying", Level = LogLevel.Information, Message = "Delivery of a message of {Topic} failed (attempt {Attempt}): {Reason}; retrying in {DelayMs} ms.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerDeliveryRetrying, EventName = "BrokerDeliveryRetrying", Level = LogLevel.Information, Message = "Delivery of a message of {Topic} failed (attempt {Attempt}): {Reason}; retrying in {DelayMs} ms.")]
     private partial void LogRetrying(string topic, int attempt, double delayMs, string? reason);
 
-    [LoggerMessage(EventId = 513, EventName = "BrokerDeliveryFailed", Level = LogLevel.Error, Message = "Delivery of a message of {Topic} to {Queue} failed after {Attempts} attempt(s): {Reason}")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerDeliveryFailed, EventName = "BrokerDeliveryFailed", Level = LogLevel.Error, Message = "Delivery of a message of {Topic} to {Queue} failed after {Attempts} attempt(s): {Reason}")]
     private partial void LogDeliveryFailed(string topic, string queue, int attempts, string reason);
 
-    [LoggerMessage(EventId = 514, EventName = "BrokerDiscoveryFailed", Level = LogLevel.Error, Message = "Looking up the subscribers of {Topic} failed; the message is not delivered.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerDiscoveryFailed, EventName = "BrokerDiscoveryFailed", Level = LogLevel.Error, Message = "Looking up the subscribers of {Topic} failed; the message is not delivered.")]
     private partial void LogDiscoveryFailed(string topic, Exception exception);
 
-    [LoggerMessage(EventId = 515, EventName = "BrokerSubscriberGone", Level = LogLevel.Debug, Message = "Subscriber {Subscriber} of {Topic} unsubscribed before the message reached it.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerSubscriberGone, EventName = "BrokerSubscriberGone", Level = LogLevel.Debug, Message = "Subscriber {Subscriber} of {Topic} unsubscribed before the message reached it.")]
     private partial void LogSubscriberGone(string topic, string subscriber);
 
-    [LoggerMessage(EventId = 516, EventName = "BrokerDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} queued message(s) were not delivered before the drain timeout.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerDrainTimedOut, EventName = "BrokerDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} queued message(s) were not delivered before the drain timeout.")]
     private partial void LogDrainTimedOut(int count);
 
-    [LoggerMessage(EventId = 517, EventName = "BrokerRefreshFailed", Level = LogLevel.Warning, Message = "Refreshing the registration of subscriber {NodeId} of {Topic} failed; retrying at the next interval.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerRefreshFailed, EventName = "BrokerRefreshFailed", Level = LogLevel.Warning, Message = "Refreshing the registration of subscriber {NodeId} of {Topic} failed; retrying at the next interval.")]
     internal partial void LogRefreshFailed(string topic, string nodeId, Exception exception);
 
-    [LoggerMessage(EventId = 518, EventName = "BrokerDeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering subscriber {NodeId} of {Topic} failed; it expires after its TTL.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerDeregisterFailed, EventName = "BrokerDeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering subscriber {NodeId} of {Topic} failed; it expires after its TTL.")]
     private partial void LogDeregisterFailed(string topic, string nodeId, Exception exception);
 }

@@ -1,4 +1,5 @@
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Server.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -123,15 +124,15 @@ internal sealed partial class MicroSubscriptionService(
         }
     }
 
-    [LoggerMessage(EventId = 500, EventName = "Subscribed", Level = LogLevel.Information, Message = "Subscribed to {Topic} (queue {Queue}) on the {Broker} broker.")]
+    [LoggerMessage(EventId = MicroEventIds.Subscribed, EventName = "Subscribed", Level = LogLevel.Information, Message = "Subscribed to {Topic} (queue {Queue}) on the {Broker} broker.")]
     private partial void LogSubscribed(string topic, string queue, string broker);
 
-    [LoggerMessage(EventId = 501, EventName = "SubscriberFailed", Level = LogLevel.Error, Message = "Subscriber {Endpoint} failed on a message of {Topic} (Micro-Id {MessageId}); the broker reports the delivery as failed.")]
+    [LoggerMessage(EventId = MicroEventIds.SubscriberFailed, EventName = "SubscriberFailed", Level = LogLevel.Error, Message = "Subscriber {Endpoint} failed on a message of {Topic} (Micro-Id {MessageId}); the broker reports the delivery as failed.")]
     private partial void LogHandlerFailed(string topic, string endpoint, string? messageId, Exception exception);
 
-    [LoggerMessage(EventId = 502, EventName = "UnsubscribeFailed", Level = LogLevel.Warning, Message = "Unsubscribing from {Topic} failed; stopping continues.")]
+    [LoggerMessage(EventId = MicroEventIds.UnsubscribeFailed, EventName = "UnsubscribeFailed", Level = LogLevel.Warning, Message = "Unsubscribing from {Topic} failed; stopping continues.")]
     private partial void LogUnsubscribeFailed(string topic, Exception exception);
 
-    [LoggerMessage(EventId = 503, EventName = "SubscriberDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} subscriber handler(s) still running when the shutdown timeout passed.")]
+    [LoggerMessage(EventId = MicroEventIds.SubscriberDrainTimedOut, EventName = "SubscriberDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} subscriber handler(s) still running when the shutdown timeout passed.")]
     private partial void LogDrainTimedOut(int count);
 }

@@ -267,12 +267,12 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         }
     }
 
-    [LoggerMessage(EventId = 320, EventName = "AttemptFailed", Level = LogLevel.Debug, Message = "Calling {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = MicroEventIds.AttemptFailed, EventName = "AttemptFailed", Level = LogLevel.Debug, Message = "Calling {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]
     private partial void LogAttemptFailed(string service, string? endpoint, string nodeId, string address, int attempt, string error);
 
-    [LoggerMessage(EventId = 321, EventName = "Retrying", Level = LogLevel.Information, Message = "Retrying {Service} {Endpoint}: attempt {Attempt} on node {NodeId} at {Address}.")]
+    [LoggerMessage(EventId = MicroEventIds.Retrying, EventName = "Retrying", Level = LogLevel.Information, Message = "Retrying {Service} {Endpoint}: attempt {Attempt} on node {NodeId} at {Address}.")]
     private partial void LogRetrying(string service, string? endpoint, int attempt, string nodeId, string address);
 
-    [LoggerMessage(EventId = 322, EventName = "SelectionFailed", Level = LogLevel.Warning, Message = "No node to call {Service} {Endpoint} on: {Reason}")]
+    [LoggerMessage(EventId = MicroEventIds.SelectionFailed, EventName = "SelectionFailed", Level = LogLevel.Warning, Message = "No node to call {Service} {Endpoint} on: {Reason}")]
     private partial void LogSelectionFailed(string service, string? endpoint, string reason);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MicroHosting.Codecs.Internal;
+using MicroHosting.Diagnostics;
 using MicroHosting.Server.Internal;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -120,9 +121,9 @@ internal sealed partial class MicroStreamer : IDisposable
         return new MicroStreamCall<TRequest, TResponse>(this, state, kind, clientOptions, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 330, EventName = "StreamAttemptFailed", Level = LogLevel.Debug, Message = "Opening stream {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = MicroEventIds.StreamAttemptFailed, EventName = "StreamAttemptFailed", Level = LogLevel.Debug, Message = "Opening stream {Service} {Endpoint} on node {NodeId} at {Address} failed (attempt {Attempt}): {Error}")]
     public partial void LogAttemptFailed(string service, string endpoint, string nodeId, string address, int attempt, string error);
 
-    [LoggerMessage(EventId = 331, EventName = "StreamBroken", Level = LogLevel.Warning, Message = "Stream {Service} {Endpoint} with node {NodeId} at {Address} broke after {Received} message(s): {Error}")]
+    [LoggerMessage(EventId = MicroEventIds.StreamBroken, EventName = "StreamBroken", Level = LogLevel.Warning, Message = "Stream {Service} {Endpoint} with node {NodeId} at {Address} broke after {Received} message(s): {Error}")]
     public partial void LogBroken(string service, string endpoint, string nodeId, string address, int received, string error);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -164,15 +165,15 @@ internal sealed partial class NodeHealth(TimeProvider timeProvider, IOptions<Mic
         LogEjected(node.HostPort, TimeSpan.FromTicks(duration).TotalSeconds, reason);
     }
 
-    [LoggerMessage(EventId = 300, EventName = "NodeEjected", Level = LogLevel.Warning, Message = "Node {Address} ejected for {Seconds}s: {Reason}")]
+    [LoggerMessage(EventId = MicroEventIds.NodeEjected, EventName = "NodeEjected", Level = LogLevel.Warning, Message = "Node {Address} ejected for {Seconds}s: {Reason}")]
     private partial void LogEjected(string address, double seconds, string reason);
 
-    [LoggerMessage(EventId = 301, EventName = "NodeRestored", Level = LogLevel.Information, Message = "Node {Address} registered again; it is no longer ejected.")]
+    [LoggerMessage(EventId = MicroEventIds.NodeRestored, EventName = "NodeRestored", Level = LogLevel.Information, Message = "Node {Address} registered again; it is no longer ejected.")]
     private partial void LogRestored(string address);
 
-    [LoggerMessage(EventId = 302, EventName = "NodeReturned", Level = LogLevel.Information, Message = "Node {Address} answered the probe after its cool-down; it is used again.")]
+    [LoggerMessage(EventId = MicroEventIds.NodeReturned, EventName = "NodeReturned", Level = LogLevel.Information, Message = "Node {Address} answered the probe after its cool-down; it is used again.")]
     private partial void LogReturned(string address);
 
-    [LoggerMessage(EventId = 303, EventName = "NodeUnavailable", Level = LogLevel.Information, Message = "Node {Address} answered 503 with Retry-After; skipped for {Seconds}s.")]
+    [LoggerMessage(EventId = MicroEventIds.NodeUnavailable, EventName = "NodeUnavailable", Level = LogLevel.Information, Message = "Node {Address} answered 503 with Retry-After; skipped for {Seconds}s.")]
     private partial void LogUnavailable(string address, double seconds);
 }

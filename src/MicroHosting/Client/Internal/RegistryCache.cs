@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
 using Microsoft.Extensions.Logging;
@@ -60,12 +61,21 @@ internal sealed partial class RegistryCache : IAsyncDisposable
     public NodeCandidate ForAddress(string service, string address)
         => _fixed.GetOrAdd((service, address), static (key, health) =>
         {
-            if (!HostPort.TryParse(key.Address, out var hostPort) || hostPort.Value.Host.Length == 0 || hostPort.Value.Port == 0)
+            // https://host:port calls a node serving TLS (as a registered secure=true node is called).
+            var secure = key.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            var text = secure ? key.Address["https://".Length..].TrimEnd('/') : key.Address;
+            if (!HostPort.TryParse(text, out var hostPort) || hostPort.Value.Host.Length == 0 || hostPort.Value.Port == 0)
             {
-                throw new InvalidOperationException($"The call's address '{key.Address}' (MicroCallOptions.Address) is not host:port, for example 127.0.0.1:8081.");
+                throw new InvalidOperationException($"The call's address '{key.Address}' (MicroCallOptions.Address) is not host:port, for example 127.0.0.1:8081 (or https://127.0.0.1:8443 for a node serving TLS).");
             }
 
-            var node = new MicroNode { Id = key.Address, Address = hostPort.Value.Host, Port = hostPort.Value.Port };
+            var node = new MicroNode
+            {
+                Id = key.Address,
+                Address = hostPort.Value.Host,
+                Port = hostPort.Value.Port,
+                Metadata = secure ? new Dictionary<string, string>(StringComparer.Ordinal) { ["secure"] = "true" } : EmptyMetadata.Instance,
+            };
             return new NodeCandidate(new MicroService { Name = key.Service, Nodes = [node] }, node, health.Get(node.HostPort));
         }, _health);
 
@@ -232,10 +242,10 @@ internal sealed partial class RegistryCache : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 330, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
+    [LoggerMessage(EventId = MicroEventIds.RegistryLookupFailed, EventName = "RegistryLookupFailed", Level = LogLevel.Warning, Message = "Looking up {Service} in the {Registry} registry failed; serving the {Count} node(s) last known.")]
     private partial void LogServingStale(string service, string registry, int count, Exception exception);
 
-    [LoggerMessage(EventId = 331, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
+    [LoggerMessage(EventId = MicroEventIds.RegistryWatchFailed, EventName = "RegistryWatchFailed", Level = LogLevel.Warning, Message = "Watching the {Registry} registry failed; watching again in {Seconds}s. Cached nodes are looked up again meanwhile.")]
     private partial void LogWatchFailed(string registry, double seconds, Exception exception);
 
     private sealed class Entry(string name)

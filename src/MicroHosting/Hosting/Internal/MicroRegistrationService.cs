@@ -1,4 +1,5 @@
 using MicroHosting.Codecs;
+using MicroHosting.Diagnostics;
 using MicroHosting.Registry;
 using MicroHosting.Server.Internal;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -231,27 +232,27 @@ internal sealed partial class MicroRegistrationService(
         }
     }
 
-    [LoggerMessage(EventId = 100, EventName = "Registered", Level = LogLevel.Information, Message = "Registered {Service} node {NodeId} at {Address} in the {Registry} registry.")]
+    [LoggerMessage(EventId = MicroEventIds.Registered, EventName = "Registered", Level = LogLevel.Information, Message = "Registered {Service} node {NodeId} at {Address} in the {Registry} registry.")]
     private partial void LogRegistered(string service, string nodeId, string address, string registry);
 
-    [LoggerMessage(EventId = 101, EventName = "RegisterFailed", Level = LogLevel.Warning, Message = "Registering {Service} in the {Registry} registry failed; retrying with backoff.")]
+    [LoggerMessage(EventId = MicroEventIds.RegisterFailed, EventName = "RegisterFailed", Level = LogLevel.Warning, Message = "Registering {Service} in the {Registry} registry failed; retrying with backoff.")]
     private partial void LogRegisterFailed(string service, string registry, Exception exception);
 
-    [LoggerMessage(EventId = 102, EventName = "Deregistered", Level = LogLevel.Information, Message = "Deregistered {Service} node {NodeId}.")]
+    [LoggerMessage(EventId = MicroEventIds.Deregistered, EventName = "Deregistered", Level = LogLevel.Information, Message = "Deregistered {Service} node {NodeId}.")]
     private partial void LogDeregistered(string service, string nodeId);
 
-    [LoggerMessage(EventId = 103, EventName = "DeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering {Service} failed; the registration will expire after its TTL.")]
+    [LoggerMessage(EventId = MicroEventIds.DeregisterFailed, EventName = "DeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering {Service} failed; the registration will expire after its TTL.")]
     private partial void LogDeregisterFailed(string service, Exception exception);
 
-    [LoggerMessage(EventId = 104, EventName = "NoAddress", Level = LogLevel.Warning, Message = "{Service} has no listening address (an in-process test server?); it is not registered.")]
+    [LoggerMessage(EventId = MicroEventIds.NoAddress, EventName = "NoAddress", Level = LogLevel.Warning, Message = "{Service} has no listening address (an in-process test server?); it is not registered.")]
     private partial void LogNoAddress(string service);
 
-    [LoggerMessage(EventId = 105, EventName = "RegisterRetrying", Level = LogLevel.Warning, Message = "{Service} started unregistered: the {Registry} registry is unavailable. Calls to this node will find it once registration succeeds.")]
+    [LoggerMessage(EventId = MicroEventIds.RegisterRetrying, EventName = "RegisterRetrying", Level = LogLevel.Warning, Message = "{Service} started unregistered: the {Registry} registry is unavailable. Calls to this node will find it once registration succeeds.")]
     private partial void LogWillRetry(string service, string registry);
 
-    [LoggerMessage(EventId = 107, EventName = "LoopbackAdvertised", Level = LogLevel.Warning, Message = "{Service} listens on all addresses, but this machine has no IPv4 address and no unique-local or global IPv6 address to advertise (link-local ones need a scope id a registry cannot carry); registering 127.0.0.1:{Port}, which only this machine can reach. Set MICRO_SERVER_ADVERTISE (Micro:Advertise) to an address other machines reach.")]
+    [LoggerMessage(EventId = MicroEventIds.LoopbackAdvertised, EventName = "LoopbackAdvertised", Level = LogLevel.Warning, Message = "{Service} listens on all addresses, but this machine has no IPv4 address and no unique-local or global IPv6 address to advertise (link-local ones need a scope id a registry cannot carry); registering 127.0.0.1:{Port}, which only this machine can reach. Set MICRO_SERVER_ADVERTISE (Micro:Advertise) to an address other machines reach.")]
     private partial void LogLoopbackAdvertised(string service, int port);
 
-    [LoggerMessage(EventId = 106, EventName = "LifecycleHookFailed", Level = LogLevel.Error, Message = "A BeforeStop/AfterStop hook failed; stopping continues.")]
+    [LoggerMessage(EventId = MicroEventIds.LifecycleHookFailed, EventName = "LifecycleHookFailed", Level = LogLevel.Error, Message = "A BeforeStop/AfterStop hook failed; stopping continues.")]
     private partial void LogHookFailed(Exception exception);
 }

@@ -10,7 +10,7 @@ internal static class RegistrySelector
 {
     public static IRegistry Select(IServiceProvider services)
     {
-        return PluginSelector.Select<IRegistry>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Registry, static name => name switch
+        return MicroPlugins.Select<IRegistry>(services, services.GetRequiredService<IOptions<MicroOptions>>().Value.Registry, static name => name switch
             {
                 "etcd" => "MICRO_REGISTRY is 'etcd', but the etcd registry is not added: reference the MicroHosting.Registry.Etcd package and call builder.Services.AddMicro().AddEtcdRegistry().",
                 _ => $"Registry '{name}' (Micro:Registry / MICRO_REGISTRY) is not available. Built in: mdns, memory, static; others come from packages (etcd: MicroHosting.Registry.Etcd).",

@@ -1,4 +1,5 @@
 using MicroHosting.Client;
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -73,7 +74,7 @@ internal sealed partial class ConfiguredTokenProvider : IMicroCredentialProvider
             : throw new InvalidOperationException($"The token file '{file}' (Micro:Client:Token:File / MICRO_CLIENT_TOKEN_FILE) must hold one token on one line, but is empty or has several lines.");
     }
 
-    [LoggerMessage(EventId = 704, EventName = "TokenNotSentOverCleartext", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = MicroEventIds.TokenNotSentOverCleartext, EventName = "TokenNotSentOverCleartext", Level = LogLevel.Warning,
         Message = "The configured token is not sent to {Service} at {Address}: the node has no TLS. Give the node TLS, or set Micro:Client:Token:AllowCleartext if TLS is provided around the process. Logged once.")]
     private partial void LogNotOverCleartext(string service, string address);
 }

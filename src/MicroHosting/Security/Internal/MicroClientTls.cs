@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -109,7 +110,7 @@ internal sealed partial class MicroClientTls
         return _authorities!.Current is { } authorities && CertificateTrust.IsTrusted(presented, chain, authorities, CertificateTrust.ServerAuthentication);
     }
 
-    [LoggerMessage(EventId = 703, EventName = "TlsAcceptingAnyCertificate", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = MicroEventIds.TlsAcceptingAnyCertificate, EventName = "TlsAcceptingAnyCertificate", Level = LogLevel.Warning,
         Message = "Micro:Tls:DangerousAcceptAnyServerCertificate is on: calls accept any node certificate, so TLS does not protect them from a man in the middle. Use it in development only; give a CA file (MICRO_CLIENT_TLS_CA_FILE) instead.")]
     private static partial void LogAcceptingAnyCertificate(ILogger logger);
 }

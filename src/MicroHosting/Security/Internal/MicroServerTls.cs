@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
@@ -92,6 +93,6 @@ internal sealed partial class MicroServerTls
         return true;
     }
 
-    [LoggerMessage(EventId = 702, EventName = "TlsClientRejected", Level = LogLevel.Debug, Message = "TLS handshake refused: {Reason}.")]
+    [LoggerMessage(EventId = MicroEventIds.TlsClientRejected, EventName = "TlsClientRejected", Level = LogLevel.Debug, Message = "TLS handshake refused: {Reason}.")]
     private partial void LogClientRejected(string reason);
 }

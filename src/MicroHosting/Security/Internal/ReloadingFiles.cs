@@ -1,3 +1,4 @@
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace MicroHosting.Security.Internal;
@@ -94,9 +95,9 @@ internal sealed partial class ReloadingFiles<T>
         return stamps;
     }
 
-    [LoggerMessage(EventId = 700, EventName = "TlsFilesReloaded", Level = LogLevel.Information, Message = "TLS files changed and were loaded again: {Files}")]
+    [LoggerMessage(EventId = MicroEventIds.TlsFilesReloaded, EventName = "TlsFilesReloaded", Level = LogLevel.Information, Message = "TLS files changed and were loaded again: {Files}")]
     private partial void LogReloaded(string files);
 
-    [LoggerMessage(EventId = 701, EventName = "TlsFilesReloadFailed", Level = LogLevel.Warning, Message = "TLS files changed but cannot be loaded, so the previous ones stay in use until the next check: {Files}: {Error}")]
+    [LoggerMessage(EventId = MicroEventIds.TlsFilesReloadFailed, EventName = "TlsFilesReloadFailed", Level = LogLevel.Warning, Message = "TLS files changed but cannot be loaded, so the previous ones stay in use until the next check: {Files}: {Error}")]
     private partial void LogReloadFailed(string files, string error);
 }

@@ -58,17 +58,22 @@ public sealed class MicroSubscriptionServiceTests
         await using var app = await MicroTestHost.StartAsync(
             "jobs",
             _ => { },
-            configure: m => m.UseBroker(broker).AddSubscriberWrapper((_, _) => throw MicroException.Forbidden("jobs", "no")),
+            configure: m => m.UseBroker(broker).AddSubscriberWrapper((context, next) => ((Job)context.Message!).Id == "1"
+                ? throw MicroException.Forbidden("jobs", "the wrapper refused job 1")
+                : next(context)),
             configureBuilder: b => b.Services.AddMicroSubscriber<Job>("jobs", (job, _) =>
             {
                 handled.Add(job.Id);
                 return Task.CompletedTask;
             }));
 
-        var error = await Assert.ThrowsAsync<MicroException>(() => app.Services.GetRequiredService<IMicroPublisher>().PublishAsync("jobs", new Job("1")));
+        var publisher = app.Services.GetRequiredService<IMicroPublisher>();
+        var error = await Assert.ThrowsAsync<MicroException>(() => publisher.PublishAsync("jobs", new Job("1")));
+        await publisher.PublishAsync("jobs", new Job("2")); // the control: what the wrapper lets through reaches the handler
 
-        Assert.Contains("no", error.Detail, StringComparison.Ordinal);
-        Assert.Equal(0, handled.Count);
+        Assert.Equal(500, error.Code); // the in-memory broker reports a failed delivery as 500, with the failure in the detail
+        Assert.Contains("the wrapper refused job 1", error.Detail, StringComparison.Ordinal);
+        Assert.Equal(["2"], await handled.WaitForAsync(1));
     }
 
     [Fact]

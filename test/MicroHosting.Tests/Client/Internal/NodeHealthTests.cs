@@ -51,9 +51,11 @@ public sealed class NodeHealthTests
         var health = Create(new MicroClientOptions());
         var node = health.Get("127.0.0.1:1");
         health.TransportFailed(node, new HttpRequestException("refused"));
+        var ejected = health.IsEjected(node);
 
         health.Restore("127.0.0.1:1");
 
+        Assert.True(ejected); // the control: it was ejected before the restore
         Assert.False(health.IsEjected(node));
         Assert.Same(node, health.Get("127.0.0.1:1"));
     }
@@ -62,11 +64,15 @@ public sealed class NodeHealthTests
     public void TransportFailed_EjectionDurationZero_NeverEjects()
     {
         var health = Create(new MicroClientOptions { EjectionDuration = TimeSpan.Zero });
+        var control = Create(new MicroClientOptions());
         var node = health.Get("127.0.0.1:1");
+        var controlNode = control.Get("127.0.0.1:1");
 
         health.TransportFailed(node, new HttpRequestException("refused"));
+        control.TransportFailed(controlNode, new HttpRequestException("refused"));
 
         Assert.False(health.IsEjected(node));
+        Assert.True(control.IsEjected(controlNode)); // the same failure ejects with the default duration
     }
 
     [Fact]
