@@ -70,8 +70,8 @@ public sealed class NatsJetStreamOptions
 
     /// <summary>
     /// Gets or sets how long the server waits for a delivered message's ack before it redelivers it (to this member or another
-    /// member of the queue group): the longest a handler may take, and how soon a crashed subscriber's messages come back.
-    /// Default 30 s.
+    /// member of the queue group): how soon a crashed subscriber's messages come back. A running handler is extended with an
+    /// in-progress ack every quarter of it; messages fetched ahead (<see cref="Prefetch"/>) are not. Default 30 s.
     /// </summary>
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -25,6 +25,9 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger<JetStreamSubscription> _logger;
     private readonly Task _loop;
+    private readonly Task _progress;
+    private INatsJSMsg<byte[]>? _handling;
+    private volatile bool _loopDone;
     private int _unsubscribed;
 
     public JetStreamSubscription(JetStreamBroker broker, INatsJSConsumer consumer, string consumerName, string topic, string? queue, BrokerHandler handler, ILogger<JetStreamSubscription> logger)
@@ -39,6 +42,7 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
         Queue = queue;
         _deadLetters = new JetStreamDeadLetters(broker, consumerName);
         _loop = Task.Run(RunAsync);
+        _progress = Task.Run(ProgressAsync);
     }
 
     public string Topic { get; }
@@ -69,11 +73,53 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
         await UnsubscribeAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _progress.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _fetching.Dispose();
         _stopping.Dispose();
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await ConsumeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _loopDone = true;
+        }
+    }
+
+    /// <summary>
+    /// While a handler runs longer than a quarter of <see cref="NatsJetStreamOptions.AckWait"/>, tells the server every
+    /// quarter of AckWait that it is still being worked on (an in-progress ack), so a slow handler's message is not
+    /// redelivered to another member meanwhile; the first one goes out by half of AckWait. One timer per subscription,
+    /// nothing per message.
+    /// </summary>
+    private async Task ProgressAsync()
+    {
+        using var timer = new PeriodicTimer(_options.AckWait / 4, _broker.TimeProvider);
+        INatsJSMsg<byte[]>? seen = null;
+        try
+        {
+            while (!_loopDone && await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var current = Volatile.Read(ref _handling);
+                if (current is not null && ReferenceEquals(current, seen))
+                {
+                    await SettleAsync(current.AckProgressAsync(cancellationToken: CancellationToken.None), "in-progress ack").ConfigureAwait(false);
+                }
+
+                seen = current;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task ConsumeAsync()
     {
         var consumer = _consumer;
         while (!_fetching.IsCancellationRequested)
@@ -147,6 +193,19 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
 
         using var handling = deadline is { } d ? new CancellationTokenSource(d - now, _broker.TimeProvider) : null;
         using var linked = handling is null ? null : CancellationTokenSource.CreateLinkedTokenSource(handling.Token, _stopping.Token);
+        Volatile.Write(ref _handling, delivery);
+        try
+        {
+            await HandleDecodedAsync(delivery, message, deliveries, deadline, handling, linked).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _handling, null);
+        }
+    }
+
+    private async Task HandleDecodedAsync(INatsJSMsg<byte[]> delivery, BrokerMessage message, int deliveries, DateTimeOffset? deadline, CancellationTokenSource? handling, CancellationTokenSource? linked)
+    {
         try
         {
             InHandler.Value = this;

@@ -305,4 +305,27 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         await Task.Delay(300);
         Assert.Empty(handled.Items);
     }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Handler_SlowerThanAckWait_NotRedeliveredWhileItRuns()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var calls = new MessageSink<int>();
+        await using var subscriber = await StartAsync(
+            server,
+            "billing",
+            s => s.AddMicroSubscriber<JetStreamTestMessage>("js.slowack", async (m, c, ct) =>
+            {
+                calls.Add(c.DeliveryCount);
+                await Task.Delay(TimeSpan.FromSeconds(7), ct);
+            }),
+            o => o.JetStream.AckWait = TimeSpan.FromSeconds(2));
+        await Publisher(subscriber).PublishAsync("js.slowack", new JetStreamTestMessage(1));
+
+        await calls.WaitForAsync(1);
+
+        // Without in-progress acks the server would redeliver after 2 s, and the copy would run once this one is done.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        Assert.Equal([1], calls.Items);
+    }
 }
