@@ -121,6 +121,10 @@ public sealed class InteropNetwork : IAsyncLifetime
             ["MICRO_MDNS_INTERFACES"] = Net.B.Interface,
             ["Micro__Mdns__Domain"] = DomainOf(version),
             ["Micro__Mdns__IPv6"] = "false",
+
+            // One-shot lookups collect answers for 100 ms by default (Go Micro's timeout); a loaded CI machine's Go
+            // responders can take longer.
+            ["Micro__Mdns__QueryTimeout"] = "00:00:01",
         };
         return environment;
     }

@@ -32,13 +32,14 @@ internal sealed class JsonRpcMicroCodec(JsonMicroCodec inner) : MicroCodec
                 throw new MicroCodecException($"An {MediaType} body is a JSON object with \"params\" or \"result\"; this one is {root.ValueKind}.");
             }
 
-            // A request carries the message in params[0]; a reply in result.
-            JsonElement message = default;
-            if (root.TryGetProperty("params", out var parameters))
+            // A request carries the message in params[0], a reply in result. A Go client that sends a raw frame under this
+            // content type (bytes.Frame skips the codec) sends the bare message: take the object itself then.
+            var message = root;
+            if (root.TryGetProperty("method", out _) && root.TryGetProperty("params", out var parameters))
             {
                 message = parameters.ValueKind == JsonValueKind.Array ? (parameters.GetArrayLength() > 0 ? parameters[0] : default) : parameters;
             }
-            else if (root.TryGetProperty("result", out var result))
+            else if (root.TryGetProperty("result", out var result) && root.TryGetProperty("id", out _))
             {
                 message = result;
             }

@@ -29,6 +29,15 @@ public sealed class LegacyCodecsTests
     }
 
     [Fact]
+    public void JsonRpc_BareMessage_DecodedAsIs()
+    {
+        // A Go client forcing the content type on a raw frame (bytes.Frame skips the codec) sends the message itself.
+        var codec = new JsonRpcMicroCodec(new JsonMicroCodec());
+
+        Assert.Equal("Go", codec.Decode<HelloRequest>(new ReadOnlySequence<byte>("{\"name\":\"Go\"}"u8.ToArray())).Name);
+    }
+
+    [Fact]
     public void JsonRpc_NotAnObject_ThrowsCodecError()
     {
         var codec = new JsonRpcMicroCodec(new JsonMicroCodec());
