@@ -142,10 +142,12 @@ public sealed class MicroOptionsTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddMicro(o => o.Name = "a");
+        var codecsOnce = services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec));
         services.AddMicro();
 
         Assert.Single(services, d => d.ImplementationType?.Name == "MicroRegistrationService");
-        Assert.Equal(5, services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec)));
+        // JSON, protobuf, raw bytes, gRPC-framed (proto and JSON), Go Micro's legacy json-rpc and proto-rpc: each once.
+        Assert.Equal((7, 7), (codecsOnce, services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec))));
     }
 
     private static MicroOptions Resolve(Dictionary<string, string?> values, Action<MicroOptions>? configure = null)
