@@ -87,11 +87,14 @@ internal sealed class CliSession(CliSettings settings, ServiceProvider services,
     }
 
     /// <summary>
-    /// Gets what to add to a "not found" message: with mDNS, the interfaces the tool listened on and how to choose others,
-    /// since a service announced on another interface is invisible; empty for the other registries.
+    /// Gets what to add to a "not found" message: with mDNS, the interfaces and domain the tool listened on and how to
+    /// choose others, since a service announced on another interface or in another domain (Go Micro v1 uses
+    /// <c>local</c>) is invisible; empty for the other registries.
     /// </summary>
     public string NotFoundHint => services.GetService<IRegistry>() is MdnsRegistry { ListeningInterfaces: var interfaces }
-        ? $" (mDNS listened on {(interfaces.Count > 0 ? string.Join(", ", interfaces) : "no interface")}; choose the interfaces with {MdnsRegistryOptions.InterfacesVariable}, for example {MdnsRegistryOptions.InterfacesVariable}=lo for this machine only)"
+        ? $" (mDNS listened on {(interfaces.Count > 0 ? string.Join(", ", interfaces) : "no interface")} in domain '{services.GetService<Microsoft.Extensions.Options.IOptions<MdnsRegistryOptions>>()?.Value.Domain}'; "
+            + $"choose the interfaces with {MdnsRegistryOptions.InterfacesVariable}, for example {MdnsRegistryOptions.InterfacesVariable}=lo for this machine only, "
+            + "and the domain with Micro__Mdns__Domain: 'micro' for Go Micro v2 and later, 'local' for v1)"
         : string.Empty;
 
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));

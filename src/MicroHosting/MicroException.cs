@@ -89,7 +89,9 @@ public class MicroException : Exception
 
     /// <summary>
     /// Parses Go Micro's error JSON. Text that is not error JSON (as a Go Micro v2 server sends for an unknown
-    /// method) becomes the detail of an error with code 0, as Go Micro's own parser does.
+    /// method) becomes the detail of an error with code 0, as Go Micro's own parser does; except Go's deadline text
+    /// (<c>context deadline exceeded</c>, which a Go handler that ran out of its deadline answers, possibly after a
+    /// prefix), which is a timeout: code 408, status <c>Request Timeout</c>.
     /// </summary>
     /// <param name="text">The error text, from a <c>Micro-Error</c> header or an error body.</param>
     /// <returns>The error.</returns>
@@ -113,8 +115,12 @@ public class MicroException : Exception
             // Not error JSON: fall through to the plain-text form.
         }
 
-        return new MicroException(null, 0, text, string.Empty);
+        return IsDeadlineText(text) ? new MicroException(null, 408, text.Trim(), "Request Timeout") : new MicroException(null, 0, text, string.Empty);
     }
+
+    // Go's context.DeadlineExceeded ("context deadline exceeded") and os.ErrDeadlineExceeded ("i/o timeout" is not
+    // sent by servers; "deadline exceeded" ends both gRPC's and the context's texts).
+    private static bool IsDeadlineText(string text) => text.AsSpan().Trim().EndsWith("deadline exceeded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Returns the error JSON, ASCII only, so it is also a valid header value (<c>Micro-Error</c>).</summary>
     /// <returns>The JSON text.</returns>

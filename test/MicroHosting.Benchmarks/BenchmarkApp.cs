@@ -18,6 +18,11 @@ internal static class BenchmarkApp
             return await Mdns.MdnsNodeCommand.RunAsync(args, output, cancellationToken).ConfigureAwait(false);
         }
 
+        if (Mdns.MdnsFloodCommand.Matches(args))
+        {
+            return await Mdns.MdnsFloodCommand.RunAsync(args, output, cancellationToken).ConfigureAwait(false);
+        }
+
         if (args is ["--help" or "-h" or "help"])
         {
             await output.WriteLineAsync(BenchmarkCommandLine.Usage + Scenarios()).ConfigureAwait(false);

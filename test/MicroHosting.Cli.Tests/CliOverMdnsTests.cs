@@ -57,19 +57,21 @@ public sealed class CliOverMdnsTests
     }
 
     [Fact]
-    public async Task CallAndService_NothingAnnounced_NotFoundNamesTheInterfacesListenedOnAndHowToChoose()
+    public async Task CallAndService_NothingAnnounced_NotFoundNamesTheInterfacesAndDomainListenedOnAndHowToChoose()
     {
-        var environment = new Dictionary<string, string?> { ["Micro__Mdns__Domain"] = "t" + Guid.NewGuid().ToString("N")[..10] };
+        var domain = "t" + Guid.NewGuid().ToString("N")[..10];
+        var environment = new Dictionary<string, string?> { ["Micro__Mdns__Domain"] = domain };
         var missing = "nosuch-" + Guid.NewGuid().ToString("N")[..8];
 
         var call = await MicroCli.RunAsync(environment, "call", missing, "Greeter.Hello", "{}");
         var service = await MicroCli.RunAsync(environment, "service", missing);
 
-        const string Hint = "(mDNS listened on lo; choose the interfaces with MICRO_MDNS_INTERFACES, for example MICRO_MDNS_INTERFACES=lo for this machine only)";
+        var hint = $"(mDNS listened on lo in domain '{domain}'; choose the interfaces with MICRO_MDNS_INTERFACES, for example MICRO_MDNS_INTERFACES=lo for this machine only, "
+            + "and the domain with Micro__Mdns__Domain: 'micro' for Go Micro v2 and later, 'local' for v1)";
         Assert.True(call.ExitCode == 3, call.ToString());
-        Assert.Matches($@"error: service {missing}\b.* not found\b.* {Regex.Escape(Hint)}", call.Error);
+        Assert.Matches($@"error: service {missing}\b.* not found\b.* {Regex.Escape(hint)}", call.Error);
         Assert.True(service.ExitCode == 3, service.ToString());
-        Assert.Matches($@"error: service {missing}\b.* not found\b.* {Regex.Escape(Hint)}", service.Error);
+        Assert.Matches($@"error: service {missing}\b.* not found\b.* {Regex.Escape(hint)}", service.Error);
     }
 
     private static async Task<WebApplication> StartServiceAsync(string name, string domain)

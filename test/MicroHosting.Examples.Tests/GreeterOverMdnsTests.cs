@@ -8,7 +8,7 @@ public sealed class GreeterOverMdnsTests
     [Fact]
     public async Task GreeterClient_FindsServiceOverMdns_AndNotAfterItsGoodbye()
     {
-        // A domain of its own: other tests (and the Greeter demo, run in parallel) announce greeters on lo in "local".
+        // A domain of its own: other tests (and the Greeter demo, run in parallel) announce greeters on lo in the default domain ("micro").
         var environment = new Dictionary<string, string?>
         {
             ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:0",

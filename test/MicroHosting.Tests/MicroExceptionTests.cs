@@ -45,6 +45,18 @@ public sealed class MicroExceptionTests
         Assert.Equal((0, "rpc: can't find method Nope"), (error.Code, error.Detail));
     }
 
+    [Theory]
+    [InlineData("context deadline exceeded")]
+    [InlineData("context deadline exceeded\n")]
+    [InlineData("rpc error: code = DeadlineExceeded desc = context deadline exceeded")]
+    public void Parse_GoDeadlineText_IsTimeout408(string text)
+    {
+        var error = MicroException.Parse(text.Replace("\\n", "\n", StringComparison.Ordinal));
+
+        Assert.Equal((408, "Request Timeout"), (error.Code, error.Status));
+        Assert.EndsWith("context deadline exceeded", error.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToJson_NonAsciiAndControlCharacters_AreEscapedSoTheHeaderIsValid()
     {

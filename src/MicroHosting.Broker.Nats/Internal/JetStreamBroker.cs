@@ -132,7 +132,12 @@ internal sealed partial class JetStreamBroker(
             {
                 lastError = $"no JetStream stream stores '{subject}' or JetStream is not ready on {provider.ServerUrl}";
             }
-            catch (NatsException ex) when (ex is not NatsJSApiException)
+            catch (NatsJSApiException ex)
+            {
+                metrics.Dropped(Name, subject, "refused");
+                throw new MicroException("go.micro.broker", 503, $"JetStream refused the message to '{subject}' (Nats-Msg-Id {id}): {ex.Error.Description} (error {ex.Error.ErrCode}). It is not stored.", innerException: ex);
+            }
+            catch (NatsException ex)
             {
                 lastError = provider.State == NatsConnectionState.Open ? ex.Message : NatsConnectionProvider.ConnectFailed(provider.ServerUrl, ex);
             }

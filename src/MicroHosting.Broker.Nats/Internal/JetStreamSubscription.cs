@@ -13,6 +13,7 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// </summary>
 internal sealed partial class JetStreamSubscription : IBrokerSubscription
 {
+    private static readonly AsyncLocal<JetStreamSubscription?> InHandler = new();
     private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PullHeartbeat = TimeSpan.FromSeconds(2);
     private readonly JetStreamBroker _broker;
@@ -53,8 +54,14 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
             return;
         }
 
-        // Stops fetching; the message being handled finishes and is settled; fetched ones wait for AckWait or are naked.
+        // Stops fetching; the message being handled finishes and is settled; the fetched ones are given back (nak).
+        // Waiting for that keeps the connection open until the naks are out (the app disposes it next), except when a
+        // handler of this subscription unsubscribes it: the loop waits for that handler.
         await _fetching.CancelAsync().ConfigureAwait(false);
+        if (InHandler.Value != this)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -75,9 +82,17 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
             {
                 // Short pull requests: after a server restart the pending pull is gone, and the next one (or the missed
                 // heartbeat) is what resumes delivery, so this bounds how long a subscription stalls.
-                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat };
+                // Unsubscribing drains: the messages already fetched are still enumerated, and given back at once (nak)
+                // rather than left to AckWait, so other members of the queue group (or this app, restarted) get them now.
+                var opts = new NatsJSConsumeOpts { MaxMsgs = _options.Prefetch, Expires = PullExpiry, IdleHeartbeat = PullHeartbeat, DrainOnCancel = true };
                 await foreach (var message in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, _fetching.Token).ConfigureAwait(false))
                 {
+                    if (_fetching.IsCancellationRequested)
+                    {
+                        await SettleAsync(message.NakAsync(cancellationToken: CancellationToken.None), "nak").ConfigureAwait(false);
+                        continue;
+                    }
+
                     await HandleAsync(message).ConfigureAwait(false);
                 }
             }
@@ -134,6 +149,7 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
         using var linked = handling is null ? null : CancellationTokenSource.CreateLinkedTokenSource(handling.Token, _stopping.Token);
         try
         {
+            InHandler.Value = this;
             await _handler(Topic, message, linked?.Token ?? _stopping.Token).ConfigureAwait(false);
         }
         catch (MicroDeadLetterException ex)
@@ -220,19 +236,4 @@ internal sealed partial class JetStreamSubscription : IBrokerSubscription
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var deadline)
             ? deadline
             : null;
-
-    [LoggerMessage(EventId = NatsEventIds.JetStreamRedelivery, EventName = "JetStreamRedelivery", Level = LogLevel.Warning, Message = "A message of {Topic} (Micro-Id {MessageId}) failed delivery {Delivery} of {MaxDeliver}; redelivered in {DelaySeconds} s ({Reason}).")]
-    private partial void LogRedelivery(string topic, string? messageId, int delivery, int maxDeliver, double delaySeconds, string reason);
-
-    [LoggerMessage(EventId = NatsEventIds.JetStreamDeadLettered, EventName = "JetStreamDeadLettered", Level = LogLevel.Warning, Message = "A message of {Topic} (Micro-Id {MessageId}) went to the dead-letter subject {Subject}: {Reason}.")]
-    private partial void LogDeadLettered(string topic, string? messageId, string subject, string reason);
-
-    [LoggerMessage(EventId = NatsEventIds.JetStreamDeadLetterFailed, EventName = "JetStreamDeadLetterFailed", Level = LogLevel.Error, Message = "A message of {Topic} could not be stored on the dead-letter subject ({Reason}): {Error}. It stays on the stream and comes back.")]
-    private partial void LogDeadLetterFailed(string topic, string reason, string error);
-
-    [LoggerMessage(EventId = NatsEventIds.JetStreamSettleFailed, EventName = "JetStreamSettleFailed", Level = LogLevel.Warning, Message = "Sending {What} for a message of {Topic} failed ({Error}); the server redelivers it after AckWait.")]
-    private partial void LogSettleFailed(string what, string topic, string error);
-
-    [LoggerMessage(EventId = NatsEventIds.JetStreamConsumeFailed, EventName = "JetStreamConsumeFailed", Level = LogLevel.Warning, Message = "Reading JetStream consumer {Consumer} failed ({Error}); retrying.")]
-    private partial void LogConsumeFailed(string consumer, string error);
 }

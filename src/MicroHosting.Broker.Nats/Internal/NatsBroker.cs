@@ -76,9 +76,22 @@ internal sealed partial class NatsBroker : IBroker
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitPublishAsync(ValueTask publish, string topic)
     {
-        await publish.ConfigureAwait(false);
+        try
+        {
+            await publish.ConfigureAwait(false);
+        }
+        catch (NatsException ex) when (_provider.State != NatsConnectionState.Open)
+        {
+            // The connection dropped while this publish waited (NATS.Net's CommandTimeout is PublishTimeout).
+            _metrics.Dropped(Name, topic, "publish_timeout");
+            throw new MicroException("go.micro.broker", 503, NotSent(topic, _provider.Connection), innerException: ex);
+        }
+
         _metrics.Published(Name, topic);
     }
+
+    private string NotSent(string topic, NatsConnection connection)
+        => $"The NATS broker could not publish to '{topic}' within {_publishTimeout.TotalSeconds:0.###} s (Micro:Nats:PublishTimeout): the connection to {ServerUrl} is {connection.ConnectionState}. Core NATS keeps nothing: the message is not sent. Check that nats-server is reachable, publish again later, or use the jetstream broker for durable publishing.";
 
     private async ValueTask PublishBoundedAsync(NatsConnection connection, string topic, BrokerMessage message, CancellationToken cancellationToken)
     {
@@ -91,10 +104,13 @@ internal sealed partial class NatsBroker : IBroker
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _metrics.Dropped(Name, topic, "publish_timeout");
-            throw new MicroException(
-                "go.micro.broker",
-                503,
-                $"The NATS broker could not publish to '{topic}' within {_publishTimeout.TotalSeconds:0.###} s (Micro:Nats:PublishTimeout): the connection to {ServerUrl} is {connection.ConnectionState}. Core NATS keeps nothing: the message is not sent. Check that nats-server is reachable, publish again later, or use the jetstream broker for durable publishing.");
+            throw new MicroException("go.micro.broker", 503, NotSent(topic, connection));
+        }
+        catch (NatsException ex) when (connection.ConnectionState is NatsConnectionState.Reconnecting && ex.InnerException is not NatsException)
+        {
+            // NATS.Net's own publish timeout on a dropped connection.
+            _metrics.Dropped(Name, topic, "publish_timeout");
+            throw new MicroException("go.micro.broker", 503, NotSent(topic, connection), innerException: ex);
         }
         catch (NatsException ex) when (connection.ConnectionState != NatsConnectionState.Open)
         {

@@ -27,6 +27,11 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
             Name = microOptions.Value.Name ?? "microhosting",
             LoggerFactory = loggerFactory,
             MaxReconnectRetry = -1,
+
+            // A publish that meets a dropped connection (also one already waiting for NATS.Net's write lock) gives up
+            // after PublishTimeout instead of waiting for the reconnect; the brokers turn that into a clear error.
+            PublishTimeoutOnDisconnected = true,
+            CommandTimeout = options.Value.PublishTimeout,
             AuthOpts = AuthOpts(options.Value),
             TlsOpts = TlsOpts(options.Value),
         };

@@ -47,7 +47,8 @@ public sealed class MicroCallOptions
     /// <summary>
     /// Gets or sets a fixed <c>host:port</c> to call instead of asking the registry (Go Micro's <c>WithAddress</c>).
     /// The call uses Go Micro's <c>POST /</c> protocol, which MicroHosting servers also answer; a stream assumes a
-    /// MicroHosting node there (Go Micro's HTTP transport has no streams).
+    /// MicroHosting node there (Go Micro's HTTP transport has no streams). <c>https://host:port</c> calls a node serving TLS,
+    /// with the client's trust settings (<c>Micro:Tls:CaFile</c>).
     /// </summary>
     public string? Address { get; set; }
 

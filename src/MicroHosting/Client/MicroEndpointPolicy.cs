@@ -13,6 +13,13 @@ public sealed class MicroEndpointPolicy
     public int? Retries { get; set; }
 
     /// <summary>
+    /// Gets or sets when to hedge an idempotent call (opt-in; unset: never): when its first attempt has not answered after
+    /// this delay, a second call goes to another node, and the first good reply wins. Pick a delay near the endpoint's p95
+    /// latency. Each hedge takes one retry from the service's retry budget.
+    /// </summary>
+    public TimeSpan? HedgeDelay { get; set; }
+
+    /// <summary>
     /// Gets or sets whether the endpoint is idempotent (safe to run twice): a call that failed after reaching the handler
     /// (500, timeout, connection lost mid-call) is then retried. Use it for endpoints of services that do not declare it in
     /// the registry, such as Go Micro services. Default: as the endpoint declares.

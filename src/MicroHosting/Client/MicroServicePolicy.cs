@@ -16,6 +16,13 @@ public sealed class MicroServicePolicy
     /// <summary>Gets or sets how many times a failed attempt may be retried.</summary>
     public int? Retries { get; set; }
 
+    /// <summary>
+    /// Gets or sets when to hedge an idempotent call (opt-in; unset: never): when its first attempt has not answered after
+    /// this delay, a second call goes to another node, and the first good reply wins. Pick a delay near the endpoint's p95
+    /// latency. Each hedge takes one retry from the service's retry budget.
+    /// </summary>
+    public TimeSpan? HedgeDelay { get; set; }
+
     /// <summary>Gets or sets the node selector by name: <c>p2c</c>, <c>random</c>, <c>roundrobin</c> or one you register.</summary>
     public string? Selector { get; set; }
 

@@ -70,9 +70,5 @@ public static partial class MicroTelemetry
 
     internal static string SpanName(string endpoint) => endpoint.Replace('.', '/');
 
-    internal static (string Type, string Method) Split(string endpoint)
-    {
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? (endpoint, string.Empty) : (endpoint[..dot], endpoint[(dot + 1)..]);
-    }
+    internal static (string Type, string Method) Split(string endpoint) => Internal.MicroEndpointName.Split(endpoint);
 }

@@ -82,6 +82,9 @@ public static class MicroServiceCollectionExtensions
             services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc", new ProtobufMicroCodec(), "application/grpc+proto"));
             services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc+json", new JsonMicroCodec()));
         }
+        // Go Micro's legacy envelopes, part of its default codec set (clients pick them for nodes without "protocol").
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, JsonRpcMicroCodec>(_ => new JsonRpcMicroCodec(new JsonMicroCodec())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, ProtoRpcMicroCodec>(_ => new ProtoRpcMicroCodec(new ProtobufMicroCodec())));
         services.TryAddSingleton<MicroCodecRegistry>();
         services.AddMetrics();
         services.TryAddSingleton<MicroHosting.Diagnostics.MicroMetrics>();

@@ -10,7 +10,9 @@ internal abstract class ComparisonScenario : Scenario
         var tables = options.Target is not { } filter
             ? Tables
             : [.. Tables
-                .Select(t => t with { Targets = [.. t.Targets.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))] })
+                .Select(t => t.Title.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                    ? t // the whole table, its baselines included
+                    : t with { Targets = [.. t.Targets.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))] })
                 .Where(t => t.Targets.Count > 0)];
         var levels = Levels(options);
         await using var servers = await StartServersAsync(options, cancellationToken).ConfigureAwait(false);

@@ -6,13 +6,17 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// <summary>
 /// Unary RPC end to end against its two baselines: raw Kestrel minimal API + plain pooled HttpClient (the practical
 /// ceiling) and Grpc.AspNetCore + Grpc.Net.Client. The MicroHosting server is also called with the plain HttpClient, which
-/// separates the client's cost from the server's; the h2c row calls the same server on its HTTP/2-only listener.
+/// separates the client's cost from the server's; the h2c row calls the same server on its HTTP/2-only listener. The TLS
+/// table compares a MicroHosting node serving TLS on its one port (HTTP/2 by ALPN) with gRPC over TLS, next to both in
+/// cleartext h2c, which shows what TLS costs each.
 /// </summary>
 internal sealed class UnaryScenario : ComparisonScenario
 {
     public const string MicroRow = "MicroHosting IMicroClient (registry cache + selector + Polly)";
     public const string MicroServerRow = "MicroHosting server + plain HttpClient";
     public const string MicroHttp2Row = "MicroHosting IMicroClient (h2c)";
+    public const string MicroTlsRow = "MicroHosting IMicroClient (TLS, HTTP/2)";
+    public const string GrpcTlsRow = "gRPC for .NET (TLS)";
 
     public override string Name => "unary";
 
@@ -35,6 +39,12 @@ internal sealed class UnaryScenario : ComparisonScenario
             new(MicroServerRow, a => new HttpProtobufTarget(a.Micro)),
             new(MicroRow, a => MicroClientTarget.Create(a, large: true, direct: false)),
             new(MicroHttp2Row, a => MicroClientTarget.Create(a, large: true, direct: false, http2: true)),
+        ]),
+        new("small JSON over TLS (one port, HTTP/2 by ALPN) and the same calls in cleartext h2c", [
+            new(GrpcTlsRow, a => new GrpcTarget(a.GrpcTls!, large: false, a.CaFile), Baseline: "gRPC TLS"),
+            new("gRPC for .NET (h2c)", a => new GrpcTarget(a.Grpc, large: false)),
+            new(MicroTlsRow, a => MicroClientTarget.Create(a, large: false, direct: false, http2: true, tls: true)),
+            new(MicroHttp2Row, a => MicroClientTarget.Create(a, large: false, direct: false, http2: true)),
         ]),
     ];
 }

@@ -52,15 +52,22 @@ internal static class BenchApps
     }
 
     /// <summary>A MicroHosting service with the same two endpoints (natively at <c>/Type/Method</c>, Go Micro style at <c>/</c>).</summary>
-    public static Task<WebApplication> StartMicroAsync(CancellationToken cancellationToken)
+    public static Task<WebApplication> StartMicroAsync(CancellationToken cancellationToken, BenchPki? tls = null)
     {
-        // MicroHosting listens itself: HTTP/1.1 on Address (listed first in app.Urls) and cleartext HTTP/2 on Http2Address.
+        // MicroHosting listens itself: HTTP/1.1 on Address (listed first in app.Urls) and cleartext HTTP/2 on Http2Address,
+        // or, with TLS, HTTP/1.1 and HTTP/2 (ALPN) on Address alone.
         var builder = CreateBuilder(http2Only: false, listen: false);
+        if (tls is not null)
+        {
+            builder.Configuration["Micro:Tls:CertificateFile"] = tls.CertificateFile;
+            builder.Configuration["Micro:Tls:KeyFile"] = tls.KeyFile;
+        }
+
         builder.Services.AddMicro(o =>
         {
             o.Name = MicroServiceName;
             o.Address = "127.0.0.1:0";
-            o.Http2Address = "127.0.0.1:0";
+            o.Http2Address = tls is null ? "127.0.0.1:0" : null;
         }).UseRegistry(new InMemoryRegistry());
         var app = builder.Build();
         app.MapMicroHandler("Greeter.Hello", (GreetRequest request) => Greet(request));
@@ -71,9 +78,9 @@ internal static class BenchApps
     }
 
     /// <summary><c>Grpc.AspNetCore</c> on an HTTP/2-only (h2c) endpoint.</summary>
-    public static Task<WebApplication> StartGrpcAsync(CancellationToken cancellationToken)
+    public static Task<WebApplication> StartGrpcAsync(CancellationToken cancellationToken, BenchPki? tls = null)
     {
-        var builder = CreateBuilder(http2Only: true);
+        var builder = CreateBuilder(http2Only: true, certificate: tls?.LoadServerCertificate());
         builder.Services.AddGrpc();
         var app = builder.Build();
         app.MapGrpcService<BenchGrpcService>();
@@ -85,10 +92,15 @@ internal static class BenchApps
     /// call, <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off), and
     /// <c>GET /service</c> with the MicroHosting service as registered.
     /// </summary>
-    public static Task<WebApplication> StartControlAsync(WebApplication micro, AllocationSampler? sampler, CancellationToken cancellationToken)
+    public static Task<WebApplication> StartControlAsync(WebApplication micro, AllocationSampler? sampler, CancellationToken cancellationToken, WebApplication? microTls = null)
     {
         var app = CreateBuilder(http2Only: false).Build();
         app.MapGet("/service", (CancellationToken ct) => GetRegisteredAsync(micro, ct));
+        if (microTls is not null)
+        {
+            app.MapGet("/service-tls", (CancellationToken ct) => GetRegisteredAsync(microTls, ct));
+        }
+
         app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
         app.MapGet("/profile", () => sampler?.Take() ?? string.Empty);
         return StartAsync(app, cancellationToken);
@@ -144,7 +156,7 @@ internal static class BenchApps
         await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    internal static WebApplicationBuilder CreateBuilder(bool http2Only, bool listen = true)
+    internal static WebApplicationBuilder CreateBuilder(bool http2Only, bool listen = true, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
@@ -156,7 +168,14 @@ internal static class BenchApps
         {
             if (listen)
             {
-                kestrel.Listen(IPAddress.Loopback, 0, options => options.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1);
+                kestrel.Listen(IPAddress.Loopback, 0, options =>
+                {
+                    options.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                    if (certificate is not null)
+                    {
+                        options.UseHttps(certificate);
+                    }
+                });
             }
         });
         return builder;

@@ -78,6 +78,7 @@ internal sealed class ChildProcessServers : IBenchServers
                 addresses = addresses with
                 {
                     Service = await control.GetFromJsonAsync<MicroService>(new Uri("/service", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token).ConfigureAwait(false),
+                    TlsService = await control.GetFromJsonAsync<MicroService>(new Uri("/service-tls", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token).ConfigureAwait(false),
                 };
             }
 

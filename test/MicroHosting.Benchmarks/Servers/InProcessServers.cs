@@ -6,11 +6,13 @@ namespace MicroHosting.Benchmarks.Servers;
 internal sealed class InProcessServers : IBenchServers
 {
     private readonly WebApplication[] _apps;
+    private readonly BenchPki _pki;
 
-    private InProcessServers(WebApplication[] apps, ServerAddresses addresses)
+    private InProcessServers(WebApplication[] apps, ServerAddresses addresses, BenchPki pki)
     {
         _apps = apps;
         Addresses = addresses;
+        _pki = pki;
     }
 
     public ServerAddresses Addresses { get; }
@@ -22,11 +24,18 @@ internal sealed class InProcessServers : IBenchServers
         var raw = await BenchApps.StartRawAsync(cancellationToken).ConfigureAwait(false);
         var micro = await BenchApps.StartMicroAsync(cancellationToken).ConfigureAwait(false);
         var grpc = await BenchApps.StartGrpcAsync(cancellationToken).ConfigureAwait(false);
+        var pki = new BenchPki();
+        var microTls = await BenchApps.StartMicroAsync(cancellationToken, pki).ConfigureAwait(false);
+        var grpcTls = await BenchApps.StartGrpcAsync(cancellationToken, pki).ConfigureAwait(false);
         var addresses = new ServerAddresses(BaseAddress(raw), BaseAddress(micro), BaseAddress(grpc), Control: null)
         {
             Service = await BenchApps.GetRegisteredAsync(micro, cancellationToken).ConfigureAwait(false),
+            MicroTls = BaseAddress(microTls),
+            GrpcTls = BaseAddress(grpcTls),
+            CaFile = pki.CaFile,
+            TlsService = await BenchApps.GetRegisteredAsync(microTls, cancellationToken).ConfigureAwait(false),
         };
-        return new InProcessServers([raw, micro, grpc], addresses);
+        return new InProcessServers([raw, micro, grpc, microTls, grpcTls], addresses, pki);
     }
 
     public ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(null);
@@ -39,6 +48,8 @@ internal sealed class InProcessServers : IBenchServers
         {
             await app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _pki.Dispose();
     }
 
     internal static Uri BaseAddress(WebApplication app) => new(app.Urls.First());

@@ -11,4 +11,16 @@ internal sealed record ServerAddresses(Uri Raw, Uri Micro, Uri Grpc, Uri? Contro
 {
     /// <summary>Gets the MicroHosting service as it registered itself (its node and metadata), for a client's registry.</summary>
     public MicroService? Service { get; init; }
+
+    /// <summary>Gets the MicroHosting service serving TLS (HTTP/1.1 and HTTP/2 by ALPN on one port).</summary>
+    public Uri? MicroTls { get; init; }
+
+    /// <summary>Gets the gRPC service over TLS (HTTP/2).</summary>
+    public Uri? GrpcTls { get; init; }
+
+    /// <summary>Gets the PEM file of the CA that signed both TLS servers' certificate.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Gets the TLS MicroHosting service as it registered itself (<c>secure=true</c>).</summary>
+    public MicroService? TlsService { get; init; }
 }

@@ -3,19 +3,23 @@ using MicroHosting.Benchmarks.Protos;
 
 namespace MicroHosting.Benchmarks.Targets;
 
-/// <summary>The gRPC for .NET baseline: <c>Grpc.Net.Client</c> over h2c, several HTTP/2 connections when streams run out.</summary>
+/// <summary>The gRPC for .NET baseline: <c>Grpc.Net.Client</c> over h2c (or TLS, trusting the run's CA), several HTTP/2 connections when streams run out.</summary>
 internal sealed class GrpcTarget : CallTarget
 {
     private readonly GrpcChannel _channel;
     private readonly Bench.BenchClient _client;
     private readonly bool _large;
 
-    public GrpcTarget(Uri address, bool large)
+    public GrpcTarget(Uri address, bool large, string? caFile = null)
     {
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false };
+        if (caFile is not null)
         {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, UseProxy = false },
-        });
+            var trust = Servers.BenchPki.TrustOnly(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) => trust(sender, certificate, chain, errors);
+        }
+
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
         _client = new Bench.BenchClient(_channel);
         _large = large;
     }

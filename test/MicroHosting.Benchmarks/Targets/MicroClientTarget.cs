@@ -13,7 +13,8 @@ namespace MicroHosting.Benchmarks.Targets;
 /// otherwise it resolves the service through the registry cache and selector, in an in-memory registry holding the
 /// server's own registration. The address form uses Go Micro's <c>POST /</c> protocol, as the client does for it.
 /// The server listens for cleartext HTTP/2 too (<c>Micro:Http2Address</c>): only with <c>http2</c> does the client use it
-/// (<see cref="MicroClientOptions.UseHttp2"/>); otherwise it calls over HTTP/1.1, as against a server without it.
+/// (<see cref="MicroClientOptions.UseHttp2"/>); otherwise it calls over HTTP/1.1, as against a server without it. With
+/// <c>tls</c> it calls the TLS server instead, over HTTP/2 negotiated by ALPN on its one port.
 /// </summary>
 internal sealed class MicroClientTarget : CallTarget
 {
@@ -30,24 +31,28 @@ internal sealed class MicroClientTarget : CallTarget
         _options = options;
     }
 
-    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct, bool http2 = false)
+    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct, bool http2 = false, bool tls = false)
     {
-        var provider = CreateClientServices(addresses, out var node, http2);
+        var provider = CreateClientServices(addresses, out var node, http2, tls);
         var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
         return new MicroClientTarget(provider, large, options);
     }
 
     /// <summary>A calling service's container: the MicroHosting client over an in-memory registry holding the server's registration.</summary>
-    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node, bool http2 = false)
+    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node, bool http2 = false, bool tls = false)
     {
-        var service = addresses.Service ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
+        var service = (tls ? addresses.TlsService : addresses.Service)
+            ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
         var registry = new InMemoryRegistry();
 
         // The in-memory registry completes synchronously.
         registry.RegisterAsync(service, TimeSpan.FromHours(1)).GetAwaiter().GetResult();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // Over TLS the node registered secure=true; the client trusts the run's CA only, as with MICRO_CLIENT_TLS_CA_FILE.
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(tls ? [new("Micro:Tls:CaFile", addresses.CaFile)] : [])
+            .Build());
         services.AddMicroCore(o => o.Name = "bench-client").UseRegistry(registry);
         services.Configure<MicroClientOptions>(o => o.UseHttp2 = http2);
         node = service.Nodes[0];

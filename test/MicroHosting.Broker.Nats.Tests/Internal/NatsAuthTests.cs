@@ -66,6 +66,32 @@ public sealed class NatsAuthTests : IDisposable
         Assert.EndsWith("; check TLS (Micro:Nats:TlsCaFile must hold the CA of the server's certificate; TlsCertFile/TlsKeyFile when the server verifies clients).", error.Detail, StringComparison.Ordinal);
     }
 
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task JetStream_TlsAndToken_FromConfiguration_PublishesAndConsumes()
+    {
+        var (caFile, certFile, keyFile) = WriteCertificates();
+        await using var server = await NatsServer.StartJetStreamAsync("--tls", "--tlscert", certFile, "--tlskey", keyFile, "--auth", "js-token");
+        var settings = new Dictionary<string, string?> { ["Micro:Nats:Token"] = "js-token", ["Micro:Nats:TlsCaFile"] = caFile };
+        var sink = new MessageSink<int>();
+        await using var app = await MicroTestHost.StartAsync(
+            "auth",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsJetStream(o => o.Url = server.Url),
+            configureBuilder: b =>
+            {
+                b.Configuration.AddInMemoryCollection(settings);
+                b.Services.AddMicroSubscriber<Ping>("auth.durable", (p, _) =>
+                {
+                    sink.Add(p.Number);
+                    return Task.CompletedTask;
+                });
+            });
+
+        await app.Services.GetRequiredService<IMicroPublisher>().PublishAsync("auth.durable", new Ping(3));
+        Assert.Equal([3], await sink.WaitForAsync(1));
+    }
+
     [Fact]
     public async Task Options_CertificateWithoutKey_FailsAtStartWithFix()
     {

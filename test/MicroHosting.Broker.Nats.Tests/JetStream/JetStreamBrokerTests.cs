@@ -185,4 +185,124 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         Assert.StartsWith("JetStream did not acknowledge the message to 'js.down'", error.Detail, StringComparison.Ordinal);
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30));
     }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Start_CreateStreamsOff_MissingStreamStopsStartWithFix()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(server, "shop", options: o =>
+        {
+            o.JetStream.CreateStreams = false;
+            o.JetStream.Subjects.Add("shop.>");
+        }));
+        Assert.Equal($"The JetStream stream 'MICRO' does not exist on {server.Url}: create it (subjects shop.>) or set Micro:Nats:JetStream:CreateStreams to true.", error.Message);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Start_ServerWithoutJetStream_StopsStartWithFix()
+    {
+        await using var server = await NatsServer.StartAsync();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(server, "shop", options: o => o.JetStream.Subjects.Add("shop.>")));
+        output.WriteLine(error.ToString());
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.EndsWith("Is nats-server running with JetStream enabled (nats-server -js)?", error.Message, StringComparison.Ordinal);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task NewConsumer_DeliverFromSequence_ReplaysFromThere()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        await using (var publisher = await StartAsync(server, "shop", options: o => o.JetStream.Subjects.Add("js.replay")))
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                await Publisher(publisher).PublishAsync("js.replay", new JetStreamTestMessage(i));
+            }
+        }
+
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync(
+            server,
+            "replayer",
+            s => s.AddMicroSubscriber<JetStreamTestMessage>("js.replay", (m, _) =>
+            {
+                sink.Add(m.Id);
+                return Task.CompletedTask;
+            }),
+            o =>
+            {
+                o.JetStream.DeliverFrom = NatsJetStreamStart.BySequence;
+                o.JetStream.StartSequence = 7;
+            });
+
+        Assert.Equal([7, 8, 9, 10], await sink.WaitForAsync(4));
+        await Task.Delay(300);
+        Assert.Equal(4, sink.Count);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Message_DeadlinePassesWhileHandled_HandlerCancelledAndDeadLettered()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var cancelled = new TaskCompletionSource();
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
+        {
+            using var registration = ct.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ct);
+        }));
+        var options = new MicroPublishOptions();
+        options.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O");
+        await Publisher(subscriber).PublishAsync("js.slow", new JetStreamTestMessage(1), options);
+
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.slow", 1));
+        Assert.True(cancelled.Task.IsCompleted);
+        Assert.EndsWith(" passed while the message was handled", letter.Headers!["Micro-Dead-Letter-Reason"].ToString(), StringComparison.Ordinal);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Message_LastDeliveriesNeverAcknowledged_DeadLetteredWithoutHandling()
+    {
+        await using var server = await NatsServer.StartJetStreamAsync();
+        void Options(NatsBrokerOptions o)
+        {
+            o.JetStream.MaxDeliver = 2;
+            o.JetStream.AckWait = TimeSpan.FromSeconds(1);
+        }
+
+        var handled = new MessageSink<int>();
+        void Subscribe(IServiceCollection s) => s.AddMicroSubscriber<JetStreamTestMessage>("js.exhaust", (m, _) =>
+        {
+            handled.Add(m.Id);
+            return Task.CompletedTask;
+        }, queue: "workers");
+
+        // Create the shared consumer, then stop its only member.
+        var first = await StartAsync(server, "worker", Subscribe, Options);
+        await first.StopAsync();
+        await first.DisposeAsync();
+        await using (var publisher = await StartAsync(server, "shop", options: Options))
+        {
+            await Publisher(publisher).PublishAsync("js.exhaust", new JetStreamTestMessage(5));
+        }
+
+        // Two deliveries that die unacknowledged, as if two subscribers crashed while handling the message.
+        await using (var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = server.Url }))
+        {
+            var consumer = await new NATS.Client.JetStream.NatsJSContext(connection).GetConsumerAsync("MICRO", NatsInternals.ConsumerName("js.exhaust", "workers"));
+            for (var delivery = 1; delivery <= 2; delivery++)
+            {
+                var message = await consumer.NextAsync<byte[]>(opts: new NATS.Client.JetStream.NatsJSNextOpts { Expires = TimeSpan.FromSeconds(10) });
+                Assert.Equal((ulong)delivery, message!.Metadata!.Value.NumDelivered);
+            }
+        }
+
+        await using var restarted = await StartAsync(server, "worker", Subscribe, Options);
+        var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.exhaust", 1));
+        Assert.Equal("not acknowledged after 2 deliveries (MaxDeliver); the last ones timed out (AckWait 1 s)", letter.Headers!["Micro-Dead-Letter-Reason"].ToString());
+        Assert.Equal("3", letter.Headers["Micro-Dead-Letter-Deliveries"].ToString());
+        await Task.Delay(300);
+        Assert.Empty(handled.Items);
+    }
 }

@@ -125,6 +125,47 @@ public sealed class JetStreamCrashTests(ITestOutputHelper output)
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
+    public async Task QueueMember_StoppedGracefully_GivesBackItsFetchedMessagesAtOnce()
+    {
+        const int Total = 200;
+        await using var server = await NatsServer.StartJetStreamAsync();
+        var sink = new MessageSink<(int Member, int Id)>();
+        var firstHandled = new TaskCompletionSource();
+        void Options(NatsBrokerOptions o) => o.JetStream.AckWait = TimeSpan.FromMinutes(5);
+        var stopping = await StartAsync(
+            server,
+            "worker-a",
+            s => s.AddMicroSubscriber<JetStreamTestMessage>("js.handoff", async (m, _) =>
+            {
+                sink.Add((0, m.Id));
+                firstHandled.TrySetResult();
+                await Task.Delay(50);
+            }, queue: "workers"),
+            Options);
+        await using var publisher = await StartAsync(server, "shop");
+        await PublishAsync(publisher, "js.handoff", Total);
+        await firstHandled.Task.WaitAsync(Patience);
+
+        // Worker A holds up to 64 fetched messages; stopping it must hand them over now, not after the 5 min AckWait.
+        await stopping.StopAsync();
+        await stopping.DisposeAsync();
+        await using var other = await StartAsync(
+            server,
+            "worker-b",
+            s => s.AddMicroSubscriber<JetStreamTestMessage>("js.handoff", (m, _) =>
+            {
+                sink.Add((1, m.Id));
+                return Task.CompletedTask;
+            }, queue: "workers"),
+            Options);
+
+        await sink.WaitForDistinctAsync(Total, TimeSpan.FromSeconds(60));
+        output.WriteLine($"graceful stop: worker A handled {sink.Items.Count(x => x.Member == 0)}, worker B {sink.Items.Count(x => x.Member == 1)}, duplicates {sink.Count - sink.Items.Distinct().Count()}");
+        Assert.Equal(Enumerable.Range(0, Total), sink.Items.Select(x => x.Id).Distinct().Order());
+        Assert.Equal(Total, sink.Count);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
     public async Task ServerRestart_DuringPublishAndConsume_NothingAcknowledgedIsLost()
     {
         const int Total = 1000;

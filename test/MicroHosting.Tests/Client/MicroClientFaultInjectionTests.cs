@@ -34,8 +34,8 @@ public sealed class MicroClientFaultInjectionTests : IAsyncDisposable
         await using var a = await StartNodeAsync("a", idempotent: true);
         await using var b = await StartNodeAsync("b", idempotent: true);
 
-        // A 4 s budget: an attempt may take half of what is left (2 s), so the retry on a healthy node has 2 s too.
-        await using var services = CreateClient(selector, ("Micro:Client:RequestTimeout", "00:00:04"));
+        // A 10 s budget: an attempt may take half of what is left (5 s), so the retry on a healthy node has 5 s too.
+        await using var services = CreateClient(selector, ("Micro:Client:RequestTimeout", "00:00:10"));
         var client = services.GetRequiredService<IMicroClient>();
 
         var first = await RunLoadAsync(client, calls: 200);
@@ -57,7 +57,8 @@ public sealed class MicroClientFaultInjectionTests : IAsyncDisposable
         await using var a = await StartNodeAsync("a", delay: TimeSpan.FromMilliseconds(20));
         await using var b = await StartNodeAsync("b", delay: TimeSpan.FromMilliseconds(20));
         await using var slow = await StartNodeAsync("slow", delay: TimeSpan.FromMilliseconds(200));
-        await using var services = CreateClient(selector);
+        // Slow at 3 times the fastest node's latency: a margin for healthy nodes' own hiccups on a busy machine.
+        await using var services = CreateClient(selector, ("Micro:Client:SlowNodeFactor", "3"));
         var client = services.GetRequiredService<IMicroClient>();
 
         var result = await RunLoadAsync(client, calls: 240);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Client;
 
-/// <summary>A subscriber's calls carry the message's metadata on, as an RPC handler's calls carry the call's.</summary>
+/// <summary>A subscriber's calls carry the message's metadata on (what the allow-list lets through), as an RPC handler's calls carry the call's.</summary>
 public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
 {
     private readonly InMemoryRegistry _registry = new();
@@ -34,9 +34,14 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
             app => app.MapMicroSubscriber<HelloRequest>("greetings", async (message, context, ct) =>
                 await context.Services.GetRequiredService<IMicroClient>().HelloAsync(message.Name)),
             _registry,
-            configure: m => m.UseBroker(broker));
+            configure: m => m.UseBroker(broker),
+            configureBuilder: b => b.Configuration["Micro:Client:PropagatedHeaders:0"] = "Tenant");
 
-        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json", ["Micro-Tenant"] = "acme", ["Cookie"] = "session=secret" };
+        // Micro-* metadata and the header on Micro:Client:PropagatedHeaders travel on; a cookie and any other header do not.
+        var headers = new Dictionary<string, string>
+        {
+            ["Content-Type"] = "application/json", ["Micro-Tenant"] = "acme", ["Tenant"] = "acme", ["Cookie"] = "session=secret", ["X-Api-Key"] = "secret",
+        };
         var body = Encoding.UTF8.GetBytes("""{"name":"Ann"}""");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!seen.Task.IsCompleted && DateTime.UtcNow < deadline)
@@ -46,8 +51,9 @@ public sealed class MicroClientSubscriberPropagationTests : IAsyncDisposable
         }
 
         var metadata = await seen.Task.WaitAsync(TimeSpan.FromSeconds(1));
-        Assert.Equal("acme", metadata["Micro-Tenant"]);
+        Assert.Equal(("acme", "acme"), (metadata["Micro-Tenant"], metadata["Tenant"]));
         Assert.False(metadata.ContainsKey("Cookie"));
+        Assert.False(metadata.ContainsKey("X-Api-Key"));
         Assert.Equal("worker", metadata["Micro-From-Service"]);
     }
 }

@@ -22,9 +22,10 @@ public sealed class MicroMetricsTests : IDisposable
     [Fact]
     public async Task ClientCalls_NodeFailsWithServerErrors_RetriesEjectionAndDurationsAreRecordedWithTags()
     {
+        // Idempotent: a 500 is retried on another node only for an endpoint that may run twice.
         await using var failing = await TestClient.StartGreeterAsync(
-            _registry, name: _service, handler: (_, _, _) => throw MicroException.InternalServerError(_service, "boom"), idempotent: true);
-        await using var healthy = await TestClient.StartGreeterAsync(_registry, name: _service, idempotent: true); // a 500 is retried only for idempotent endpoints
+            _registry, name: _service, idempotent: true, handler: (_, _, _) => throw MicroException.InternalServerError(_service, "boom"));
+        await using var healthy = await TestClient.StartGreeterAsync(_registry, name: _service, idempotent: true);
         await using var services = TestClient.Create(_registry, new()
         {
             ["Micro:Client:Selector"] = "roundrobin",

@@ -5,6 +5,7 @@ using MicroHosting.TestUtilities;
 using MicroHosting.TestUtilities.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Security;
@@ -47,7 +48,52 @@ public sealed class HttpBrokerTlsTests : IDisposable
         Assert.Equal("true", broker.Metadata["secure"]);
     }
 
-    private Task<WebApplication> StartAsync(string name, Action<IServiceCollection> services, Dictionary<string, string?>? configuration = null)
+    [Theory]
+    [InlineData("good", true)]
+    [InlineData("bad", false)]
+    [InlineData(null, false)]
+    public async Task Publish_ToASubscriberWhoseBrokerEndpointRequiresAuthorization_DeliveredOnlyWithAnAcceptedToken(string? token, bool delivered)
+    {
+        var received = new MessageSink<string>();
+        var attempts = new MessageSink<string>();
+        await using var subscriber = await StartAsync(
+            "audit",
+            s =>
+            {
+                s.AddMicroSubscriber<HelloRequest>("orders", (r, _) =>
+                {
+                    received.Add(r.Name);
+                    return Task.CompletedTask;
+                });
+                TestTokenAuthentication.Add(s);
+                s.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new RecordAuthorization(attempts)));
+            },
+            map: app => app.MapMicroBroker().RequireAuthorization());
+        await using var publisher = await StartAsync(
+            "shop",
+            s => { },
+            new() { ["Micro:Tls:CaFile"] = _pki.AuthorityFile, ["Micro:Client:Token:Value"] = token, ["Micro:HttpBroker:WaitForDelivery"] = "true" });
+        var publish = publisher.Services.GetRequiredService<IMicroPublisher>().PublishAsync("orders", new HelloRequest("o-1"));
+
+        if (delivered)
+        {
+            await publish;
+            Assert.Equal(["o-1"], received.Items);
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<MicroException>(() => publish);
+            Assert.Equal(500, error.Code); // every delivery was refused (401), after the retries
+            Assert.Contains("no subscriber of orders accepted the message", error.Detail, StringComparison.Ordinal);
+            Assert.Empty(received.Items);
+
+            // The deliveries reached the node over TLS (so the refusal was the endpoint's authorization), with the token, if any.
+            Assert.NotEmpty(attempts.Items);
+            Assert.All(attempts.Items, a => Assert.Equal(token is null ? "https " : $"https Bearer {token}", a));
+        }
+    }
+
+    private Task<WebApplication> StartAsync(string name, Action<IServiceCollection> services, Dictionary<string, string?>? configuration = null, Action<WebApplication>? map = null)
         => TlsTestNodes.StartAsync(
             _registry,
             _pki.IssueServer(),
@@ -62,6 +108,7 @@ public sealed class HttpBrokerTlsTests : IDisposable
                     o.DeliveryTimeout = TimeSpan.FromSeconds(5);
                 });
             },
+            map: map,
             name: name);
 
     private sealed class RecordAuthorization(MessageSink<string> sink) : IStartupFilter
@@ -70,8 +117,8 @@ public sealed class HttpBrokerTlsTests : IDisposable
         {
             app.Use((context, further) =>
             {
-                // Go Micro v2.5+'s form (POST /?id=<node>) or v1's (POST /_sub): the broker delivers in the form the subscriber registered.
-                if (context.Request.Path.Value is "/_sub" or "/")
+                // A delivery: POST /_sub?id= (Go Micro v1's path) or POST /?id= (v2.5+), whichever the publisher uses.
+                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Query.ContainsKey("id"))
                 {
                     sink.Add($"{context.Request.Scheme} {context.Request.Headers.Authorization}");
                 }

@@ -9,6 +9,7 @@ using MicroHosting.Tests.Client;
 using MicroHosting.TestUtilities;
 using MicroHosting.TestUtilities.Tls;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -91,6 +92,41 @@ public sealed class TlsTests : IDisposable
 
         Assert.Equal("HTTP/2 anonymous", reply.Value.Message);
         Assert.Equal(["#0", "#1", "#2"], streamed);
+    }
+
+    [Fact]
+    public async Task KestrelsOwnHttpsEndpoint_RegistersSecureAndIsCalledOverHttp2()
+    {
+        var server = _pki.IssueServer();
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(server.CertificateFile, server.KeyFile);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        await using var node = await MicroTestHost.StartAsync(
+            "greeter",
+            app => app.MapMicroHandler("Greeter.Hello", (HelloRequest r, MicroContext c) => new HelloReply(c.HttpContext.Request.Protocol)),
+            _registry,
+            configureBuilder: b => b.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate))));
+        await using var services = TlsTestNodes.Client(_registry, _pki.AuthorityFile);
+
+        var reply = await services.GetRequiredService<IMicroClient>().HelloAsync();
+
+        Assert.Equal("HTTP/2", reply.Value.Message);
+        Assert.Equal("true", Assert.Single(Assert.Single(await _registry.GetServiceAsync("greeter")).Nodes).Metadata["secure"]);
+    }
+
+    [Fact]
+    public async Task Client_FixedHttpsAddress_CallsTheTlsNodeWithoutTheRegistry()
+    {
+        await using var node = await TlsTestNodes.StartAsync(_registry, _pki.IssueServer());
+        using var empty = new InMemoryRegistry();
+        await using var services = TlsTestNodes.Client(empty, _pki.AuthorityFile);
+        var address = $"https://127.0.0.1:{node.BaseAddress().Port}";
+
+        var reply = await services.GetRequiredService<IMicroClient>().HelloAsync(options: new MicroCallOptions { Address = address });
+        var plain = await Assert.ThrowsAnyAsync<Exception>(
+            () => services.GetRequiredService<IMicroClient>().HelloAsync(options: new MicroCallOptions { Address = $"127.0.0.1:{node.BaseAddress().Port}" }));
+
+        Assert.Equal("HTTP/1.1 anonymous", reply.Value.Message); // a fixed address speaks Go Micro's POST / over HTTP/1.1
+        Assert.IsNotType<MicroNodeNotFoundException>(plain); // cleartext to a TLS port: no answer, not a lookup failure
     }
 
     [Fact]

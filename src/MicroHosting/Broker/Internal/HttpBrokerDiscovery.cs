@@ -7,7 +7,7 @@ namespace MicroHosting.Broker.Internal;
 /// The publisher's view of a topic's subscribers, in both of Go Micro's registration forms: v1's <c>topic:&lt;topic&gt;</c>
 /// services (received on <c>/_sub</c>) and v2.5+'s <c>micro.http.broker</c> nodes tagged <c>broker=http</c>,
 /// <c>topic=&lt;topic&gt;</c> (received on <c>/</c>). A node registered in both forms (every MicroHosting subscriber) counts
-/// once. Cached for <see cref="HttpBrokerOptions.DiscoveryCacheTtl"/>, dropped early when the registry reports a change or
+/// once, on <c>/_sub</c>. Cached for <see cref="HttpBrokerOptions.DiscoveryCacheTtl"/>, dropped early when the registry reports a change or
 /// a delivery fails. Empty answers are never cached, so a subscriber that just registered is found on the next publish.
 /// </summary>
 internal sealed class HttpBrokerDiscovery(IRegistry registry, TimeProvider timeProvider, TimeSpan cacheTtl) : IAsyncDisposable
@@ -49,6 +49,22 @@ internal sealed class HttpBrokerDiscovery(IRegistry registry, TimeProvider timeP
         cancellationToken.ThrowIfCancellationRequested();
         var targets = new List<HttpBrokerTarget>();
         var seen = new HashSet<(string Version, string Id)>();
+
+        // A node in both forms (a MicroHosting subscriber) is posted to on /_sub: no rewrite, no overlap with RPC's POST /.
+        if (perTopic.IsCompletedSuccessfully)
+        {
+            foreach (var service in perTopic.Result)
+            {
+                foreach (var node in service.Nodes)
+                {
+                    if (seen.Add((service.Version, node.Id)))
+                    {
+                        targets.Add(new HttpBrokerTarget(node, service.Version, V1Path));
+                    }
+                }
+            }
+        }
+
         if (shared.IsCompletedSuccessfully)
         {
             foreach (var service in shared.Result)
@@ -60,20 +76,6 @@ internal sealed class HttpBrokerDiscovery(IRegistry registry, TimeProvider timeP
                         seen.Add((service.Version, node.Id)))
                     {
                         targets.Add(new HttpBrokerTarget(node, service.Version, V2Path));
-                    }
-                }
-            }
-        }
-
-        if (perTopic.IsCompletedSuccessfully)
-        {
-            foreach (var service in perTopic.Result)
-            {
-                foreach (var node in service.Nodes)
-                {
-                    if (seen.Add((service.Version, node.Id)))
-                    {
-                        targets.Add(new HttpBrokerTarget(node, service.Version, V1Path));
                     }
                 }
             }

@@ -83,8 +83,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, string? 
     {
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI: use a path such as /Greeter/Hello.");
         var name = service ?? uri.Host;
-        var segments = uri.AbsolutePath.Trim('/').Split('/');
-        var endpoint = segments.Length == 2 && segments[0].Length > 0 && segments[1].Length > 0 ? $"{segments[0]}.{segments[1]}" : null;
+        var endpoint = MicroEndpointName.TryFromPath(uri.AbsolutePath, out var parsed) ? parsed.Name : null;
         var state = new MicroCallState(name, endpoint, body: null, protobufTypes: false, options: null) { PathAndQuery = uri.PathAndQuery };
         request.Options.Set(MicroCallState.Key, state);
         return state;

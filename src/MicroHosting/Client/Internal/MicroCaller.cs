@@ -15,7 +15,7 @@ namespace MicroHosting.Client.Internal;
 /// (setup, Polly timeout and retries, resolution), and turns the reply into the response message or a <see cref="MicroException"/>.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
-internal sealed class MicroCaller(MicroClientRuntime runtime)
+internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 {
     private const int MaxDetailLength = 200;
     private readonly ConcurrentDictionary<(string Service, string Endpoint), Uri> _logicalUris = new();
@@ -30,6 +30,12 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
         CancellationToken cancellationToken)
     {
         var state = CreateState<TRequest, TResponse>(service, endpoint, request, options);
+        if (HedgeDelay(state) is { } hedge)
+        {
+            var (hedged, winner) = await HedgedAsync<TRequest, TResponse>(http, state, request, hedge, cancellationToken).ConfigureAwait(false);
+            return new MicroResponse<TResponse>(hedged, winner.Node!.Node, winner.Attempts);
+        }
+
         var value = await InvokeAsync<TResponse>(http, state, cancellationToken).ConfigureAwait(false);
         return new MicroResponse<TResponse>(value, state.Node!.Node, state.Attempts);
     }
@@ -54,7 +60,9 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
             return Task.FromException<TResponse>(ex);
         }
 
-        return InvokeAsync<TResponse>(http, state, cancellationToken);
+        return HedgeDelay(state) is { } hedge
+            ? HedgedValueAsync<TRequest, TResponse>(http, state, request, hedge, cancellationToken)
+            : InvokeAsync<TResponse>(http, state, cancellationToken);
     }
 
     private static MicroCallState CreateState<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options)
@@ -116,8 +124,7 @@ internal sealed class MicroCaller(MicroClientRuntime runtime)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == endpoint.Length - 1 || endpoint.IndexOf('.', dot + 1) >= 0 || endpoint.AsSpan().IndexOfAny("/ ?#") >= 0)
+        if (!MicroEndpointName.IsValid(endpoint))
         {
             throw new ArgumentException($"Endpoint '{endpoint}' is not of the form Type.Method (for example Greeter.Hello).", nameof(endpoint));
         }

@@ -52,7 +52,7 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
 
         foreach (var (service, policy) in options.Services)
         {
-            Check(failures, $"Micro:Client:Services:{service}", policy.Timeout, policy.AttemptTimeout, policy.Retries);
+            Check(failures, $"Micro:Client:Services:{service}", policy.Timeout, policy.AttemptTimeout, policy.Retries, policy.HedgeDelay);
             if (policy.Selector is { } selector && string.IsNullOrWhiteSpace(selector))
             {
                 failures.Add($"Micro:Client:Services:{service}:Selector is empty: use p2c, random or roundrobin, or leave it out.");
@@ -60,7 +60,7 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
 
             foreach (var (endpoint, endpointPolicy) in policy.Endpoints)
             {
-                Check(failures, $"Micro:Client:Services:{service}:Endpoints:{endpoint}", endpointPolicy.Timeout, endpointPolicy.AttemptTimeout, endpointPolicy.Retries);
+                Check(failures, $"Micro:Client:Services:{service}:Endpoints:{endpoint}", endpointPolicy.Timeout, endpointPolicy.AttemptTimeout, endpointPolicy.Retries, endpointPolicy.HedgeDelay);
             }
         }
 
@@ -95,8 +95,13 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Check(List<string> failures, string section, TimeSpan? timeout, TimeSpan? attemptTimeout, int? retries)
+    private static void Check(List<string> failures, string section, TimeSpan? timeout, TimeSpan? attemptTimeout, int? retries, TimeSpan? hedgeDelay)
     {
+        if (hedgeDelay is { } h && h <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:HedgeDelay must be positive, for example 00:00:00.050, or unset, but is {h}.");
+        }
+
         if (timeout is { } t && t <= TimeSpan.Zero)
         {
             failures.Add($"{section}:Timeout must be positive, for example 5s, but is {t}.");

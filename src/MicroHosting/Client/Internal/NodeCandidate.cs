@@ -74,9 +74,5 @@ internal sealed class NodeCandidate
             : endpoints.Where(e => e.Metadata.TryGetValue(MicroEndpointMetadataKeys.Idempotent, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
                 .Select(e => e.Name).ToFrozenSet(StringComparer.Ordinal);
 
-    public static string EndpointPath(string endpoint)
-    {
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        return string.Concat("/", endpoint.AsSpan(0, dot), "/", endpoint.AsSpan(dot + 1));
-    }
+    public static string EndpointPath(string endpoint) => MicroEndpointName.PathOf(endpoint);
 }

@@ -61,12 +61,21 @@ internal sealed partial class RegistryCache : IAsyncDisposable
     public NodeCandidate ForAddress(string service, string address)
         => _fixed.GetOrAdd((service, address), static (key, health) =>
         {
-            if (!HostPort.TryParse(key.Address, out var hostPort) || hostPort.Value.Host.Length == 0 || hostPort.Value.Port == 0)
+            // https://host:port calls a node serving TLS (as a registered secure=true node is called).
+            var secure = key.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            var text = secure ? key.Address["https://".Length..].TrimEnd('/') : key.Address;
+            if (!HostPort.TryParse(text, out var hostPort) || hostPort.Value.Host.Length == 0 || hostPort.Value.Port == 0)
             {
-                throw new InvalidOperationException($"The call's address '{key.Address}' (MicroCallOptions.Address) is not host:port, for example 127.0.0.1:8081.");
+                throw new InvalidOperationException($"The call's address '{key.Address}' (MicroCallOptions.Address) is not host:port, for example 127.0.0.1:8081 (or https://127.0.0.1:8443 for a node serving TLS).");
             }
 
-            var node = new MicroNode { Id = key.Address, Address = hostPort.Value.Host, Port = hostPort.Value.Port };
+            var node = new MicroNode
+            {
+                Id = key.Address,
+                Address = hostPort.Value.Host,
+                Port = hostPort.Value.Port,
+                Metadata = secure ? new Dictionary<string, string>(StringComparer.Ordinal) { ["secure"] = "true" } : EmptyMetadata.Instance,
+            };
             return new NodeCandidate(new MicroService { Name = key.Service, Nodes = [node] }, node, health.Get(node.HostPort));
         }, _health);
 

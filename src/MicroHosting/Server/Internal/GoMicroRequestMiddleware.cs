@@ -29,7 +29,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
                 request.Path = path;
             }
         }
-        else if (HttpMethods.IsPost(request.Method) && IsTypeMethodPath(request.Path.Value))
+        else if (HttpMethods.IsPost(request.Method) && MicroEndpointName.IsPathShape(request.Path.Value))
         {
             // Checked after routing rather than with a catch-all /{type}/{method} endpoint: that endpoint is a routing
             // candidate for every native call and made routing capture route values (allocations) on each one.
@@ -38,18 +38,6 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
         }
 
         return next(context);
-    }
-
-    private static bool IsTypeMethodPath(string? path)
-    {
-        // "/Type/Method": two non-empty segments.
-        if (path is not { Length: > 3 } || path[0] != '/')
-        {
-            return false;
-        }
-
-        var slash = path.IndexOf('/', 1);
-        return slash > 1 && slash < path.Length - 1 && path.IndexOf('/', slash + 1) < 0;
     }
 
     private async Task NotFoundIfUnmatchedAsync(Task next, HttpContext context)
@@ -66,8 +54,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
             return Task.CompletedTask;
         }
 
-        var path = context.Request.Path.Value!;
-        var name = string.Concat(path.AsSpan(1, path.IndexOf('/', 1) - 1), ".", path.AsSpan(path.IndexOf('/', 1) + 1));
+        var name = MicroEndpointName.NameOfPath(context.Request.Path.Value!);
         return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
     }
 

@@ -1,3 +1,4 @@
+using MicroHosting.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -37,16 +38,11 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
         }
     }
 
-    public static string PathOf(string endpoint)
-    {
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        return "/" + endpoint[..dot] + "/" + endpoint[(dot + 1)..];
-    }
+    public static string PathOf(string endpoint) => MicroEndpointName.PathOf(endpoint);
 
     public static void ValidateName(string endpoint)
     {
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == endpoint.Length - 1 || endpoint.IndexOf('.', dot + 1) >= 0 || endpoint.AsSpan().IndexOfAny("/ ?#{}") >= 0)
+        if (!MicroEndpointName.IsValid(endpoint))
         {
             throw new InvalidOperationException(
                 $"Endpoint name '{endpoint}' is not of the form Type.Method (for example Greeter.Hello): one dot, no '/', spaces or route characters.");

@@ -213,8 +213,16 @@ internal sealed partial class MicroServerRuntime
             response.StatusCode = StatusCodes.Status200OK;
             response.Headers[MicroHeaders.Error] = json;
             response.Headers[MicroHeaders.XError] = json;
-            response.ContentLength = 0;
             EchoId(context);
+            if (LegacyErrorBody(context.Request.ContentType, json) is { } legacy)
+            {
+                // A legacy envelope codec's client reads the body before the headers: an empty one would read as EOF.
+                response.ContentType = context.Request.ContentType;
+                response.ContentLength = legacy.Length;
+                return response.Body.WriteAsync(legacy, context.RequestAborted).AsTask();
+            }
+
+            response.ContentLength = 0;
             return Task.CompletedTask;
         }
 
@@ -223,6 +231,17 @@ internal sealed partial class MicroServerRuntime
         var bytes = System.Text.Encoding.UTF8.GetBytes(json);
         response.ContentLength = bytes.Length;
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+    }
+
+    private static byte[]? LegacyErrorBody(string? contentType, string json)
+    {
+        var mediaType = contentType?.Split(';', 2)[0].Trim();
+        return mediaType switch
+        {
+            _ when string.Equals(mediaType, JsonRpcMicroCodec.MediaType, StringComparison.OrdinalIgnoreCase) => JsonRpcMicroCodec.ErrorBody(json),
+            _ when string.Equals(mediaType, ProtoRpcMicroCodec.MediaType, StringComparison.OrdinalIgnoreCase) => ProtoRpcMicroCodec.ErrorBody(json),
+            _ => null,
+        };
     }
 
     /// <summary>

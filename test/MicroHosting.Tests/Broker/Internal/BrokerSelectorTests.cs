@@ -26,6 +26,16 @@ public sealed class BrokerSelectorTests
     }
 
     [Fact]
+    public void Select_JetStreamWithoutPackage_ThrowsWithFix()
+    {
+        using var services = Build("jetstream");
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IBroker>());
+        Assert.Equal(
+            "MICRO_BROKER is 'jetstream', but the NATS JetStream broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsJetStream().",
+            error.Message);
+    }
+
+    [Fact]
     public void Select_Unknown_ThrowsListingBrokers()
     {
         using var services = Build("kafka");

@@ -11,9 +11,6 @@ internal static class DnsName
     public const int MaxLabelLength = 63;
     public const int MaxNameLength = 255;
 
-    /// <summary>Compares dotted names as DNS does: ASCII letters case-insensitively, every other character exactly.</summary>
-    public static IEqualityComparer<string> Comparer { get; } = new AsciiComparer();
-
     public static bool Equals(string a, string b)
     {
         if (a.Length != b.Length)
@@ -131,12 +128,5 @@ internal static class DnsName
         {
             throw new DnsFormatException($"The name '{name}' is {total} bytes; DNS allows at most {MaxNameLength}.");
         }
-    }
-
-    private sealed class AsciiComparer : IEqualityComparer<string>
-    {
-        public bool Equals(string? x, string? y) => x is null ? y is null : y is not null && string.Equals(Key(x), Key(y), StringComparison.Ordinal);
-
-        public int GetHashCode(string obj) => StringComparer.Ordinal.GetHashCode(Key(obj));
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace MicroHosting.Registry.Mdns.Internal;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed partial class MdnsCache
     public const int MaxPerName = 256;
 
     private readonly Dictionary<string, long> _interests = new(StringComparer.Ordinal);
+    private readonly List<Candidate> _ranking = [];
     private long _interestClock;
     private long _txtBytes;
 
@@ -45,17 +48,27 @@ internal sealed partial class MdnsCache
         }
 
         var affected = new HashSet<string>(StringComparer.Ordinal);
-        var ranked = _records
-            .SelectMany(p => p.Value.Select(e => (Key: p.Key, Entry: e, Tier: Tier(p.Key, e.Record))))
-            .OrderBy(c => c.Tier)
-            .ThenBy(c => c.Entry.Received)
-            .ThenByDescending(c => c.Entry.Record.Ttl)
-            .ToList();
+
+        // One ranking buffer for the cache's life: a new one per trim would be a large-object allocation each time,
+        // and under a flood those force full collections.
+        _ranking.Clear();
+        foreach (var (key, entries) in _records)
+        {
+            foreach (var entry in entries)
+            {
+                _ranking.Add(new Candidate(key, entry, Tier(key, entry.Record)));
+            }
+        }
+
+        CollectionsMarshal.AsSpan(_ranking).Sort(static (a, b) =>
+            a.Tier != b.Tier ? a.Tier.CompareTo(b.Tier)
+            : a.Entry.Received != b.Entry.Received ? a.Entry.Received.CompareTo(b.Entry.Received)
+            : b.Entry.Record.Ttl.CompareTo(a.Entry.Record.Ttl));
         var trimEntries = _count > _limits.MaxEntries;
         var trimTxt = _txtBytes > _limits.MaxTxtBytes;
         var entryTarget = _limits.MaxEntries - (_limits.MaxEntries / 8);
         var txtTarget = _limits.MaxTxtBytes - (_limits.MaxTxtBytes / 8);
-        foreach (var (key, entry, _) in ranked)
+        foreach (var (key, entry, _) in _ranking)
         {
             var forEntries = trimEntries && _count > entryTarget;
             var forTxt = trimTxt && _txtBytes > txtTarget;
@@ -71,6 +84,7 @@ internal sealed partial class MdnsCache
             }
         }
 
+        _ranking.Clear();
         return Evaluate(affected, now);
     }
 
@@ -131,4 +145,6 @@ internal sealed partial class MdnsCache
 
         return name;
     }
+
+    private readonly record struct Candidate((string Name, DnsRecordType Type) Key, MdnsCacheEntry Entry, int Tier);
 }

@@ -187,6 +187,15 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
 
     internal MdnsRateLimiter UnicastLimiter => _unicastLimiter;
 
+    /// <summary>The complete nodes of a service the cache holds, without asking the network (for benchmarks).</summary>
+    internal List<MicroService> Cached(string name)
+    {
+        lock (_gate)
+        {
+            return _cache.GetService(name);
+        }
+    }
+
     /// <summary>
     /// Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.
     /// The question goes out twice: from the shared port 5353, so responders that multicast their answers (RFC 6762

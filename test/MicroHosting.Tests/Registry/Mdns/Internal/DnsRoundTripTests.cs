@@ -17,6 +17,7 @@ public sealed class DnsRoundTripTests
         var random = new Random(16);
         var seeds = Seeds();
         var parsed = 0;
+        var cache = new MdnsCache("local");
         for (var i = 0; i < Iterations; i++)
         {
             var packet = DnsReaderFuzzTests.Mutate(random, seeds[random.Next(seeds.Length)]);
@@ -43,6 +44,14 @@ public sealed class DnsRoundTripTests
             }
 
             AssertSame(message, DnsReader.Read(written), packet);
+
+            // What reaches the cache comes back as known answers in the next query; that query must be writable too.
+            cache.Ingest(message with { Flags = DnsMessage.ResponseFlag }, DateTimeOffset.UnixEpoch);
+            foreach (var record in message.Answers.Concat(message.Additionals))
+            {
+                var question = new DnsQuestion(record.Name, record.Type);
+                DnsWriter.Write(new DnsMessage { Questions = [question], Answers = cache.KnownAnswers(question, DateTimeOffset.UnixEpoch) });
+            }
         }
 
         Assert.True(parsed > 2000, $"only {parsed} of {Iterations} packets parsed; the property was barely exercised");

@@ -1,0 +1,213 @@
+using System.Text.RegularExpressions;
+
+namespace MicroHosting.Interop.Tests;
+
+/// <summary>
+/// MicroHosting against real Go Micro services of each line in <c>../shared/gomicro</c> (v1, v2.9.1, the newest), over
+/// mDNS, the http transport and the http broker, both ways. Go runs in one namespace, .NET in the other.
+/// </summary>
+public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<InteropNetwork>
+{
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task Discovery_EachSideFindsTheOther(string line)
+    {
+        // Go looks the .NET service up by name (what its selector does before a call); its listing (ListServices) keeps
+        // one service per mDNS response packet, and MicroHosting's responder packs several: see the README's table.
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var go = await network.RunGoClientAsync(version, "service", pair.DotnetName);
+        var cli = await network.RunCliAsync(version, "services");
+
+        Assert.True(go.ExitCode == 0, go.Output);
+        Assert.Contains($"\"name\":\"{pair.DotnetName}\"", go.Output, StringComparison.Ordinal);
+        Assert.Contains("\"protocol\":\"mucp\"", go.Output, StringComparison.Ordinal);
+        Assert.True(cli.ExitCode == 0, cli.Output);
+        Assert.Contains(pair.GoName, cli.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1", "application/json")]
+    [InlineData("v1", "application/protobuf")]
+    [InlineData("v2", "application/json")]
+    [InlineData("v2", "application/protobuf")]
+    [InlineData("v5", "application/json")]
+    [InlineData("v5", "application/protobuf")]
+    public async Task Rpc_GoCallsDotnet(string line, string contentType)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var call = await network.RunGoClientAsync(version, "-content_type", contentType, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"Go\"}");
+
+        Assert.True(call.ExitCode == 0, call.Output);
+        Assert.Contains("Hello from .NET Go", call.Output, StringComparison.Ordinal);
+        await pair.Dotnet.WaitForAsync($"^CALL Greeter.Hello name=Go content-type={Regex.Escape(contentType)}$", InteropNetwork.Generous);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1", "application/json")]
+    [InlineData("v1", "application/protobuf")]
+    [InlineData("v2", "application/json")]
+    [InlineData("v2", "application/protobuf")]
+    [InlineData("v5", "application/json")]
+    [InlineData("v5", "application/protobuf")]
+    public async Task Rpc_DotnetCallsGo(string line, string contentType)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var call = await network.RunDotnetCallAsync(version, pair.GoName, "Greeter.Hello", "{\"name\":\"DotNet\"}", contentType);
+
+        Assert.True(call.ExitCode == 0, call.Output);
+        Assert.Contains("REPLY Hello from Go DotNet", call.Output, StringComparison.Ordinal);
+        await pair.Go.WaitForAsync($"CALL Greeter.Hello name=\"DotNet\" content-type=\"{Regex.Escape(contentType)}\"", InteropNetwork.Generous);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task Errors_BadRequestCrossesBothWays(string line)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var fromGo = await network.RunGoClientAsync(version, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"\"}");
+        var fromDotnet = await network.RunDotnetCallAsync(version, pair.GoName, "Greeter.Hello", "{\"name\":\"\"}", "application/json");
+
+        Assert.True(fromGo.ExitCode == 1, fromGo.Output);
+        Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":400,\"detail\":\"name is required\",\"status\":\"Bad Request\"\\}", fromGo.Output);
+        Assert.True(fromDotnet.ExitCode == 1, fromDotnet.Output);
+        Assert.Contains("ERROR 400 name is required", fromDotnet.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task Deadline_GoHandlerPastTheCallersDeadline_IsATimeout(string line)
+    {
+        // The Go handler waits until the deadline the Timeout header gave it and answers "context deadline exceeded"
+        // as plain text; the caller reports a timeout (408), whichever of the two ends first.
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var call = await network.RunDotnetCallAsync(version, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:5s\"}", "application/json", "00:00:02");
+
+        Assert.True(call.ExitCode == 1, call.Output);
+        Assert.Contains("ERROR 408 ", call.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task PubSub_GoPublishes_DotnetAndGoSubscribersReceive(string line)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+        var payload = $"{{\"from\":\"go-{Guid.NewGuid():N}\"}}";
+
+        var publish = await network.RunGoClientAsync(version, "publish", pair.Topic, payload);
+
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        await pair.Dotnet.WaitForAsync($"^RECV topic={pair.Topic} body={Regex.Escape(payload)}$", InteropNetwork.Generous);
+        await pair.Go.WaitForAsync($"^RECV topic={pair.Topic} body={Regex.Escape(payload)} ", InteropNetwork.Generous);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task PubSub_CliPublishes_GoAndDotnetSubscribersReceive(string line)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+        var payload = $"{{\"from\":\"cli-{Guid.NewGuid():N}\"}}";
+
+        var publish = await network.RunCliAsync(version, "publish", pair.Topic, payload);
+
+        // micro publish returns once every subscriber took the message: no waiting needed after it.
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        Assert.Matches($"RECV topic={pair.Topic} body={Regex.Escape(payload)} ", pair.Go.Output);
+        Assert.Matches($"RECV topic={pair.Topic} body={Regex.Escape(payload)}", pair.Dotnet.Output);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task QueueGroup_GoAndDotnetMembers_EachMessageHandledOnce(string line)
+    {
+        var version = GoVersion.Parse(line);
+        var id = Guid.NewGuid().ToString("N")[..6];
+        var topic = $"jobs-{id}";
+        var go = await network.StartGoServerAsync(version, $"goq-{id}", topic, queue: "workers");
+        var dotnet = await network.StartDotnetServerAsync(version, $"dotnetq-{id}", topic, queue: "workers");
+        const int Messages = 6;
+
+        // Go publishers and the micro tool, alternately: each picks one member of the group per message.
+        for (var i = 0; i < Messages; i++)
+        {
+            var payload = $"{{\"seq\":\"{id}-{i}\"}}";
+            var publish = i % 2 == 0
+                ? await network.RunGoClientAsync(version, "publish", topic, payload)
+                : await network.RunCliAsync(version, "publish", topic, payload);
+            Assert.True(publish.ExitCode == 0, publish.Output);
+        }
+
+        for (var i = 0; i < Messages; i++)
+        {
+            var pattern = new Regex($"RECV topic={topic} body=\\{{\"seq\":\"{id}-{i}\"\\}}");
+            var deadline = DateTime.UtcNow + InteropNetwork.Generous;
+            while (pattern.Count(go.Output) + pattern.Count(dotnet.Output) == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.True(pattern.Count(go.Output) + pattern.Count(dotnet.Output) == 1, $"message {i}: Go:{Environment.NewLine}{go.Output}{Environment.NewLine}.NET:{Environment.NewLine}{dotnet.Output}");
+        }
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task Cli_CallAndHealthAgainstGoNode(string line)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var call = await network.RunCliAsync(version, "call", pair.GoName, "Greeter.Hello", "{\"name\":\"Cli\"}");
+        var health = await network.RunCliAsync(version, "health", pair.GoName, "-o", "json");
+
+        Assert.True(call.ExitCode == 0, call.Output);
+        Assert.Contains("Hello from Go Cli", call.Output, StringComparison.Ordinal);
+        Assert.True(health.ExitCode == 0, health.Output);
+        Assert.Contains("\"status\": \"ok\"", health.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1", "application/json-rpc")]
+    [InlineData("v1", "application/proto-rpc")]
+    [InlineData("v2", "application/json-rpc")]
+    [InlineData("v2", "application/proto-rpc")]
+    [InlineData("v5", "application/json-rpc")]
+    [InlineData("v5", "application/proto-rpc")]
+    public async Task Rpc_GoCallsDotnetWithLegacyCodec_ReplyAndErrorRead(string line, string contentType)
+    {
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        var ok = await network.RunGoClientAsync(version, "-content_type", contentType, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"Legacy\"}");
+        var error = await network.RunGoClientAsync(version, "-content_type", contentType, "-wait", "20s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"\"}");
+
+        Assert.True(ok.ExitCode == 0, ok.Output);
+        Assert.Contains("Hello from .NET Legacy", ok.Output, StringComparison.Ordinal);
+        Assert.True(error.ExitCode == 1, error.Output);
+        Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":400,\"detail\":\"name is required\"", error.Output);
+    }
+}

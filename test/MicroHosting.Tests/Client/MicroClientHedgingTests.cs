@@ -1,0 +1,45 @@
+using MicroHosting.Client;
+using MicroHosting.Registry;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MicroHosting.Tests.Client;
+
+/// <summary>Opt-in hedging: an idempotent call whose first attempt is slow gets a second one elsewhere; the first good reply wins.</summary>
+public sealed class MicroClientHedgingTests : IAsyncDisposable
+{
+    private readonly InMemoryRegistry _registry = new();
+
+    public ValueTask DisposeAsync()
+    {
+        _registry.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_HedgeDelayConfigured_IdempotentCallsAnsweredByTheFastNodeOthersWait(bool idempotent)
+    {
+        var slowRuns = 0;
+        await using var slow = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent, handler: async (r, c, ct) =>
+        {
+            Interlocked.Increment(ref slowRuns);
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            return new HelloReply("slow");
+        });
+        await using var fast = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent);
+        await using var services = TestClient.Create(_registry, new()
+        {
+            ["Micro:Client:Selector"] = "roundrobin",
+            ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeDelay"] = "00:00:00.500",
+        });
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(30) })));
+
+        // Round robin starts about every other call on the slow node; only idempotent ones are hedged to the fast one.
+        Assert.InRange(slowRuns, 1, 3);
+        var servedBySlow = replies.Count(r => r.Node.Id == TestClient.NodeId(slow));
+        Assert.Equal(idempotent ? 0 : slowRuns, servedBySlow);
+    }
+}
