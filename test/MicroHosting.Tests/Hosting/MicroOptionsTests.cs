@@ -139,13 +139,19 @@ public sealed class MicroOptionsTests
     [Fact]
     public void AddMicro_CalledTwice_RegistersOnce()
     {
+        var once = new ServiceCollection();
+        once.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        once.AddMicro(o => o.Name = "a");
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddMicro(o => o.Name = "a");
         services.AddMicro();
 
+        // The codecs counted against one call (not a number that changes with every codec added to the defaults).
+        static int Codecs(ServiceCollection s) => s.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec));
         Assert.Single(services, d => d.ImplementationType?.Name == "MicroRegistrationService");
-        Assert.Equal(5, services.Count(d => d.ServiceType == typeof(MicroHosting.Codecs.MicroCodec)));
+        Assert.True(Codecs(once) >= 5, $"{Codecs(once)} codecs");
+        Assert.Equal(Codecs(once), Codecs(services));
     }
 
     private static MicroOptions Resolve(Dictionary<string, string?> values, Action<MicroOptions>? configure = null)
