@@ -27,7 +27,7 @@ public sealed class MicroTlsOptions
     /// Gets or sets the CA certificates (PEM) that sign the client certificates this node accepts
     /// (<c>MICRO_SERVER_TLS_CLIENT_CA_FILE</c>). When set, every connection must present a valid, unexpired client
     /// certificate issued by one of them (mutual TLS); the caller's identity is then
-    /// <c>HttpContext.Connection.ClientCertificate</c> and, with <c>AddMicroCertificateAuthentication</c>, <c>HttpContext.User</c>.
+    /// <c>HttpContext.Connection.ClientCertificate</c> and, with <c>AddAuthentication().AddMicroCertificate()</c>, <c>HttpContext.User</c>.
     /// Requires <see cref="CertificateFile"/>. Default <see langword="null"/>: no client certificate asked for.
     /// </summary>
     public string? ClientCaFile { get; set; }
@@ -47,7 +47,7 @@ public sealed class MicroTlsOptions
 
     /// <summary>
     /// Gets or sets whether the client accepts any node certificate, trusted or not. For development only: it turns off
-    /// the protection TLS gives against a man in the middle, and a warning is logged when the client starts. Default
+    /// the protection TLS gives against a man in the middle, and a warning is logged when the client is first used. Default
     /// <see langword="false"/>. There is no environment variable for it on purpose.
     /// </summary>
     public bool DangerousAcceptAnyServerCertificate { get; set; }

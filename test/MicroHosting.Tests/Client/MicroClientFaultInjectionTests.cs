@@ -52,6 +52,28 @@ public sealed class MicroClientFaultInjectionTests : IAsyncDisposable
     [Theory]
     [InlineData("p2c")]
     [InlineData("random")]
+    public async Task NonIdempotentCalls_OneNodeHung_OnlyTheCallsItSwallowedFailAndTheyRanNowhereElse(string selector)
+    {
+        await using var hung = new HungServer();
+        await RegisterRawNodeAsync("hung", hung.Port, idempotent: false);
+        await using var a = await StartNodeAsync("a");
+        await using var b = await StartNodeAsync("b");
+        await using var services = CreateClient(selector, ("Micro:Client:RequestTimeout", "00:00:03"));
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var result = await RunLoadAsync(client, calls: 300);
+
+        // A request the hung node read may have run there: it is not sent again, and the call fails with 408.
+        Assert.Equal(hung.Requests, result.Failures.Count);
+        Assert.All(result.Failures, f => Assert.Equal(408, ((MicroException)f).Code));
+        Assert.InRange(hung.Requests, 1, 2 * Concurrency);
+        Assert.Equal(300 - hung.Requests, Ids().Count);
+        Assert.Equal(Ids().Count, Ids().Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("p2c")]
+    [InlineData("random")]
     public async Task Calls_OneNodeTenTimesSlower_NoneFailAndTheSlowNodeGetsLittleTraffic(string selector)
     {
         await using var a = await StartNodeAsync("a", delay: TimeSpan.FromMilliseconds(20));

@@ -46,7 +46,8 @@ internal static class TlsTestNodes
             configureOptions: o => o.Address = "127.0.0.1:0");
 
     /// <summary>A pure client trusting <paramref name="caFile"/>, presenting <paramref name="certificate"/> when given.</summary>
-    public static ServiceProvider Client(IRegistry registry, string? caFile, TestCertificate? certificate = null, Dictionary<string, string?>? configuration = null)
+    public static ServiceProvider Client(
+        IRegistry registry, string? caFile, TestCertificate? certificate = null, Dictionary<string, string?>? configuration = null, Action<IServiceCollection>? configure = null)
     {
         var settings = new Dictionary<string, string?>(configuration ?? [])
         {
@@ -55,7 +56,7 @@ internal static class TlsTestNodes
             ["Micro:Tls:ClientKeyFile"] = certificate?.KeyFile,
             ["Micro:Client:Retries"] = "0",
         };
-        return TestClient.Create(registry, settings);
+        return TestClient.Create(registry, settings, configure);
     }
 
     /// <summary>A plain HttpClient trusting only <paramref name="authority"/>; records the server certificate it saw.</summary>

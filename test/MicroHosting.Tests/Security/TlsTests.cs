@@ -177,11 +177,14 @@ public sealed class TlsTests : IDisposable
     {
         using var other = new TestPki("Other CA");
         await using var node = await TlsTestNodes.StartAsync(_registry, other.IssueServer());
-        await using var services = TlsTestNodes.Client(_registry, caFile: null, configuration: new() { ["Micro:Tls:DangerousAcceptAnyServerCertificate"] = "true" });
+        await using var services = TlsTestNodes.Client(
+            _registry, caFile: null, configuration: new() { ["Micro:Tls:DangerousAcceptAnyServerCertificate"] = "true" }, configure: s => s.AddFakeLogging());
 
         var reply = await services.GetRequiredService<IMicroClient>().HelloAsync();
 
         Assert.Equal("HTTP/2 anonymous", reply.Value.Message);
+        var warning = Assert.Single(services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "TlsAcceptingAnyCertificate");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
     }
 
     [Fact]

@@ -76,6 +76,10 @@ internal sealed class MicroClientRuntime
         => _retryBudgets.TryGetValue(service, out var budget) ? budget
             : _retryBudgets.GetOrAdd(service, static (_, options) => new RetryBudget(options.RetryBudgetRatio, options.MinRetriesPerSecond), Options);
 
+    /// <summary>The codec of an attempt: the one the call fixed, else protobuf when the node takes it and both message types are protobuf messages, else JSON.</summary>
+    public MicroCodec CodecFor(MicroCallState state, NodeCandidate node)
+        => state.Codec ?? (state.ProtobufTypes && node.AcceptsProtobuf ? Protobuf : Json);
+
     public MicroCodec Codec(string contentType, string setting)
         => Codecs.TryGetCodec(contentType, out var codec)
             ? codec

@@ -11,6 +11,30 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal static class MicroNodePicker
 {
+    /// <summary>
+    /// The first part of every attempt, unary or stream: the node (the call's fixed address, or one picked from the
+    /// registry cache), recorded on the call's state as the latest attempt's and as tried.
+    /// </summary>
+    public static async ValueTask<NodeCandidate> BeginAttemptAsync(MicroClientRuntime runtime, MicroCallState state, CancellationToken cancellationToken)
+    {
+        NodeCandidate node;
+        if (state.Address is { } address)
+        {
+            node = runtime.Cache.ForAddress(state.Service, address);
+            state.Peers = null;
+            state.Probe = false;
+        }
+        else
+        {
+            node = await PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        state.Node = node;
+        state.Attempts++;
+        state.Tried(node.State);
+        return node;
+    }
+
     public static async ValueTask<NodeCandidate> PickAsync(MicroClientRuntime runtime, MicroCallState state, CancellationToken cancellationToken)
     {
         var snapshot = await runtime.Cache.GetAsync(state.Service, cancellationToken).ConfigureAwait(false);

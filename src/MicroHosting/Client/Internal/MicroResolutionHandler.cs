@@ -29,16 +29,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         NodeCandidate node;
         try
         {
-            if (state.Address is { } address)
-            {
-                node = runtime.Cache.ForAddress(state.Service, address);
-                state.Peers = null;
-                state.Probe = false;
-            }
-            else
-            {
-                node = await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
-            }
+            node = await MicroNodePicker.BeginAttemptAsync(runtime, state, cancellationToken).ConfigureAwait(false);
         }
         catch (MicroNodeNotFoundException ex)
         {
@@ -46,9 +37,6 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
             throw;
         }
 
-        state.Node = node;
-        state.Attempts++;
-        state.Tried(node.State);
         if (state.Attempts > 1)
         {
             runtime.Metrics.Retried(state.Service, state.Endpoint);
@@ -176,7 +164,7 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
         var headers = request.Headers;
         if (state.Body is { } body)
         {
-            var codec = state.Codec ?? (state.ProtobufTypes && node.AcceptsProtobuf ? runtime.Protobuf : runtime.Json);
+            var codec = runtime.CodecFor(state, node);
             if (!ReferenceEquals(codec, state.RequestCodec))
             {
                 request.Content = body.GetContent(codec);

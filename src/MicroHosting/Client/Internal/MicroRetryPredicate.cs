@@ -59,7 +59,7 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
         return status == 503 || (idempotent && status is 408 or 500 or 502 or 504);
     }
 
-    /// <summary>Whether a transport failure proves the request never reached the node: no connection was made.</summary>
+    /// <summary>Whether a transport failure proves the request never reached a handler: no connection was made, or an HTTP/2 server refused the stream.</summary>
     internal static bool NeverSent(Exception ex)
     {
         if (ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
@@ -70,6 +70,12 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
         for (var inner = ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound })
+            {
+                return true;
+            }
+
+            // HTTP/2 REFUSED_STREAM (0x7) and HTTP_1_1_REQUIRED (0xd): the server refused the stream before processing it (RFC 9113 8.7).
+            if (inner is HttpProtocolException { ErrorCode: 0x7 or 0xd })
             {
                 return true;
             }

@@ -106,13 +106,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     {
         var state = _state;
         state.Probe = false;
-        var node = state.Address is { } address
-            ? _runtime.Cache.ForAddress(state.Service, address)
-            : await MicroNodePicker.PickAsync(_runtime, state, token).ConfigureAwait(false);
-        state.Node = node;
-        state.Attempts++;
-        state.Tried(node.State);
-        var codec = _codec = state.Codec ?? (state.ProtobufTypes && node.AcceptsProtobuf ? _runtime.Protobuf : _runtime.Json);
+        var node = await MicroNodePicker.BeginAttemptAsync(_runtime, state, token).ConfigureAwait(false);
+        var codec = _codec = _runtime.CodecFor(state, node);
         if (!codec.CanHandle(typeof(TRequest)) || !codec.CanHandle(typeof(TResponse)))
         {
             throw new MicroException(

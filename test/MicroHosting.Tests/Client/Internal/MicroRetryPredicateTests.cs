@@ -39,6 +39,9 @@ public sealed class MicroRetryPredicateTests
     {
         Assert.True(MicroRetryPredicate.NeverSent(new HttpRequestException(HttpRequestError.ConnectionError, "refused")));
         Assert.True(MicroRetryPredicate.NeverSent(new HttpRequestException("x", new SocketException((int)SocketError.ConnectionRefused))));
+        Assert.True(MicroRetryPredicate.NeverSent(new HttpRequestException("x", new HttpProtocolException(0x7, "REFUSED_STREAM", null))));
+        Assert.True(MicroRetryPredicate.NeverSent(new HttpRequestException("x", new HttpProtocolException(0xd, "HTTP_1_1_REQUIRED", null))));
+        Assert.False(MicroRetryPredicate.NeverSent(new HttpRequestException("x", new HttpProtocolException(0x2, "INTERNAL_ERROR", null))));
         Assert.False(MicroRetryPredicate.NeverSent(new HttpRequestException(HttpRequestError.ResponseEnded, "ended")));
         Assert.False(MicroRetryPredicate.NeverSent(new HttpRequestException("x", new IOException("reset", new SocketException((int)SocketError.ConnectionReset)))));
     }
