@@ -178,7 +178,10 @@ internal sealed partial class MdnsEngine
 
         var message = Response(0, [], records, [], legacy: false);
         IngestOwn(message);
-        await SendMulticastAsync(message, cancellationToken).ConfigureAwait(false);
+        foreach (var part in MdnsInstanceSplit.Split(message))
+        {
+            await SendMulticastAsync(part, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Feeds this process's own announcements and goodbyes to its cache at once, without waiting for the loopback copy.</summary>

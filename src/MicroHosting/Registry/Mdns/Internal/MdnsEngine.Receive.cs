@@ -170,7 +170,10 @@ internal sealed partial class MdnsEngine
         {
             Statistics.Answer();
             var response = Response(0, [], multicastAnswers, multicastAdditionals, legacy: false);
-            await SendMulticastAsync(response, token).ConfigureAwait(false);
+            foreach (var part in MdnsInstanceSplit.Split(response))
+            {
+                await SendMulticastAsync(part, token).ConfigureAwait(false);
+            }
         }
 
         if (unicastAnswers.Count > 0)
@@ -188,7 +191,10 @@ internal sealed partial class MdnsEngine
             var response = legacy
                 ? Response(query.Id, query.Questions, unicastAnswers, unicastAdditionals, legacy: true)
                 : Response(0, [], unicastAnswers, unicastAdditionals, legacy: false);
-            await SendUnicastAsync(response, source, token).ConfigureAwait(false);
+            foreach (var part in MdnsInstanceSplit.Split(response))
+            {
+                await SendUnicastAsync(part, source, token).ConfigureAwait(false);
+            }
         }
     }
 

@@ -151,12 +151,14 @@ internal sealed class MdnsZone(string domain, uint ttl)
     /// <summary>The announcement (RFC 6762 section 8.3) of <paramref name="node"/>: all its records, and the DNS-SD enumeration PTR.</summary>
     public List<DnsRecord> Announcement(MdnsLocalNode node)
     {
-        var records = new List<DnsRecord>(node.Records);
+        // The enumeration PTR goes first: Go Micro's client keeps the instance named by a packet's last records.
+        var records = new List<DnsRecord>(node.Records.Count + 1);
         if (!node.IsListing)
         {
             records.Add(DnsRecord.Ptr(MetaName, node.ServiceName, Ttl));
         }
 
+        records.AddRange(node.Records);
         return records;
     }
 
