@@ -1,7 +1,8 @@
 // The .NET peer of the Go Micro interop tests, configured like any MicroHosting app (MICRO_* and Micro__* variables).
 //   serve                                      greeter service (MICRO_SERVER_NAME, default dotnet-greeter): Greeter.Hello,
-//                                              and a subscriber on INTEROP_TOPIC (default events; INTEROP_QUEUE for a queue)
-//                                              printing "RECV topic=<t> body=<json>"; prints "READY <node id> <address>".
+//                                              and a subscriber on each topic of INTEROP_TOPIC (comma-separated, default
+//                                              events; INTEROP_QUEUE for a queue) printing "RECV topic=<t> body=<json>";
+//                                              prints "READY <node id> <address>".
 //   call <service> <endpoint> <json> <content-type> [timeout]
 //                                              one typed call (Greeter.Contracts HelloRequest -> HelloReply);
 //                                              prints "REPLY <message>" (exit 0) or "ERROR <code> <detail>" (exit 1).
@@ -19,13 +20,16 @@ if (args.Length > 0 && args[0] == "call")
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddMicro(o => o.Name ??= "dotnet-greeter");
-var topic = Environment.GetEnvironmentVariable("INTEROP_TOPIC") ?? "events";
+var topics = (Environment.GetEnvironmentVariable("INTEROP_TOPIC") ?? "events").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var queue = Environment.GetEnvironmentVariable("INTEROP_QUEUE") is { Length: > 0 } q ? q : null;
-builder.Services.AddMicroSubscriber<JsonElement>(topic, (message, context, _) =>
+foreach (var topic in topics)
 {
-    Console.WriteLine($"RECV topic={context.Topic} body={message.GetRawText()}");
-    return Task.CompletedTask;
-}, queue);
+    builder.Services.AddMicroSubscriber<JsonElement>(topic, (message, context, _) =>
+    {
+        Console.WriteLine($"RECV topic={context.Topic} body={message.GetRawText()}");
+        return Task.CompletedTask;
+    }, queue);
+}
 
 var app = builder.Build();
 app.MapMicroHandler("Greeter.Hello", async (HelloRequest request, MicroContext context, CancellationToken cancellationToken) =>

@@ -14,8 +14,7 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
     [InlineData("v5")]
     public async Task Discovery_EachSideFindsTheOther(string line)
     {
-        // Go looks the .NET service up by name (what its selector does before a call); its listing (ListServices) keeps
-        // one service per mDNS response packet, and MicroHosting's responder packs several: see the README's table.
+        // Go looks the .NET service up by name (what its selector does before a call).
         var version = GoVersion.Parse(line);
         var pair = await network.PairAsync(version);
 
@@ -218,4 +217,38 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         Assert.True(error.ExitCode == 1, error.Output);
         Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":400,\"detail\":\"name is required\"", error.Output);
     }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
+    public async Task MdnsResponder_DotnetProcessWithSeveralServices_GoListsAllAndPublishesToTheSecondTopic(string line)
+    {
+        // Go Micro's mDNS client keeps one service instance per response packet: this process registers its own service,
+        // a topic service per subscription and (v2.5+) a micro.http.broker node per subscription, all of which Go must see.
+        var version = GoVersion.Parse(line);
+        var id = Guid.NewGuid().ToString("N")[..6];
+        var name = $"multi-{id}";
+        string[] topics = [$"first-{id}", $"second-{id}", $"third-{id}"];
+        var dotnet = await network.StartDotnetServerAsync(version, name, string.Join(',', topics));
+        string[] expected = [name, .. topics.Select(t => "topic:" + t)];
+
+        // One listing must show them all; a listing is retried only because a packet can be lost on a loaded machine.
+        var listing = (ExitCode: -1, Output: string.Empty);
+        for (var attempt = 0; attempt < 5 && !expected.All(n => Listed(listing.Output, n)); attempt++)
+        {
+            listing = await network.RunGoClientAsync(version, "services");
+        }
+
+        Assert.True(listing.ExitCode == 0, listing.Output);
+        Assert.All(expected, n => Assert.True(Listed(listing.Output, n), $"'{n}' missing from Go's listing:\n{listing.Output}"));
+
+        var payload = $"{{\"from\":\"go-{id}\"}}";
+        var publish = await network.RunGoClientAsync(version, "publish", topics[1], payload);
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        await dotnet.WaitForAsync($"^RECV topic={topics[1]} body={Regex.Escape(payload)}$", InteropNetwork.Generous);
+    }
+
+    private static bool Listed(string output, string name)
+        => output.Split('\n').Any(l => l.Trim() == name);
 }
