@@ -101,10 +101,12 @@ internal sealed partial class NatsBroker : IBroker
         {
             await connection.PublishAsync(topic, message, NatsWireFormat.HeadersFor(message, MessageFormat), serializer: _serializer, cancellationToken: linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Our bound or NATS.Net's own (its CommandTimeout is PublishTimeout too, and may fire first while it reconnects):
+            // either way the caller did not cancel, so it gets the timeout's error, not a bare cancellation.
             _metrics.Dropped(Name, topic, "publish_timeout");
-            throw new MicroException("go.micro.broker", 503, NotSent(topic, connection));
+            throw new MicroException("go.micro.broker", 503, NotSent(topic, connection), innerException: ex);
         }
         catch (NatsException ex) when (connection.ConnectionState is NatsConnectionState.Reconnecting && ex.InnerException is not NatsException)
         {
