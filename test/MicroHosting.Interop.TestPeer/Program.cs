@@ -42,6 +42,8 @@ app.MapMicroHandler("Greeter.Hello", async (HelloRequest request, MicroContext c
 
     if (request.Name.StartsWith("wait:", StringComparison.Ordinal))
     {
+        // The deadline the caller's Timeout header gave this handler, in whole seconds rounded up (-1: none).
+        Console.WriteLine($"DEADLINE {(context.RemainingTime is { } left ? (int)Math.Ceiling(left.TotalSeconds) : -1)}");
         await Task.Delay(TimeSpan.Parse("00:00:" + request.Name[5..].TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
     }
 

@@ -104,6 +104,27 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
     [InlineData("v1")]
     [InlineData("v2")]
     [InlineData("v5")]
+    public async Task Deadline_DotnetHandlerPastTheGoCallersDeadline_IsATimeout(string line)
+    {
+        // The .NET handler waits 10 s, honouring its cancellation; the Go caller gives it 2 s, which Go Micro sends as the
+        // Timeout header and the handler runs under. Go reports a timeout (408), whichever side's deadline ends the call.
+        var version = GoVersion.Parse(line);
+        var pair = await network.PairAsync(version);
+
+        // Go Micro v4+ sends its per-attempt bound (-connection_timeout, default 5 s) as the Timeout header: set both.
+        string[] bounds = line == "v5" ? ["-timeout", "2s", "-connection_timeout", "2s"] : ["-timeout", "2s"];
+        var call = await network.RunGoClientAsync(version, ["-wait", "20s", .. bounds, "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"wait:10s\"}"]);
+
+        Assert.True(call.ExitCode == 1, call.Output);
+        Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":408,", call.Output);
+        await pair.Dotnet.WaitForAsync("CALL Greeter.Hello name=wait:10s", InteropNetwork.Generous);
+        await pair.Dotnet.WaitForAsync("^DEADLINE [12]$", InteropNetwork.Generous); // the handler ran under Go's 2 s deadline
+    }
+
+    [GoPeerTheory]
+    [InlineData("v1")]
+    [InlineData("v2")]
+    [InlineData("v5")]
     public async Task PubSub_GoPublishes_DotnetAndGoSubscribersReceive(string line)
     {
         var version = GoVersion.Parse(line);
