@@ -49,9 +49,5 @@ internal sealed class MicroClientOptionsSetup(IConfiguration? configuration = nu
         throw new InvalidOperationException($"{MicroEnvironment.ClientRequestTimeout} must be a duration such as 5s, 500ms or 1m (or whole seconds), but is '{value}'.");
     }
 
-    private string? Value(string key)
-    {
-        var value = configuration![key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    private string? Value(string key) => MicroEnvironment.Read(configuration!, key);
 }

@@ -3,6 +3,13 @@ namespace MicroHosting.Hosting.Internal;
 /// <summary>Go Micro's environment variable names (its <c>cmd</c> package).</summary>
 internal static class MicroEnvironment
 {
+    /// <summary>Gets <paramref name="key"/> from <paramref name="configuration"/>, trimmed; <see langword="null"/> when unset or blank.</summary>
+    public static string? Read(Microsoft.Extensions.Configuration.IConfiguration configuration, string key)
+    {
+        var value = configuration[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
     public const string ServerName = "MICRO_SERVER_NAME";
     public const string ServerVersion = "MICRO_SERVER_VERSION";
     public const string ServerId = "MICRO_SERVER_ID";

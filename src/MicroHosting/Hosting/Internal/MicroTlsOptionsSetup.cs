@@ -22,9 +22,5 @@ internal sealed class MicroTlsOptionsSetup(IConfiguration? configuration = null)
         options.ClientKeyFile = Value(MicroEnvironment.ClientTlsKeyFile) ?? options.ClientKeyFile;
     }
 
-    private string? Value(string key)
-    {
-        var value = configuration![key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    private string? Value(string key) => MicroEnvironment.Read(configuration!, key);
 }

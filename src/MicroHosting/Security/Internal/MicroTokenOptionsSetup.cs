@@ -20,9 +20,5 @@ internal sealed class MicroTokenOptionsSetup(IConfiguration? configuration = nul
         options.File = Value(MicroEnvironment.ClientTokenFile) ?? options.File;
     }
 
-    private string? Value(string key)
-    {
-        var value = configuration![key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    private string? Value(string key) => MicroEnvironment.Read(configuration!, key);
 }
