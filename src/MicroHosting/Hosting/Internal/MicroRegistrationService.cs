@@ -43,8 +43,17 @@ internal sealed partial class MicroRegistrationService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var addresses = listeners.WithoutHttp2(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = listeners.WithoutHttp2(bound);
         var http2Port = listeners.Http2Port;
+        var secure = addresses.Count > 0 && addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+        if (options.Value.Server == MicroOptions.GrpcServer && !secure && listeners.OnlyHttp2(bound) is { Count: > 0 } http2)
+        {
+            // Go Micro's gRPC client dials the registered address with cleartext HTTP/2 (prior knowledge): register the
+            // HTTP/2-only listener, the one Kestrel serves that way on.
+            addresses = http2;
+        }
+
         if (addresses.Count == 0 && options.Value.Advertise is null)
         {
             LogNoAddress(options.Value.Name ?? string.Empty);
@@ -58,7 +67,6 @@ internal sealed partial class MicroRegistrationService(
             }
 
             // TLS on the main listener (Micro:Tls, or Kestrel's own https endpoint): callers use https (and HTTP/2 by ALPN).
-            var secure = addresses.Count > 0 && addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
             var service = Describe(advertised, http2Port, secure);
             state.Service = service;
             if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
@@ -124,11 +132,13 @@ internal sealed partial class MicroRegistrationService(
     internal MicroService Describe(HostPort address, int http2Port = 0, bool secure = false)
     {
         var value = options.Value;
+        var grpc = value.Server == MicroOptions.GrpcServer;
         var metadata = new Dictionary<string, string>(value.Metadata, StringComparer.Ordinal)
         {
-            ["protocol"] = "mucp",
-            ["server"] = "mucp",
-            ["transport"] = "http",
+            // What a Go Micro v2 gRPC service registers; Go and MicroHosting clients pick the wire by "protocol".
+            ["protocol"] = grpc ? "grpc" : "mucp",
+            ["server"] = grpc ? "grpc" : "mucp",
+            ["transport"] = grpc ? "grpc" : "http",
             ["registry"] = registry.Name,
             ["broker"] = value.Broker,
             ["framework"] = "microhosting",

@@ -74,6 +74,11 @@ internal sealed partial class MicroServerRuntime
 
     public MicroCodec GetResponseCodec(HttpRequest request, MicroCodec requestCodec, Type responseType)
     {
+        if (request.HttpContext.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            return requestCodec; // gRPC replies in the request's framing; Accept has no say
+        }
+
         var accept = request.Headers.Accept;
         if (accept.Count > 0)
         {
@@ -99,41 +104,67 @@ internal sealed partial class MicroServerRuntime
     }
 
     /// <summary>
-    /// Reads the caller's budget from the <c>Timeout</c> header: Go Micro's remaining time in integer nanoseconds. A
-    /// budget longer than <see cref="MaxTimeout"/> is clamped to it. Returns <see langword="false"/> with the error to
-    /// answer when the header is not a whole number of nanoseconds (400) or the budget is already spent (0 ns, or less
-    /// than one tick: 408), so neither reaches the handler nor turns into a 500.
+    /// Reads the caller's budget from the <c>Timeout</c> header (Go Micro's remaining time in integer nanoseconds) and
+    /// from gRPC's <c>grpc-timeout</c>; with both, the shorter wins. A budget longer than <see cref="MaxTimeout"/> is
+    /// clamped to it. Returns <see langword="false"/> with the error to answer when a header is malformed (400) or the
+    /// budget is already spent (0 ns, or less than one tick: 408), so neither reaches the handler nor turns into a 500.
     /// </summary>
     public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
     {
         deadline = null;
         error = null;
+        TimeSpan? budget = null;
         var timeout = request.Headers[MicroHeaders.Timeout];
-        if (timeout.Count == 0)
+        if (timeout.Count > 0)
+        {
+            if (timeout.Count > 1 || !ulong.TryParse(timeout.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var nanoseconds))
+            {
+                error = new MicroException(
+                    ServiceName,
+                    StatusCodes.Status400BadRequest,
+                    $"The Timeout header '{Shorten(timeout.ToString())}' is not the caller's budget in whole nanoseconds (for example 5000000000 for 5 s).");
+                return false;
+            }
+
+            budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
+        }
+
+        var grpcTimeout = request.Headers[GrpcTimeout.Header];
+        if (grpcTimeout.Count > 0)
+        {
+            if (grpcTimeout.Count > 1 || !GrpcTimeout.TryParse(grpcTimeout.ToString(), out var grpcBudget))
+            {
+                error = new MicroException(
+                    ServiceName,
+                    StatusCodes.Status400BadRequest,
+                    $"The grpc-timeout header '{Shorten(grpcTimeout.ToString())}' is not up to 8 digits and a unit (H, M, S, m, u, n; for example 5S or 250m).");
+                return false;
+            }
+
+            budget = budget is { } other && other < grpcBudget ? other : grpcBudget;
+        }
+
+        if (budget is not { } value)
         {
             return true;
         }
 
-        if (timeout.Count > 1 || !ulong.TryParse(timeout.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var nanoseconds))
+        if (value > MaxTimeout)
         {
-            var shown = timeout.ToString();
-            error = new MicroException(
-                ServiceName,
-                StatusCodes.Status400BadRequest,
-                $"The Timeout header '{(shown.Length > 40 ? shown[..40] + "..." : shown)}' is not the caller's budget in whole nanoseconds (for example 5000000000 for 5 s).");
-            return false;
+            value = MaxTimeout;
         }
 
-        var budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
-        if (budget <= TimeSpan.Zero)
+        if (value <= TimeSpan.Zero)
         {
             error = MicroException.Timeout(ServiceName, "the caller's deadline (Timeout header) had passed before the request arrived");
             return false;
         }
 
-        deadline = TimeProvider.GetUtcNow() + budget;
+        deadline = TimeProvider.GetUtcNow() + value;
         return true;
     }
+
+    private static string Shorten(string shown) => shown.Length > 40 ? shown[..40] + "..." : shown;
 
     public async ValueTask<T> ReadAsync<T>(HttpContext context, MicroCodec codec, CancellationToken cancellationToken)
     {
@@ -182,6 +213,12 @@ internal sealed partial class MicroServerRuntime
 
     public async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value, bool goMicro)
     {
+        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            await GrpcServerWire.WriteResponseAsync(context, codec, value).ConfigureAwait(false);
+            return;
+        }
+
         using var body = new PooledBufferWriter();
         codec.Encode(body, value);
         var response = context.Response;
@@ -198,6 +235,11 @@ internal sealed partial class MicroServerRuntime
 
     public Task WriteErrorAsync(HttpContext context, MicroException error, bool goMicro)
     {
+        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            return GrpcServerWire.WriteErrorAsync(context, error);
+        }
+
         var response = context.Response;
         if (response.HasStarted)
         {
