@@ -85,6 +85,10 @@ public sealed class InteropNetwork : IAsyncLifetime
             ["MICRO_SERVER_ADDRESS"] = Net.B.IPv4 + ":0",
             ["INTEROP_TOPIC"] = topic,
             ["INTEROP_QUEUE"] = queue,
+
+            // A gRPC node, as Go Micro v2's default service: registered with protocol=grpc on its HTTP/2-only listener.
+            ["MICRO_SERVER"] = version.Grpc ? "grpc" : null,
+            ["MICRO_SERVER_HTTP2_ADDRESS"] = version.Grpc ? Net.B.IPv4 + ":0" : null,
         })));
         await server.WaitForAsync("^READY ", Generous);
         return server;
