@@ -73,4 +73,76 @@ public sealed class GoMicroGrpcInteropTests(InteropNetwork network) : IClassFixt
         Assert.Contains("\"protocol\":\"grpc\"", go.Output, StringComparison.Ordinal);
         Assert.Contains("\"server\":\"grpc\"", go.Output, StringComparison.Ordinal);
     }
+
+    [GoPeerTheory]
+    [InlineData("application/json")]
+    [InlineData("application/protobuf")]
+    public async Task Rpc_DotnetCallsGoGrpcServer(string contentType)
+    {
+        var pair = await network.PairAsync(Grpc);
+
+        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Hello", "{\"name\":\"DotNet\"}", contentType);
+
+        Assert.True(call.ExitCode == 0, call.Output);
+        Assert.Contains("REPLY Hello from Go DotNet", call.Output, StringComparison.Ordinal);
+        await pair.Go.WaitForAsync("CALL Greeter.Hello name=\"DotNet\"", InteropNetwork.Generous);
+    }
+
+    [GoPeerFact]
+    public async Task Errors_DotnetGetsTheGoGrpcHandlersError()
+    {
+        var pair = await network.PairAsync(Grpc);
+
+        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Hello", "{\"name\":\"\"}", "application/json");
+
+        Assert.True(call.ExitCode == 1, call.Output);
+        Assert.Contains("ERROR 400 name is required", call.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerFact]
+    public async Task Errors_DotnetCallsUnknownEndpointOnGoGrpcServer_NotImplemented()
+    {
+        // Go's gRPC server answers Unimplemented with plain text ("unknown service Greeter.Nope"), not error JSON: the
+        // client maps the status (12) to 501.
+        var pair = await network.PairAsync(Grpc);
+
+        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Nope", "{\"name\":\"x\"}", "application/json");
+
+        Assert.True(call.ExitCode == 1, call.Output);
+        Assert.Contains("ERROR 501 unknown service Greeter.Nope", call.Output, StringComparison.Ordinal);
+    }
+
+    [GoPeerFact]
+    public async Task Deadline_GoGrpcHandlerPastTheDotnetCallersDeadline_IsATimeout()
+    {
+        // The Go handler waits until the deadline it was given (grpc-timeout / timeout metadata) and then fails; the caller
+        // reports a timeout (408), whichever of the two ends first.
+        var pair = await network.PairAsync(Grpc);
+
+        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:5s\"}", "application/json", "00:00:02");
+
+        Assert.True(call.ExitCode == 1, call.Output);
+        Assert.Contains("ERROR 408 ", call.Output, StringComparison.Ordinal);
+        await pair.Go.WaitForAsync("CALL Greeter.Hello name=\"wait:5s\"", InteropNetwork.Generous);
+    }
+
+    [GoPeerFact]
+    public async Task Failover_DeadGoGrpcNode_CallsRetriedOnTheLiveOne()
+    {
+        // Two registrations of one service: a live gm-grpc-server, and one advertising an address where nothing listens.
+        var name = "gogrpc-" + Guid.NewGuid().ToString("N")[..6];
+        await network.StartGoServerAsync(Grpc, name, "events-" + name);
+        await network.StartGoServerAsync(Grpc, name, "events-" + name, advertise: network.DeadAddressInA);
+        const int Calls = 6;
+
+        var call = await network.RunDotnetCallAsync(
+            Grpc,
+            new Dictionary<string, string?> { ["MICRO_SELECTOR"] = "roundrobin" }, // the dead node comes up within the first two calls
+            name, "Greeter.Hello", "{\"name\":\"Retry\"}", "application/json", "00:00:10", "2", Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(call.ExitCode == 0, call.Output);
+        var attempts = Regex.Matches(call.Output, "REPLY Hello from Go Retry \\(attempts (\\d)\\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Calls, attempts.Count);
+        Assert.True(attempts.Sum() > Calls, call.Output); // the dead node was tried, and the call moved on
+    }
 }

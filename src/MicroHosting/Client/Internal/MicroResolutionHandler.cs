@@ -109,7 +109,11 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
             }
         }
 
-        if (!node.Native)
+        if (node.Grpc)
+        {
+            response = GrpcClientWire.FromGrpc(response, request, node);
+        }
+        else if (!node.Native)
         {
             response = FromGoMicro(response, request);
         }
@@ -162,6 +166,12 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
     private void PrepareAttempt(HttpRequestMessage request, MicroCallState state, NodeCandidate node)
     {
         var headers = request.Headers;
+        if (node.Grpc)
+        {
+            PrepareGrpcAttempt(request, state, node);
+            return;
+        }
+
         if (state.Body is { } body)
         {
             var codec = runtime.CodecFor(state, node);
@@ -227,6 +237,26 @@ internal sealed partial class MicroResolutionHandler(MicroClientRuntime runtime,
 
         // Go Micro's Timeout header: what is left of the budget, in nanoseconds.
         var left = Math.Max(1, state.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
+        headers.Remove(MicroHeaders.Timeout);
+        headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
+    }
+
+    private void PrepareGrpcAttempt(HttpRequestMessage request, MicroCallState state, NodeCandidate node)
+    {
+        var left = Math.Max(1, state.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
+        GrpcClientWire.Prepare(request, state, node, runtime.CodecFor(state, node), left);
+        var headers = request.Headers;
+        if (state.GoMicroHeaders)
+        {
+            foreach (var name in GoMicroHeaders)
+            {
+                headers.Remove(name);
+            }
+
+            state.GoMicroHeaders = false;
+        }
+
+        // Go Micro's gRPC client sends the budget as metadata "timeout" (nanoseconds) too; its server reads only that.
         headers.Remove(MicroHeaders.Timeout);
         headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
     }
