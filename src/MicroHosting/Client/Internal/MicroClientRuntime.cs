@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Client.Internal;
 
-/// <summary>What every client pipeline shares, resolved once: options, codecs, the default selector, the cache, node health, the clock.</summary>
+/// <summary>What every call shares, resolved once: options, codecs, the default selector, the cache, node health, the clock, the call pipeline and the attempt step.</summary>
 internal sealed class MicroClientRuntime
 {
     public MicroClientRuntime(
@@ -18,7 +18,8 @@ internal sealed class MicroClientRuntime
         RegistryCache cache,
         NodeHealth health,
         MicroMetrics metrics,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
     {
         Options = options.Value;
         Codecs = codecs;
@@ -36,13 +37,17 @@ internal sealed class MicroClientRuntime
         Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
         DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
         CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, health, timeProvider);
+        Attempt = new MicroAttempt(this, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MicroAttempt>(loggerFactory));
     }
 
     private readonly Dictionary<string, ServicePolicy> _policies;
     private readonly ConcurrentDictionary<string, RetryBudget> _retryBudgets = new(StringComparer.Ordinal);
 
-    /// <summary>Gets the Polly pipeline every unary call runs through: its timeout around its retries.</summary>
-    public Polly.ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
+    /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
+    public Polly.ResiliencePipeline CallPipeline { get; }
+
+    /// <summary>Gets the attempt step every call, unary or stream, runs each attempt through.</summary>
+    public MicroAttempt Attempt { get; }
 
     public MicroClientOptions Options { get; }
 
@@ -77,8 +82,8 @@ internal sealed class MicroClientRuntime
             : _retryBudgets.GetOrAdd(service, static (_, options) => new RetryBudget(options.RetryBudgetRatio, options.MinRetriesPerSecond), Options);
 
     /// <summary>The codec of an attempt: the one the call fixed, else protobuf when the node takes it and both message types are protobuf messages, else JSON.</summary>
-    public MicroCodec CodecFor(MicroCallState state, NodeCandidate node)
-        => state.Codec ?? (state.ProtobufTypes && node.AcceptsProtobuf ? Protobuf : Json);
+    public MicroCodec CodecFor(MicroCallPlan plan, NodeCandidate node)
+        => plan.Codec ?? (plan.ProtobufTypes && node.AcceptsProtobuf ? Protobuf : Json);
 
     public MicroCodec Codec(string contentType, string setting)
         => Codecs.TryGetCodec(contentType, out var codec)

@@ -24,7 +24,7 @@ internal sealed class NodeCandidate
         State = state;
         var metadata = node.Metadata;
         Native = metadata.TryGetValue("framework", out var framework) && string.Equals(framework, "microhosting", StringComparison.Ordinal);
-        Grpc = GrpcClientWire.IsGrpc(metadata);
+        Grpc = GrpcWire.IsGrpc(metadata);
 
         // A MicroHosting node lists what it reads; a Go Micro node always reads protobuf (its default codec).
         AcceptsProtobuf = !Native || (metadata.TryGetValue("content-types", out var types) && types.Contains(MicroContentTypes.Protobuf, StringComparison.Ordinal));
@@ -55,7 +55,7 @@ internal sealed class NodeCandidate
     /// <summary>Gets whether the node is MicroHosting (native <c>POST /Type/Method</c>); otherwise Go Micro's <c>POST /</c>.</summary>
     public bool Native { get; }
 
-    /// <summary>Gets whether the node registered <c>protocol=grpc</c>: it is called over gRPC (<see cref="GrpcClientWire"/>), MicroHosting or not.</summary>
+    /// <summary>Gets whether the node registered <c>protocol=grpc</c>: it is called over gRPC (<see cref="GrpcWire"/>), MicroHosting or not, and takes no streams.</summary>
     public bool Grpc { get; }
 
     public bool AcceptsProtobuf { get; }
@@ -73,11 +73,11 @@ internal sealed class NodeCandidate
     public Uri Http2UriFor(string endpoint)
         => _http2EndpointUris.GetOrAdd(endpoint, static (name, baseUri) => new Uri(baseUri, EndpointPath(name)), Http2BaseUri!);
 
-    /// <summary>Gets the URI of a gRPC call of the endpoint on this node (<see cref="GrpcClientWire.PathOf"/>).</summary>
+    /// <summary>Gets the URI of a gRPC call of the endpoint on this node (<see cref="GrpcWire.PathOf"/>).</summary>
     public Uri GrpcUriFor(string service, string endpoint)
         => _grpcUris.GetOrAdd(
             endpoint,
-            static (name, args) => new Uri(args.BaseUri, GrpcClientWire.PathOf(args.Service, MicroEndpointName.TryParse(name, out var parsed) ? parsed : throw new ArgumentException($"Endpoint '{name}' is not Type.Method.", nameof(endpoint)))),
+            static (name, args) => new Uri(args.BaseUri, GrpcWire.PathOf(args.Service, MicroEndpointName.TryParse(name, out var parsed) ? parsed : throw new ArgumentException($"Endpoint '{name}' is not Type.Method.", nameof(endpoint)))),
             (BaseUri, Service: service));
 
     private static FrozenSet<string> IdempotentEndpoints(MicroService service)

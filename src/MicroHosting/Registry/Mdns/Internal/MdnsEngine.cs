@@ -145,22 +145,41 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         Interest(name);
-        await QueryAsync(new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            var services = _cache.GetService(name);
-            WarnIfSilent(services.Count == 0);
-            return services;
-        }
+        var question = new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr);
+        var services = await LookUpAsync(question, () => _cache.GetService(name), cancellationToken).ConfigureAwait(false);
+        WarnIfSilent(services.Count == 0);
+        return services;
     }
 
     public async Task<IReadOnlyList<MicroService>> ListServicesAsync(CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        await QueryAsync(new DnsQuestion(_zone.ListingName, DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        return await LookUpAsync(new DnsQuestion(_zone.ListingName, DnsRecordType.Ptr), _cache.ListServices, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks, then reads the cache; while it holds nothing, asks again up to <see cref="MdnsRegistryOptions.QueryRetries"/>
+    /// times, each window twice as long. One 100 ms window (Go Micro's) is short for a process that just started on a busy
+    /// machine: a missed answer there became "service not found" while the service was up.
+    /// </summary>
+    private async Task<List<MicroService>> LookUpAsync(DnsQuestion question, Func<List<MicroService>> read, CancellationToken cancellationToken)
+    {
+        var window = _options.QueryTimeout;
+        for (var attempt = 0; ; attempt++)
         {
-            return _cache.ListServices();
+            await QueryAsync(question, window, cancellationToken).ConfigureAwait(false);
+            List<MicroService> services;
+            lock (_gate)
+            {
+                services = read();
+            }
+
+            if (services.Count > 0 || attempt >= _options.QueryRetries)
+            {
+                return services;
+            }
+
+            window *= 2;
         }
     }
 
@@ -196,8 +215,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
-    private Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
+    /// <summary>Asks the network, then waits <paramref name="window"/> for the answers to reach the cache.</summary>
+    private Task QueryAsync(DnsQuestion question, TimeSpan window, CancellationToken cancellationToken)
     {
         List<DnsRecord> known;
         lock (_gate)
@@ -205,20 +224,20 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             known = [.. _cache.KnownAnswers(question, _timeProvider.GetUtcNow()).Take(32)];
         }
 
-        return AskAsync(new DnsMessage { Questions = [question], Answers = known }, cancellationToken);
+        return AskAsync(new DnsMessage { Questions = [question], Answers = known }, window, cancellationToken);
     }
 
     /// <summary>
-    /// Sends a query twice and collects answers for <see cref="MdnsRegistryOptions.QueryTimeout"/>: from the shared port
+    /// Sends a query twice and collects answers for <paramref name="window"/>: from the shared port
     /// 5353, so responders that multicast their answers (RFC 6762 ones, this one) update every listener at full TTL; and
     /// from a socket of its own on an ephemeral port, read here, because Go Micro's responder unicasts its answers to
     /// the query's source port, and on port 5353 only one of the processes bound there would receive them.
     /// </summary>
-    private async Task AskAsync(DnsMessage query, CancellationToken cancellationToken)
+    private async Task AskAsync(DnsMessage query, TimeSpan window, CancellationToken cancellationToken)
     {
         await using var oneShot = Transport?.OpenOneShot();
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, window.Token) ?? Task.CompletedTask;
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, listening.Token) ?? Task.CompletedTask;
         try
         {
             await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
@@ -233,11 +252,11 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(window, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await window.CancelAsync().ConfigureAwait(false);
+            await listening.CancelAsync().ConfigureAwait(false);
             await receiving.ConfigureAwait(false);
         }
     }
@@ -264,7 +283,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         {
             // Refreshes are asked like lookups, so every process on a host gets a Go Micro node's unicast answers.
             var query = new DnsMessage { Questions = [.. refresh.Take(64).Select(n => new DnsQuestion(n, DnsRecordType.Any))] };
-            Track(AskAsync(query, _stopping.Token));
+            Track(AskAsync(query, _options.QueryTimeout, _stopping.Token));
         }
     }
 

@@ -14,8 +14,10 @@ namespace MicroHosting.Client.Internal;
 /// the deadline as <c>grpc-timeout</c> and as Go Micro's <c>timeout</c> (nanoseconds). The reply's <c>grpc-status</c>,
 /// from the trailers or a trailers-only reply, is turned into the status and error JSON a native node answers with.
 /// </summary>
-internal static class GrpcClientWire
+internal sealed class GrpcWire : MicroWire
 {
+    public static readonly GrpcWire Instance = new();
+
     private const string StatusHeader = "grpc-status";
     private const string MessageHeader = "grpc-message";
     private static readonly ConditionalWeakTable<MicroCodec, GrpcFramedMicroCodec> Framed = [];
@@ -32,11 +34,17 @@ internal static class GrpcClientWire
     public static string PathOf(string service, MicroEndpointName endpoint)
         => string.Concat("/", service, ".", endpoint.Type, "/", endpoint.Method);
 
-    /// <summary>Points one attempt at a gRPC node: URI, HTTP/2, framed body and gRPC's headers.</summary>
-    public static void Prepare(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroCodec codec, long leftTicks)
+    public override string Name => "grpc";
+
+    /// <summary>The gRPC framing around the codec the call chose for the node (JSON or protobuf, or raw bytes).</summary>
+    public override MicroCodec BodyCodec(MicroCodec codec)
+        => codec as GrpcFramedMicroCodec ?? Framed.GetValue(codec, static inner => new GrpcFramedMicroCodec(SubtypeOf(inner), inner));
+
+    /// <summary>Points one attempt at a gRPC node: URI, HTTP/2 and gRPC's headers; Go Micro's <c>timeout</c> is added by the attempt.</summary>
+    public override void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime)
     {
         var endpoint = state.Endpoint;
-        if (state.Body is not { } body || endpoint is null)
+        if (state.Body is null || endpoint is null)
         {
             throw new MicroException(
                 MicroClientErrors.Id,
@@ -45,16 +53,15 @@ internal static class GrpcClientWire
         }
 
         request.RequestUri = node.GrpcUriFor(state.Service, endpoint);
-        request.Version = HttpVersion.Version20;
-        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        var framed = FramedFor(codec);
-        if (!ReferenceEquals(framed, state.RequestCodec))
+        SetVersion(request, http2: true); // cleartext with prior knowledge, or TLS (https, secure=true) with ALPN h2
+        var headers = request.Headers;
+        if (state.GoMicroHeaders)
         {
-            request.Content = body.GetContent(framed);
-            state.RequestCodec = framed;
+            GoMicroHttpWire.RemoveHeaders(headers);
+            state.GoMicroHeaders = false;
         }
 
-        var headers = request.Headers;
+        var leftTicks = Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
         headers.Remove("Accept");
         headers.Remove("TE");
         headers.TryAddWithoutValidation("TE", "trailers");
@@ -67,7 +74,7 @@ internal static class GrpcClientWire
     /// reads it); another status becomes a response with the error's code and Go Micro's error JSON, taken from
     /// <c>grpc-message</c> when it holds one, else built from the status (see <see cref="GrpcStatusMap.ToMicroCode"/>).
     /// </summary>
-    public static HttpResponseMessage FromGrpc(HttpResponseMessage response, HttpRequestMessage request, NodeCandidate node)
+    public override HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request)
     {
         if (response.StatusCode != HttpStatusCode.OK)
         {
@@ -84,10 +91,11 @@ internal static class GrpcClientWire
         MicroException error;
         if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
         {
+            var node = MicroCallState.Get(request)?.Node?.Node;
             error = new MicroException(
                 MicroClientErrors.Id,
                 502,
-                $"node {node.Node.Id} at {node.Node.HostPort} registered protocol=grpc but its reply has {(status is null ? "no grpc-status" : $"grpc-status '{status}'")}");
+                $"node {node?.Id} at {node?.HostPort} registered protocol=grpc but its reply has {(status is null ? "no grpc-status" : $"grpc-status '{status}'")}");
         }
         else
         {
@@ -111,10 +119,6 @@ internal static class GrpcClientWire
         response.Dispose();
         return normalised;
     }
-
-    /// <summary>The gRPC framing around the codec the call chose for the node (JSON or protobuf, or raw bytes).</summary>
-    private static GrpcFramedMicroCodec FramedFor(MicroCodec codec)
-        => codec as GrpcFramedMicroCodec ?? Framed.GetValue(codec, static inner => new GrpcFramedMicroCodec(SubtypeOf(inner), inner));
 
     private static string SubtypeOf(MicroCodec codec) => codec.ContentType switch
     {
