@@ -37,6 +37,7 @@ internal sealed class MicroClientRuntime
         Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
         DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
         CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, health, timeProvider);
+        Middleware = MicroClientCallContext.Compose(services.GetServices<IMicroClientMiddleware>().ToArray());
         Attempt = new MicroAttempt(this, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MicroAttempt>(loggerFactory));
     }
 
@@ -45,6 +46,9 @@ internal sealed class MicroClientRuntime
 
     /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
     public Polly.ResiliencePipeline CallPipeline { get; }
+
+    /// <summary>Gets the registered client middleware composed into one chain (first registered outermost), or <see langword="null"/> when there is none.</summary>
+    public MicroClientCallDelegate? Middleware { get; }
 
     /// <summary>Gets the attempt step every call, unary or stream, runs each attempt through.</summary>
     public MicroAttempt Attempt { get; }
