@@ -43,6 +43,7 @@ internal sealed class MicroClientRuntime
 
     private readonly Dictionary<string, ServicePolicy> _policies;
     private readonly ConcurrentDictionary<string, RetryBudget> _retryBudgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Service, string Endpoint), LatencyWindow> _latencies = new();
 
     /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
     public Polly.ResiliencePipeline CallPipeline { get; }
@@ -79,6 +80,10 @@ internal sealed class MicroClientRuntime
 
     /// <summary>Gets the configured policy of a service (<c>Micro:Client:Services:&lt;name&gt;</c>), if any.</summary>
     public ServicePolicy? Policy(string service) => _policies.Count != 0 && _policies.TryGetValue(service, out var policy) ? policy : null;
+
+    /// <summary>Gets the recent reply latencies of an endpoint that hedges after a percentile (only those are kept).</summary>
+    public LatencyWindow Latencies(string service, string endpoint)
+        => _latencies.GetOrAdd((service, endpoint), static _ => new LatencyWindow());
 
     /// <summary>Gets a service's retry budget, shared by every call to it.</summary>
     public RetryBudget RetryBudget(string service)
