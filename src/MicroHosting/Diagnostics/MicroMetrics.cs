@@ -4,11 +4,11 @@ using System.Diagnostics.Metrics;
 namespace MicroHosting.Diagnostics;
 
 /// <summary>
-/// The RPC, client and registry instruments of the <c>MicroHosting</c> meter. The meter comes from the host's
+/// Every instrument of the <c>MicroHosting</c> meter: RPC, client and registry here, pub/sub in <c>MicroMetrics.Broker.cs</c>. The meter comes from the host's
 /// <see cref="IMeterFactory"/> (one per service provider), so OpenTelemetry's <c>AddMeter("MicroHosting")</c> sees it
 /// and a test can collect one host's measurements. RPC names and attributes follow OpenTelemetry's RPC semantic conventions.
 /// </summary>
-internal sealed class MicroMetrics
+internal sealed partial class MicroMetrics
 {
     private static readonly InstrumentAdvice<double> DurationAdvice = new()
     {
@@ -33,6 +33,13 @@ internal sealed class MicroMetrics
         _ejections = meter.CreateCounter<long>("microhosting.client.ejections", "{ejection}", "Nodes the client ejected (outlier detection).");
         _registryOperations = meter.CreateCounter<long>("microhosting.registry.operations", "{operation}", "Registrations and deregistrations of this node, by outcome.");
         _registryEvents = meter.CreateCounter<long>("microhosting.registry.events", "{event}", "Registry watch events the client cache received (create, update, delete).");
+        _published = meter.CreateCounter<long>("microhosting.broker.published", "{message}", "Messages accepted by a broker for publishing.");
+        _dropped = meter.CreateCounter<long>("microhosting.broker.dropped", "{message}", "Messages dropped before delivery (outbound queue full, no subscribers).");
+        _delivered = meter.CreateCounter<long>("microhosting.broker.delivered", "{delivery}", "Deliveries a subscriber acknowledged (http broker).");
+        _deliveryFailed = meter.CreateCounter<long>("microhosting.broker.delivery_failed", "{delivery}", "Deliveries given up after every retry (http broker).");
+        _deliveryRetried = meter.CreateCounter<long>("microhosting.broker.delivery_retried", "{attempt}", "Delivery attempts that failed and were retried (http broker).");
+        _handled = meter.CreateCounter<long>("microhosting.broker.handled", "{message}", "Messages a subscriber handled successfully.");
+        _handlerFailed = meter.CreateCounter<long>("microhosting.broker.handler_failed", "{message}", "Messages whose subscriber threw.");
     }
 
     /// <summary>The meter every MicroHosting instrument lives on; the factory returns the same meter for the same name.</summary>
