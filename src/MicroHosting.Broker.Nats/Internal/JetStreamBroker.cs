@@ -1,5 +1,4 @@
 using System.Globalization;
-using MicroHosting.Broker.Internal;
 using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;

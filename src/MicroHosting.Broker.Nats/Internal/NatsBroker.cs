@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MicroHosting.Broker.Internal;
 using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using MicroHosting.Broker.Internal;
 using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.Logging;
