@@ -1,6 +1,7 @@
 using Greeter.Contracts;
 using MicroHosting.Client;
 using MicroHosting.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MicroHosting.Examples.Tests;
@@ -43,6 +44,29 @@ public sealed class GreeterServiceInMemoryTests : IAsyncLifetime
         var reply = await _factory.CreateMicroClient().CallAsync<HelloRequest, HelloReply>("greeter", "Greeter.Hello", new HelloRequest { Name = "Go" }, options);
 
         Assert.Equal("Hello Go", reply.Message);
+    }
+
+    [Fact]
+    public async Task CreateClient_GeneratedProtoContract_HelloAnswers()
+    {
+        _ = _factory.GetMicroNode();
+
+        var reply = await _network.CreateClient<IGreeter>("greeter").HelloAsync(new HelloRequest { Name = "Proto" });
+
+        Assert.Equal("Hello Proto", reply.Message);
+    }
+
+    [Fact]
+    public async Task GeneratedProtoContract_FakeGreeterDownstream_ServesTheGreeterClientsCall()
+    {
+        // A fake "greeter" as a test of a greeter caller registers it: a handler delegate under the service name.
+        var fake = await _network.AddFakeServiceAsync("fakegreeter", app => app.MapMicroHandler("Greeter.Hello", (HelloRequest r) => new HelloReply { Message = $"fake {r.Name}" }));
+
+        var reply = await _network.CreateClient<IGreeter>("fakegreeter").HelloAsync(new HelloRequest { Name = "Ann" });
+
+        Assert.Equal("fake Ann", reply.Message);
+        Assert.Equal(1, fake.Requests);
+        Assert.Equal(0, _factory.GetMicroNode().Requests);
     }
 
     [Fact]

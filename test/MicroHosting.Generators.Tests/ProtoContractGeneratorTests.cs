@@ -108,6 +108,17 @@ public sealed class ProtoContractGeneratorTests
     }
 
     [Fact]
+    public void Generate_SameFileListedTwice_GeneratesOnce()
+    {
+        var service = Header + "service Greeter { rpc Hello(HelloRequest) returns (HelloReply); }";
+
+        var (diagnostics, output) = GeneratorHarness.RunProto(Messages, ("greeter.proto", service), ("greeter.proto", service));
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
     public void Generate_NoProtoFiles_GeneratesNothing()
     {
         var (diagnostics, output) = GeneratorHarness.RunProto(Messages);

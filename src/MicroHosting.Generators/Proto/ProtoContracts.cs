@@ -22,6 +22,8 @@ internal static class ProtoContracts
             return; // not a MicroHosting project: nothing to implement the contracts with
         }
 
+        // A file listed twice (as Protobuf and by hand as AdditionalFiles) is one file.
+        files = [.. files.GroupBy(f => f.Path, System.StringComparer.Ordinal).Select(g => g.First())];
         var messages = new Dictionary<string, ProtoFile>(System.StringComparer.Ordinal);
         foreach (var file in files)
         {
