@@ -56,7 +56,11 @@ internal sealed partial class MicroAttempt(MicroClientRuntime runtime, ILogger l
 
     /// <summary>The node replied (any status below 500): its latency feeds the selector and slow-node detection.</summary>
     public void RecordReply(MicroCallState state, NodeCandidate node, long startedTimestamp)
-        => runtime.Health.Succeeded(node.State, runtime.TimeProvider.GetElapsedTime(startedTimestamp).Ticks, state.Peers);
+    {
+        var elapsed = runtime.TimeProvider.GetElapsedTime(startedTimestamp).Ticks;
+        state.Plan.Latencies?.Add(elapsed);
+        runtime.Health.Succeeded(node.State, elapsed, state.Peers);
+    }
 
     /// <summary>The node answered with a server error: counts toward ejection; a 503 with <c>Retry-After</c> rests the node that long.</summary>
     public void RecordServerError(MicroCallState state, NodeCandidate node, int status, TimeSpan? retryAfter)

@@ -47,16 +47,22 @@ internal static class MicroCallHeaders
 
         foreach (var (key, value) in metadata)
         {
-            if (!IsToken(key) || value.AsSpan().ContainsAny('\r', '\n'))
-            {
-                throw new ArgumentException(
-                    string.Format(CultureInfo.InvariantCulture, "Metadata '{0}' cannot travel as a header: keys are letters, digits and '-', values one line.", key),
-                    nameof(MicroCallOptions.Metadata));
-            }
-
-            headers.Remove(key);
-            headers.TryAddWithoutValidation(key, value);
+            Set(headers, key, value);
         }
+    }
+
+    /// <summary>Sets one metadata header, replacing any value it had; throws when the key or value cannot travel as a header.</summary>
+    public static void Set(HttpRequestHeaders headers, string key, string value)
+    {
+        if (!IsToken(key) || value.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException(
+                string.Format(CultureInfo.InvariantCulture, "Metadata '{0}' cannot travel as a header: keys are letters, digits and '-', values one line.", key),
+                nameof(MicroCallOptions.Metadata));
+        }
+
+        headers.Remove(key);
+        headers.TryAddWithoutValidation(key, value);
     }
 
     private static bool IsToken(string name)

@@ -71,8 +71,14 @@ internal sealed class MicroCallPlan
     /// <summary>Gets whether the call has a deadline; a stream without a timeout has none.</summary>
     public bool HasDeadline => Deadline != long.MaxValue;
 
-    /// <summary>Gets the hedge delay configured for the endpoint or service, if any (unary calls only).</summary>
+    /// <summary>
+    /// Gets when to hedge the call (unary calls only; <see langword="null"/>: never): the configured latency percentile of
+    /// the endpoint's recent replies when there are enough of them, else the configured fixed delay.
+    /// </summary>
     public TimeSpan? HedgeDelay { get; private init; }
+
+    /// <summary>Gets where the call's reply latency is recorded, when the endpoint hedges after a percentile.</summary>
+    public LatencyWindow? Latencies { get; private init; }
 
     /// <summary>
     /// Resolves a call's plan: each setting from the call's options, else the typed client's, else the service's (and
@@ -129,6 +135,18 @@ internal sealed class MicroCallPlan
         var retryBudget = runtime.RetryBudget(service);
         retryBudget.Deposit(runtime.TimeProvider.GetUtcNow().UtcTicks);
         var address = call?.Address ?? client?.Address;
+        TimeSpan? hedgeDelay = null;
+        LatencyWindow? latencies = null;
+        if (!stream && address is null && endpoint is not null && policy is not null)
+        {
+            hedgeDelay = endpointPolicy?.HedgeDelay ?? policy.Options.HedgeDelay;
+            if ((endpointPolicy?.HedgeAfterPercentile ?? policy.Options.HedgeAfterPercentile) is { } percentile)
+            {
+                latencies = runtime.Latencies(service, endpoint);
+                hedgeDelay = latencies.Percentile(percentile) ?? hedgeDelay;
+            }
+        }
+
         return new MicroCallPlan(service, endpoint, call, profile, stream, protobufTypes)
         {
             Retries = retries,
@@ -142,7 +160,8 @@ internal sealed class MicroCallPlan
             Budget = total,
             BudgetFromCaller = fromCaller,
             Deadline = deadline,
-            HedgeDelay = stream || address is not null ? null : endpointPolicy?.HedgeDelay ?? policy?.Options.HedgeDelay,
+            HedgeDelay = hedgeDelay,
+            Latencies = latencies,
         };
     }
 }

@@ -25,6 +25,35 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         HttpResponseMessage? response = null;
         Exception? error = null;
+        try
+        {
+            response = runtime.Middleware is { } middleware
+                ? await WithMiddlewareAsync(middleware, state, request, cancellationToken).ConfigureAwait(false)
+                : await ExecuteAsync(state, request, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            var status = response is not null ? (int)response.StatusCode : StatusOf(error);
+            MicroTelemetry.Stop(activity, status, error);
+            if (activity is not null)
+            {
+                activity.SetTag("micro.attempts", state.Attempts);
+            }
+
+            var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
+            runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
+    private async Task<HttpResponseMessage> ExecuteAsync(MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         state.AttachTo(context);
         try
@@ -44,40 +73,29 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
                 context,
                 (Handler: this, Request: request)).ConfigureAwait(false);
             outcome.ThrowIfException();
-            response = outcome.Result!;
-            return response;
-        }
-        catch (Exception ex)
-        {
-            error = ex;
-            throw;
+            return outcome.Result!;
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-            var status = response is not null ? (int)response.StatusCode : StatusOf(error);
-            MicroTelemetry.Stop(activity, status, error);
-            if (activity is not null)
-            {
-                activity.SetTag("micro.attempts", state.Attempts);
-            }
-
-            var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
-            runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>The call's attempts inside the client middleware chain (<see cref="IMicroClientMiddleware"/>).</summary>
+    private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var call = new MicroClientCallContext(state, request.Headers)
+        {
+            Terminal = async call => call.Response = await ExecuteAsync(state, request, cancellationToken).ConfigureAwait(false),
+        };
+        await middleware(call).ConfigureAwait(false);
+        return call.Response ?? throw call.NotCalled();
     }
 
     /// <summary>One attempt: the rest of the pipeline (resolution, then the socket handler).</summary>
     private Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 
-    /// <summary>The status a failed call reports: 408 for its deadline, the error's code, 0 when no node replied.</summary>
-    private static int StatusOf(Exception? error) => error switch
-    {
-        TimeoutRejectedException => 408,
-        MicroException micro => micro.Code,
-        OperationCanceledException => 499,
-        _ => 0,
-    };
+    private static int StatusOf(Exception? error) => MicroClientCallContext.StatusOf(error);
 
     /// <summary>A request sent through a typed client's own <see cref="HttpClient"/>: the path <c>/Type/Method</c> names the endpoint.</summary>
     private MicroCallState CreateRawState(HttpRequestMessage request)

@@ -77,7 +77,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     public async ValueTask OpenAsync()
     {
         _sendFirst = false;
-        await OpenCoreAsync().ConfigureAwait(false);
+        await OpenThroughMiddlewareAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -89,7 +89,32 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     {
         _sendFirst = true;
         _first = request;
-        return OpenCoreAsync();
+        return OpenThroughMiddlewareAsync();
+    }
+
+    /// <summary>Opens the stream inside the client middleware chain (<see cref="IMicroClientMiddleware"/>), when there is one.</summary>
+    private ValueTask<bool> OpenThroughMiddlewareAsync()
+    {
+        return _runtime.Middleware is { } middleware ? WithMiddlewareAsync(middleware) : OpenCoreAsync();
+
+        async ValueTask<bool> WithMiddlewareAsync(MicroClientCallDelegate middleware)
+        {
+            var call = new MicroClientCallContext(_state, _headers.Headers)
+            {
+                Terminal = async call => call.StreamHasMessage = await OpenCoreAsync().ConfigureAwait(false),
+            };
+            try
+            {
+                await middleware(call).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (call.StatusCode is null && ex is not MicroException and not OperationCanceledException)
+            {
+                // A middleware failed before the stream was tried: the stream's outcome (telemetry) is that failure.
+                throw Outcome(ex);
+            }
+
+            return call.StatusCode is not null ? call.StreamHasMessage : throw Outcome(call.NotCalled());
+        }
     }
 
     /// <summary>Runs the attempts to open through the call pipeline every call shares (its retry rule; no timeout: the stream's deadline is its own).</summary>

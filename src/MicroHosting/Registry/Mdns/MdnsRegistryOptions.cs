@@ -44,8 +44,9 @@ public sealed class MdnsRegistryOptions
     /// <summary>
     /// Gets or sets how many times <c>GetService</c> and <c>ListServices</c> ask again when a window brought no node, each
     /// window twice as long as the one before. Default 2 (windows of 100, 200 and 400 ms): a process that just started on a
-    /// busy machine can miss the answers to one 100 ms query. A service that is up is found as fast as before; one that is
-    /// not costs 700 ms instead of 100 ms to report. 0 asks once, as Go Micro does.
+    /// busy machine can miss the answers to one 100 ms query. A re-ask ends one <see cref="QueryTimeout"/> after the first
+    /// node is heard. A service that answers the first query is found as fast as before; one that is not there costs
+    /// 700 ms instead of 100 ms to report. 0 asks once, as Go Micro does.
     /// </summary>
     public int QueryRetries { get; set; } = 2;
 

@@ -57,6 +57,53 @@ public sealed class MdnsLookupRetryTests
         Assert.Equal(6, responder.Queries);
     }
 
+    [Fact]
+    public async Task GetServiceAsync_AnsweredInALongReask_ReturnsOneQueryTimeoutAfterTheAnswer()
+    {
+        // Windows of 100, 200, 400 and 800 ms (fake time); the responder answers only the fourth ask. The lookup must end
+        // about 100 ms into the 800 ms window, not wait it out. The clock only moves once a timer is pending, so a slow
+        // machine cannot make it run ahead of the engine.
+        var domain = MdnsTestSupport.NewDomain();
+        await using var responder = new SilentFirstResponder(domain, unansweredAsks: 3);
+        var time = new CountingTimeProvider();
+        var options = MdnsTestSupport.Options(domain);
+        options.QueryRetries = 3;
+        await using var client = new MdnsRegistry(options, time);
+
+        var lookup = client.GetServiceAsync("greeter");
+        var step = TimeSpan.FromMilliseconds(20);
+        var intoFourthWindow = TimeSpan.Zero;
+        for (var steps = 0; !lookup.IsCompleted && steps < 200; steps++)
+        {
+            var timers = time.Created;
+            time.Advance(step);
+            if (responder.Queries > 6)
+            {
+                intoFourthWindow += step;
+            }
+
+            await MdnsTestSupport.EventuallyAsync(() => Task.FromResult(time.Created > timers || lookup.IsCompleted), done => done, seconds: 2);
+        }
+
+        Assert.Single(Assert.Single(await lookup).Nodes);
+        Assert.InRange(intoFourthWindow, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(700));
+    }
+
+    /// <summary>Counts the timers the engine creates, so a test moves the clock only once the engine waits on it.</summary>
+    private sealed class CountingTimeProvider : Microsoft.Extensions.Time.Testing.FakeTimeProvider
+    {
+        private int _created;
+
+        public int Created => Volatile.Read(ref _created);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _created);
+            return timer;
+        }
+    }
+
     /// <summary>
     /// A Go Micro-like responder for <c>greeter.&lt;domain&gt;</c> on lo that leaves the first
     /// <c>unansweredAsks</c> lookups (two packets each) unanswered, then answers every query to the group.
