@@ -43,7 +43,10 @@ public sealed class HttpBrokerOptions
     /// </summary>
     public TimeSpan SubscriberRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long the publisher caches the subscriber list of a topic; registry watch events refresh it sooner. Default 10 s.</summary>
+    /// <summary>
+    /// Gets or sets how long the publisher uses a topic's subscriber list before looking it up again. Default 10 s. The
+    /// nodes are held by the client's registry cache, whose registry watch applies changes sooner.
+    /// </summary>
     public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
