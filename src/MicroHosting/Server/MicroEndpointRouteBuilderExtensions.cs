@@ -24,7 +24,7 @@ public static class MicroEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        MicroEndpointDataSource.ValidateName(endpoint);
+        MicroEndpointCatalog.ValidateName(endpoint);
         return GetDataSource(endpoints).Add([MicroHandlerFactory.FromDelegate(endpoint, handler)]);
     }
 
@@ -76,7 +76,6 @@ public static class MicroEndpointRouteBuilderExtensions
             endpoints.DataSources.Add(dataSource);
             dataSource.Add(DebugHandlers.Create());
             MicroHosting.Broker.Internal.HttpBrokerRouting.TryMap(endpoints); // the broker receives beside the handlers, as in Go Micro
-
         }
 
         return dataSource;
