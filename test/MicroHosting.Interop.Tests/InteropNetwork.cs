@@ -117,6 +117,14 @@ public sealed class InteropNetwork : IAsyncLifetime
     public Task<(int ExitCode, string Output)> RunDotnetCallAsync(GoVersion version, Dictionary<string, string?> environment, params string[] arguments)
         => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, "test/MicroHosting.Interop.TestPeer", ["call", .. arguments], DotnetEnvironment(version, environment)));
 
+    /// <summary>Starts a program of this repository (for example <c>examples/Greeter.Service</c>) in namespace B, on this version's mDNS domain.</summary>
+    public ChildProcess StartDotnetProject(GoVersion version, string project, string[] arguments, Dictionary<string, string?> environment)
+        => Track(NetworkNamespaces.StartProject(Net.B, project, arguments, DotnetEnvironment(version, environment)));
+
+    /// <summary>Runs a program of this repository in namespace B to its end, on this version's mDNS domain.</summary>
+    public Task<(int ExitCode, string Output)> RunDotnetProjectAsync(GoVersion version, string project, params string[] arguments)
+        => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, project, arguments, DotnetEnvironment(version, [])));
+
     private async Task<Pair> StartPairAsync(GoVersion version)
     {
         var id = Guid.NewGuid().ToString("N")[..6];
