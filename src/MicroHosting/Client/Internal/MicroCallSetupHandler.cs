@@ -26,7 +26,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         HttpResponseMessage? response = null;
         Exception? error = null;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        state.AttachTo(context);
+        context.SetCallRequest(request);
         try
         {
             if (runtime.Middleware is { } middleware)

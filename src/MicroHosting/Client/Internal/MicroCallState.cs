@@ -4,15 +4,16 @@ namespace MicroHosting.Client.Internal;
 
 /// <summary>
 /// One call's state, unary or stream: its immutable <see cref="Plan"/> and what happened on each attempt (the node
-/// tried, its wire and codec, failures). The one carrier of a call: created before the call enters its pipeline, it is
-/// found from the Polly <see cref="Polly.ResilienceContext"/> by the retry and timeout strategies, and from the request
-/// by the HttpClient handlers (<see cref="Get(HttpRequestMessage)"/>: a <see cref="MicroCallRequest"/> carries it
-/// itself; a raw request through a typed client's HttpClient carries it in its options).
+/// tried, its wire and codec, failures). Created before the call enters its pipeline, it has one carrier, the call's
+/// request, and one way to it, <see cref="Get(HttpRequestMessage)"/>: a <see cref="MicroCallRequest"/> (every call made
+/// through <see cref="MicroCaller"/>, and every stream) carries it itself; a raw request sent through a typed client's
+/// own HttpClient carries it in its options. The HttpClient handlers read it from the request they are given; the retry
+/// and timeout strategies from the request the Polly context points at
+/// (<see cref="MicroHttpClientPipeline.GetCallRequest"/>).
 /// </summary>
 internal sealed class MicroCallState(MicroCallPlan plan)
 {
     private static readonly HttpRequestOptionsKey<MicroCallState> Key = new("MicroHosting.Call");
-    private static readonly Polly.ResiliencePropertyKey<MicroCallState> ResilienceKey = new("MicroHosting.Call");
     private NodeState? _tried0;
     private List<NodeState>? _tried;
 
@@ -71,18 +72,13 @@ internal sealed class MicroCallState(MicroCallPlan plan)
     /// <summary>Gets whether the endpoint may run twice: as declared for the call, else as the latest attempt's node registered it.</summary>
     public bool IsIdempotent => Plan.Idempotent ?? (Endpoint is { } endpoint && Node is { } node && node.IsIdempotent(endpoint));
 
+    /// <summary>Gets the state a call's request carries, or <see langword="null"/> for a request that is not a MicroHosting call's.</summary>
     public static MicroCallState? Get(HttpRequestMessage? request)
         => request is MicroCallRequest call ? call.State
             : request is not null && request.Options.TryGetValue(Key, out var state) ? state : null;
 
-    public static MicroCallState? Get(Polly.ResilienceContext context)
-        => context.Properties.TryGetValue(ResilienceKey, out var state) ? state : null;
-
     /// <summary>Puts the state on a raw request (one not made as a <see cref="MicroCallRequest"/>).</summary>
     public void AttachTo(HttpRequestMessage request) => request.Options.Set(Key, this);
-
-    /// <summary>Puts the state on the Polly context the call's pipeline runs with.</summary>
-    public void AttachTo(Polly.ResilienceContext context) => context.Properties.Set(ResilienceKey, this);
 
     /// <summary>Records the start of an attempt on <paramref name="node"/> (<see cref="MicroAttempt.BeginAsync"/>).</summary>
     public void Began(NodeCandidate node, NodeCandidate[]? peers, bool probe)

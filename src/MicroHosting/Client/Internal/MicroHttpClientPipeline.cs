@@ -16,6 +16,8 @@ internal static class MicroHttpClientPipeline
     /// <summary>How long opening a connection to a node may take before the attempt counts as failed and is retried elsewhere.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> CallRequestKey = new("MicroHosting.CallRequest");
+
     /// <summary>
     /// The socket handler of every MicroHosting connection, unary calls and stream upgrades alike: no proxy, redirects or
     /// cookies, a bounded connect, connections recycled.
@@ -31,6 +33,16 @@ internal static class MicroHttpClientPipeline
         // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
         EnableMultipleHttp2Connections = true,
     };
+
+    /// <summary>
+    /// Points the Polly context a call's pipeline runs with at the call's request, the one carrier of its
+    /// <see cref="MicroCallState"/> (as Microsoft.Extensions.Http.Resilience keeps the request message on its context).
+    /// </summary>
+    public static void SetCallRequest(this ResilienceContext context, HttpRequestMessage request) => context.Properties.Set(CallRequestKey, request);
+
+    /// <summary>Gets the request of the call a Polly context runs (<see cref="SetCallRequest"/>); the strategies read the call's state from it.</summary>
+    public static HttpRequestMessage? GetCallRequest(this ResilienceContext context)
+        => context.Properties.TryGetValue(CallRequestKey, out var request) ? request : null;
 
     public static IHttpClientBuilder AddMicroPipeline(this IHttpClientBuilder builder, MicroClientProfile? profile)
     {
@@ -70,7 +82,7 @@ internal static class MicroHttpClientPipeline
             {
                 Name = "MicroCallTimeout",
                 TimeoutGenerator = static args => ValueTask.FromResult(
-                    MicroCallState.Get(args.Context) is { Plan: { Stream: false } plan } ? plan.Budget : TimeSpan.Zero),
+                    MicroCallState.Get(args.Context.GetCallRequest()) is { Plan: { Stream: false } plan } ? plan.Budget : TimeSpan.Zero),
             })
             .AddRetry(new RetryStrategyOptions<object>
             {

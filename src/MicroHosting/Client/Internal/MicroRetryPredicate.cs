@@ -22,7 +22,7 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
     /// </summary>
     public ValueTask<bool> ShouldRetry(RetryPredicateArguments<object> args)
     {
-        var state = MicroCallState.Get(args.Context);
+        var state = MicroCallState.Get(args.Context.GetCallRequest());
         if (state is null || args.AttemptNumber >= state.Plan.Retries || args.Context.CancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromResult(false);
@@ -49,7 +49,7 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
 
     /// <summary>The delay before the next attempt: a <c>Retry-After</c> the retry must wait for, else Polly's backoff.</summary>
     public static ValueTask<TimeSpan?> Delay(RetryDelayGeneratorArguments<object> args)
-        => ValueTask.FromResult(MicroCallState.Get(args.Context)?.RetryAfter);
+        => ValueTask.FromResult(MicroCallState.Get(args.Context.GetCallRequest())?.RetryAfter);
 
     /// <summary>
     /// The retry rule for a failed attempt: with no reply (<paramref name="status"/> 0), retry when the request never

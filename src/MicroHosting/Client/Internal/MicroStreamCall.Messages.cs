@@ -252,7 +252,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         StopTelemetry();
         _linked?.Dispose();
         _deadline?.Dispose();
-        _headers.Dispose();
+        _request.Dispose();
     }
 
     /// <summary>Ends the socket: the close handshake when both sides are done, otherwise an abort, which the server's handler sees as the caller going away.</summary>

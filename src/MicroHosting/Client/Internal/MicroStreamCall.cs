@@ -20,7 +20,9 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private readonly MicroStreamer _streamer;
     private readonly MicroClientRuntime _runtime;
     private readonly MicroCallState _state;
-    private readonly HttpRequestMessage _headers = new();
+
+    /// <summary>The stream's call request: never sent, it carries the call's state (<see cref="MicroCallState.Get(HttpRequestMessage)"/>) and headers, copied onto each upgrade.</summary>
+    private readonly MicroCallRequest _request;
     private readonly CancellationToken _callerToken;
     private readonly CancellationToken _contextToken;
     private readonly CancellationTokenSource? _deadline;
@@ -36,11 +38,12 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         _streamer = streamer;
         _runtime = streamer.Runtime;
         _state = state;
+        _request = new MicroCallRequest(state, uri: null);
         _callerToken = cancellationToken;
         _kind = MicroTelemetry.StreamKind(kind);
 
         // The same headers as a unary call (id, propagated metadata, Micro-From-Service, the client's and call's metadata).
-        MicroCallHeaders.Apply(_runtime, state.Plan, _headers.Headers);
+        MicroCallHeaders.Apply(_runtime, state.Plan, _request.Headers);
         state.CallerToken = cancellationToken;
 
         // A stream inside a handler ends when that handler's caller goes away.
@@ -101,7 +104,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
 
         async ValueTask<bool> WithMiddlewareAsync(MicroClientCallDelegate middleware)
         {
-            var call = new MicroClientCallContext(_state, _headers.Headers)
+            var call = new MicroClientCallContext(_state, _request.Headers)
             {
                 Terminal = async call => call.StreamHasMessage = await OpenCoreAsync().ConfigureAwait(false),
             };
@@ -123,7 +126,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private async ValueTask<bool> OpenCoreAsync()
     {
         var context = Polly.ResilienceContextPool.Shared.Get(Token);
-        _state.AttachTo(context);
+        context.SetCallRequest(_request);
         try
         {
             var outcome = await _runtime.CallPipeline.ExecuteOutcomeAsync(
@@ -180,7 +183,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             socket = new ClientWebSocket();
             Configure(socket.Options, codec);
             SetTraceContext(socket.Options, attempt);
-            await _streamer.Credentials.ApplyAsync(state, node, socket.Options, _headers, token).ConfigureAwait(false);
+            await _streamer.Credentials.ApplyAsync(state, node, socket.Options, _request, token).ConfigureAwait(false);
 
             // Opening is bounded by the attempt's own timeout even when the stream itself has no deadline, so a node that
             // accepts TCP but never answers the upgrade costs one attempt (and counts toward its ejection), not the call.
@@ -241,7 +244,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
 
     private void Configure(ClientWebSocketOptions options, MicroCodec codec)
     {
-        foreach (var (name, values) in _headers.Headers.NonValidated)
+        foreach (var (name, values) in _request.Headers.NonValidated)
         {
             options.SetRequestHeader(name, values.ToString());
         }
