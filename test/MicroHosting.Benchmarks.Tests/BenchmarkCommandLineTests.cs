@@ -47,9 +47,9 @@ public sealed class BenchmarkCommandLineTests
     }
 
     [Theory]
-    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming.")]
-    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming.")]
-    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming.")]
+    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
+    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
+    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
     [InlineData(new[] { "unary", "--fast" }, "Unknown option '--fast'.")]
     [InlineData(new[] { "unary", "--duration" }, "--duration needs a value.")]
     [InlineData(new[] { "unary", "--duration", "0" }, "--duration takes seconds (more than 0 to 3600), not '0'.")]

@@ -14,6 +14,9 @@ internal static class GeneratorHarness
     ];
 
     public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(string contracts, string assemblyName = "Contracts")
+        => Run(new MicroContractGenerator(), contracts, assemblyName);
+
+    public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(IIncrementalGenerator generator, string contracts, string assemblyName = "Contracts")
     {
         var source = $$"""
             using System.Collections.Generic;
@@ -21,6 +24,7 @@ internal static class GeneratorHarness
             using System.Threading.Tasks;
             using MicroHosting;
             using MicroHosting.Client;
+            using Microsoft.AspNetCore.Builder;
             namespace Contracts;
             public sealed record Request(string Name);
             public sealed record Reply(string Message);
@@ -34,7 +38,7 @@ internal static class GeneratorHarness
                 .WithSpecificDiagnosticOptions([new("CS1591", ReportDiagnostic.Suppress)]));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0535"));
 
-        CSharpGeneratorDriver.Create(new MicroContractGenerator())
+        CSharpGeneratorDriver.Create(generator)
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return (diagnostics, output);
     }
