@@ -1,8 +1,8 @@
 // A greeter client. Run it with:
 //   dotnet run --project examples/Greeter.Client -- --name John
 // It finds "greeter" through the registry MICRO_REGISTRY selects (mDNS by default; etcd; static with Micro:Static:Services),
-// calls Greeter.Hello on one of its nodes and prints the reply.
-using Greeter.Client;
+// calls Greeter.Hello on one of its nodes through IGreeter, the client generated from greeter.proto, and prints the reply.
+using Greeter.Contracts;
 using MicroHosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,14 +15,14 @@ builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 builder.Services.AddMicroCore()
     .AddEtcdRegistry()      // makes MICRO_REGISTRY=etcd (with MICRO_REGISTRY_ADDRESS) available...
     .UseRegistry("mdns");   // ...while mDNS stays the default
-builder.Services.AddMicroClient<GreeterClient>("greeter");
+builder.Services.AddMicroClient<IGreeter>("greeter");
 using var host = builder.Build();
 
 var name = builder.Configuration["name"] ?? "World";
 try
 {
-    var reply = await host.Services.GetRequiredService<GreeterClient>().HelloAsync(name);
-    Console.WriteLine(reply.Value.Message);
+    var reply = await host.Services.GetRequiredService<IGreeter>().HelloAsync(new HelloRequest { Name = name });
+    Console.WriteLine(reply.Message);
     return 0;
 }
 catch (MicroException ex)

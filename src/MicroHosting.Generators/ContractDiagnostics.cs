@@ -46,4 +46,44 @@ internal static class ContractDiagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ProtoUnknownMessage = new(
+        "MICRO006",
+        "Unknown message type in a .proto service",
+        "rpc '{0}' of service '{1}' uses message type '{2}', which no .proto given to the generator defines: add the .proto that defines it (<AdditionalFiles Include=\"...\" />); the well-known google.protobuf types need none",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ProtoMessageNotCompiled = new(
+        "MICRO007",
+        "Message type of a .proto service is not compiled",
+        "rpc '{0}' of service '{1}' uses '{2}', but the C# type '{3}' is not in the compilation: compile the .proto's messages with Grpc.Tools (<Protobuf Include=\"{4}\" GrpcServices=\"None\" />) in this project, or reference the project that does",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ProtoSyntax = new(
+        "MICRO008",
+        "Unreadable .proto file",
+        "{0} cannot be read for its services: {1}",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ProtoEmptyService = new(
+        "MICRO009",
+        "A .proto service without rpcs",
+        "Service '{0}' has no rpc, so its contract interface has no methods",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ProtoDuplicateService = new(
+        "MICRO010",
+        "Two .proto services give the same contract interface",
+        "Service '{0}' is defined by both {1} and {2}, in the C# namespace '{3}'; rename one or give the files different csharp_namespace options",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 
 namespace MicroHosting.Generators;
@@ -30,6 +31,12 @@ internal static class ContractEmitter
         foreach (var method in model.Methods)
         {
             var token = method.TokenParameter ?? "default";
+            if (method.Kind == ContractMethodKind.DuplexStream)
+            {
+                EmitDuplex(source, model, method);
+                continue;
+            }
+
             var requestParameter = method.Kind == ContractMethodKind.ClientStream
                 ? $"global::System.Collections.Generic.IAsyncEnumerable<{method.RequestType}> {method.RequestParameter}"
                 : $"{method.RequestType} {method.RequestParameter}";
@@ -51,8 +58,90 @@ internal static class ContractEmitter
                 .AppendLine($"            => {invocation};");
         }
 
+        if (model.Methods.Any(m => m.Kind == ContractMethodKind.DuplexStream))
+        {
+            EmitDuplexHelpers(source);
+        }
+
         source.AppendLine("    }")
             .AppendLine("}");
         return source.ToString();
+    }
+
+    /// <summary>
+    /// A bidirectional method: opens the duplex stream, sends the caller's requests while it yields the replies, and
+    /// completes the sending side when the requests end. A failure to send ends the replies with that failure.
+    /// </summary>
+    private static void EmitDuplex(StringBuilder source, ContractModel model, ContractMethod method)
+    {
+        var token = method.TokenParameter ?? "cancellationToken";
+        source.AppendLine()
+            .AppendLine($"        async global::System.Collections.Generic.IAsyncEnumerable<{method.ResponseType}> {model.InterfaceType}.{method.Name}(global::System.Collections.Generic.IAsyncEnumerable<{method.RequestType}> {method.RequestParameter}, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken {token})")
+            .AppendLine("        {")
+            .AppendLine($"            await using var stream = await _client.OpenDuplexStreamAsync<{method.RequestType}, {method.ResponseType}>(\"{method.Endpoint}\", null, {token}).ConfigureAwait(false);")
+            .AppendLine($"            using var sendFailed = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource({token});")
+            .AppendLine($"            var sending = SendAllAsync(stream, {method.RequestParameter}, sendFailed, {token});")
+            .AppendLine($"            await foreach (var reply in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(ReadAllAsync(stream, sending, sendFailed, {token}), false))")
+            .AppendLine("            {")
+            .AppendLine("                yield return reply;")
+            .AppendLine("            }")
+            .AppendLine()
+            .AppendLine("            await sending.ConfigureAwait(false);")
+            .AppendLine("        }");
+    }
+
+    private static void EmitDuplexHelpers(StringBuilder source)
+    {
+        const string Stream = "global::MicroHosting.Client.MicroDuplexStream<TRequest, TResponse>";
+        source.AppendLine()
+            .AppendLine($"        private static async global::System.Threading.Tasks.Task SendAllAsync<TRequest, TResponse>({Stream} stream, global::System.Collections.Generic.IAsyncEnumerable<TRequest> requests, global::System.Threading.CancellationTokenSource sendFailed, global::System.Threading.CancellationToken cancellationToken)")
+            .AppendLine("        {")
+            .AppendLine("            try")
+            .AppendLine("            {")
+            .AppendLine("                await foreach (var request in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(requests, cancellationToken).ConfigureAwait(false))")
+            .AppendLine("                {")
+            .AppendLine("                    await stream.SendAsync(request, cancellationToken).ConfigureAwait(false);")
+            .AppendLine("                }")
+            .AppendLine()
+            .AppendLine("                await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);")
+            .AppendLine("            }")
+            .AppendLine("            catch")
+            .AppendLine("            {")
+            .AppendLine("                sendFailed.Cancel();")
+            .AppendLine("                throw;")
+            .AppendLine("            }")
+            .AppendLine("        }")
+            .AppendLine()
+            .AppendLine($"        private static async global::System.Collections.Generic.IAsyncEnumerable<TResponse> ReadAllAsync<TRequest, TResponse>({Stream} stream, global::System.Threading.Tasks.Task sending, global::System.Threading.CancellationTokenSource sendFailed, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken)")
+            .AppendLine("        {")
+            .AppendLine("            var replies = stream.ReadAllAsync(sendFailed.Token).GetAsyncEnumerator(sendFailed.Token);")
+            .AppendLine("            try")
+            .AppendLine("            {")
+            .AppendLine("                while (true)")
+            .AppendLine("                {")
+            .AppendLine("                    bool more;")
+            .AppendLine("                    try")
+            .AppendLine("                    {")
+            .AppendLine("                        more = await replies.MoveNextAsync().ConfigureAwait(false);")
+            .AppendLine("                    }")
+            .AppendLine("                    catch (global::System.OperationCanceledException) when (sendFailed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)")
+            .AppendLine("                    {")
+            .AppendLine("                        await sending.ConfigureAwait(false); // the send failure, not the cancellation it caused")
+            .AppendLine("                        throw;")
+            .AppendLine("                    }")
+            .AppendLine()
+            .AppendLine("                    if (!more)")
+            .AppendLine("                    {")
+            .AppendLine("                        yield break;")
+            .AppendLine("                    }")
+            .AppendLine()
+            .AppendLine("                    yield return replies.Current;")
+            .AppendLine("                }")
+            .AppendLine("            }")
+            .AppendLine("            finally")
+            .AppendLine("            {")
+            .AppendLine("                await replies.DisposeAsync().ConfigureAwait(false);")
+            .AppendLine("            }")
+            .AppendLine("        }");
     }
 }

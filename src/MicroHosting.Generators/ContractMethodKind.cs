@@ -6,4 +6,5 @@ internal enum ContractMethodKind
     Unary,
     ServerStream,
     ClientStream,
+    DuplexStream,
 }

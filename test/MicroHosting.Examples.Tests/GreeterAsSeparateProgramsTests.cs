@@ -39,7 +39,7 @@ public sealed partial class GreeterAsSeparateProgramsTests
         var onLoopback = await NetworkNamespaces.MulticastGroupsAsync(net.A, "lo");
         var onLink = await NetworkNamespaces.MulticastGroupsAsync(net.A, net.A.Interface);
 
-        var client = await GreeterClientRuns.UntilFoundAsync(() => start(net.A, "examples/Greeter.Client", ["--name", "John"], environment));
+        var client = await GreeterClientRuns.RunAsync(() => start(net.A, "examples/Greeter.Client", ["--name", "John"], environment));
 
         Assert.Contains("Hello John", client, StringComparison.Ordinal);
         Assert.Equal(["lo"], ListeningOn(service.Output));

@@ -18,7 +18,7 @@ public sealed class GreeterOverMdnsTests
         await using var service = ChildProcess.StartProject("examples/Greeter.Service", environment: environment);
         await service.WaitForAsync(@"Registered greeter node .* in the mdns registry", TimeSpan.FromSeconds(30));
 
-        var found = await GreeterClientRuns.UntilFoundAsync(() => ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Mdns"], environment));
+        var found = await GreeterClientRuns.RunAsync(() => ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Mdns"], environment));
         Assert.Contains("Hello Mdns", found, StringComparison.Ordinal);
 
         await service.StopAsync(TimeSpan.FromSeconds(15));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MicroHosting.Broker.Internal;
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -14,7 +14,7 @@ namespace MicroHosting.Broker.Nats.Internal;
 internal sealed partial class JetStreamBroker(
     NatsConnectionProvider provider,
     JetStreamTopology topology,
-    BrokerMetrics metrics,
+    MicroMetrics metrics,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
     ILogger<JetStreamBroker> logger) : IBroker
@@ -27,7 +27,7 @@ internal sealed partial class JetStreamBroker(
 
     internal string ServerUrl => provider.ServerUrl;
 
-    internal BrokerMetrics Metrics => metrics;
+    internal MicroMetrics Metrics => metrics;
 
     internal JetStreamTopology Topology => topology;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MicroHosting.Broker.Internal;
+using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
@@ -16,13 +16,13 @@ namespace MicroHosting.Broker.Nats.Internal;
 internal sealed partial class NatsBroker : IBroker
 {
     private readonly NatsConnectionProvider _provider;
-    private readonly BrokerMetrics _metrics;
+    private readonly MicroMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly NatsPayloadSerializer _serializer;
     private readonly TimeSpan _publishTimeout;
     private readonly TimeProvider _timeProvider;
 
-    public NatsBroker(NatsConnectionProvider provider, IOptions<NatsBrokerOptions> options, ILoggerFactory loggerFactory, BrokerMetrics metrics, TimeProvider? timeProvider = null)
+    public NatsBroker(NatsConnectionProvider provider, IOptions<NatsBrokerOptions> options, ILoggerFactory loggerFactory, MicroMetrics metrics, TimeProvider? timeProvider = null)
     {
         _provider = provider;
         _metrics = metrics;

@@ -1,4 +1,4 @@
-using MicroHosting.Broker.Internal;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,10 +13,10 @@ namespace MicroHosting.Broker.Nats.Internal;
 internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<NatsConnection> _connection;
-    private readonly BrokerMetrics _metrics;
+    private readonly MicroMetrics _metrics;
     private readonly ILogger<NatsConnectionProvider> _logger;
 
-    public NatsConnectionProvider(IOptions<NatsBrokerOptions> options, IOptions<MicroOptions> microOptions, ILoggerFactory loggerFactory, BrokerMetrics metrics, ILogger<NatsConnectionProvider> logger)
+    public NatsConnectionProvider(IOptions<NatsBrokerOptions> options, IOptions<MicroOptions> microOptions, ILoggerFactory loggerFactory, MicroMetrics metrics, ILogger<NatsConnectionProvider> logger)
     {
         _metrics = metrics;
         _logger = logger;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using MicroHosting.Broker.Internal;
 using NATS.Client.Core;
 
 namespace MicroHosting.Broker.Nats.Internal;

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using MicroHosting.Broker.Internal;
 using NATS.Client.Core;
 
 namespace MicroHosting.Broker.Nats.Internal;
@@ -58,7 +57,7 @@ internal static class NatsWireFormat
 
         if (native || !IsEnvelope(data))
         {
-            message = BrokerMessage.Own(headers, data, deliveryCount);
+            message = BrokerMessage.FromOwnedHeaders(headers, data, deliveryCount);
             error = null;
             return true;
         }
@@ -70,7 +69,7 @@ internal static class NatsWireFormat
             return false;
         }
 
-        message = BrokerMessage.Own(Merge(headers, envelopeHeaders), body ?? [], deliveryCount);
+        message = BrokerMessage.FromOwnedHeaders(Merge(headers, envelopeHeaders), body ?? [], deliveryCount);
         error = null;
         return true;
     }
@@ -133,7 +132,8 @@ internal static class NatsWireFormat
         var count = natsHeaders.Length;
         foreach (var (key, value) in envelopeHeaders)
         {
-            var index = BrokerHeaders.IndexOf(natsHeaders, key);
+            // Only when an intermediary added NATS headers to an envelope: rare enough for a closure.
+            var index = Array.FindIndex(natsHeaders, h => string.Equals(h.Key, key, StringComparison.Ordinal));
             items[index >= 0 ? index : count++] = new(key, value);
         }
 

@@ -39,12 +39,27 @@ public sealed class BrokerMessage
     /// </summary>
     public int DeliveryCount { get; init; } = 1;
 
-    /// <summary>A message over headers nobody else holds, with unique keys (a broker's receive path), without copying them.</summary>
-    internal static BrokerMessage Own(KeyValuePair<string, string>[] headers, ReadOnlyMemory<byte> body, int deliveryCount = 1)
-        => new(BrokerHeaders.Own(headers), body) { DeliveryCount = deliveryCount };
+    /// <summary>
+    /// Creates a message over <paramref name="headers"/> without copying or checking them: for a broker's receive path,
+    /// which builds one header array per message (for example from <see cref="GoMicroEnvelope.TryRead"/>). The caller
+    /// hands the array over: its keys are unique (ordinal) and nobody changes it afterwards.
+    /// </summary>
+    /// <param name="headers">The headers, unique keys; the message keeps this array.</param>
+    /// <param name="body">The encoded body.</param>
+    /// <param name="deliveryCount">The broker's delivery count, 1 on the first delivery (see <see cref="DeliveryCount"/>).</param>
+    /// <returns>The message.</returns>
+    public static BrokerMessage FromOwnedHeaders(KeyValuePair<string, string>[] headers, ReadOnlyMemory<byte> body, int deliveryCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return new(BrokerHeaders.Own(headers), body) { DeliveryCount = deliveryCount };
+    }
 
-    /// <summary>The headers in order, unique keys, for a broker's publish path: walked without an enumerator allocation.</summary>
-    internal ReadOnlySpan<KeyValuePair<string, string>> HeaderItems => _headers.AsSpan();
+    /// <summary>
+    /// Gets the headers in order, unique keys, as a span: for a broker's publish path (for example
+    /// <see cref="GoMicroEnvelope.Write(System.Buffers.IBufferWriter{byte}, ReadOnlySpan{KeyValuePair{string, string}}, ReadOnlySpan{byte})"/>),
+    /// walked without the enumerator <see cref="Headers"/> allocates.
+    /// </summary>
+    public ReadOnlySpan<KeyValuePair<string, string>> HeaderItems => _headers.AsSpan();
 
     /// <summary>Returns the value of a header, or <see langword="null"/>. The exact name is tried first, then a case-insensitive match.</summary>
     /// <param name="name">The header name, for example <c>Content-Type</c>.</param>

@@ -6,6 +6,11 @@ namespace MicroHosting.Broker;
 /// says otherwise). Each message carries <c>Content-Type</c>, <c>Micro-Topic</c>, a new <c>Micro-Id</c>, the metadata of
 /// the call or message being handled (when publishing from inside a handler or subscriber), <c>Micro-From-Service</c>
 /// when this app is a named service, and <see cref="MicroPublishOptions.Metadata"/>. Inject it anywhere.
+/// <para>
+/// This is the one publishing path. <see cref="Client.IMicroClient.PublishAsync{T}"/> (Go Micro's <c>client.Publish</c>)
+/// and <see cref="IPublisher{T}"/> (one topic, typed) are conveniences that delegate to the registered
+/// <see cref="IMicroPublisher"/>, so replacing or decorating it covers them too.
+/// </para>
 /// </summary>
 public interface IMicroPublisher
 {

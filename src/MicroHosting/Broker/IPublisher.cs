@@ -2,7 +2,8 @@ namespace MicroHosting.Broker;
 
 /// <summary>
 /// Publishes <typeparamref name="T"/> messages to one topic. Register it with <c>AddMicroPublisher&lt;T&gt;("topic")</c>
-/// and inject it; it is a thin typed front of <see cref="IMicroPublisher"/>.
+/// and inject it. A convenience: it delegates every publish to the registered <see cref="IMicroPublisher"/>, with its
+/// topic and, when <c>AddMicroPublisher</c> named one and the call does not, its content type.
 /// </summary>
 /// <typeparam name="T">The message type.</typeparam>
 public interface IPublisher<in T>

@@ -90,8 +90,9 @@ public interface IMicroClient
     Task<MicroDuplexStream<TRequest, TResponse>> OpenDuplexStreamAsync<TRequest, TResponse>(string service, string endpoint, MicroCallOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Publishes <paramref name="message"/> to <paramref name="topic"/> (Go Micro's <c>client.Publish</c>); the same as
-    /// <see cref="IMicroPublisher.PublishAsync{T}"/>, through the selected broker.
+    /// Publishes <paramref name="message"/> to <paramref name="topic"/> (Go Micro's <c>client.Publish</c>). A convenience:
+    /// it delegates to the registered <see cref="IMicroPublisher"/> (resolved on first use, so a process that only calls
+    /// never starts a broker), the one publishing path.
     /// </summary>
     /// <typeparam name="T">The message type.</typeparam>
     /// <param name="topic">The topic, for example <c>orders.placed</c>.</param>

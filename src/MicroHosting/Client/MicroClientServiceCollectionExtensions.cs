@@ -43,15 +43,18 @@ public static class MicroClientServiceCollectionExtensions
             configure(defaults);
         }
 
-        var create = TypedClientFactory<TClient>(service, defaults);
-        return services.AddHttpClient<TClient, TClient>(create).AddMicroPipeline(service, defaults);
+        // One profile for the typed client: its HttpClient pipeline (raw requests) and its MicroServiceClient (calls and
+        // streams) take its defaults from the same object.
+        var profile = new MicroClientProfile(service, defaults);
+        var create = TypedClientFactory<TClient>(profile);
+        return services.AddHttpClient<TClient, TClient>(create).AddMicroPipeline(profile);
     }
 
-    private static Func<HttpClient, IServiceProvider, TClient> TypedClientFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(string service, MicroCallOptions? defaults)
+    private static Func<HttpClient, IServiceProvider, TClient> TypedClientFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(MicroClientProfile profile)
         where TClient : class
     {
         MicroServiceClient ServiceClient(HttpClient http, IServiceProvider sp)
-            => new(service, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), defaults);
+            => new(profile.Service!, http, sp.GetRequiredService<MicroCaller>(), sp.GetRequiredService<MicroStreamer>(), profile);
 
         if (typeof(TClient) == typeof(MicroServiceClient))
         {

@@ -20,6 +20,14 @@ public sealed class MicroEndpointPolicy
     public TimeSpan? HedgeDelay { get; set; }
 
     /// <summary>
+    /// Gets or sets when to hedge an idempotent call as a latency percentile (opt-in; for example 0.95): a second call
+    /// goes out when the first has not answered within that percentile of the endpoint's recent reply latencies, as this
+    /// client measured them (the latest 256). Until 20 replies have been measured, <see cref="HedgeDelay"/> applies (if
+    /// set). Between 0 and 1, exclusive.
+    /// </summary>
+    public double? HedgeAfterPercentile { get; set; }
+
+    /// <summary>
     /// Gets or sets whether the endpoint is idempotent (safe to run twice): a call that failed after reaching the handler
     /// (500, timeout, connection lost mid-call) is then retried. Use it for endpoints of services that do not declare it in
     /// the registry, such as Go Micro services. Default: as the endpoint declares.

@@ -12,15 +12,15 @@ public sealed class MicroServiceClient
 {
     private readonly MicroCaller _caller;
     private readonly MicroStreamer _streamer;
-    private readonly MicroCallOptions? _defaults;
+    private readonly MicroClientProfile _profile;
 
-    internal MicroServiceClient(string service, HttpClient httpClient, MicroCaller caller, MicroStreamer streamer, MicroCallOptions? defaults)
+    internal MicroServiceClient(string service, HttpClient httpClient, MicroCaller caller, MicroStreamer streamer, MicroClientProfile profile)
     {
         Service = service;
         HttpClient = httpClient;
         _caller = caller;
         _streamer = streamer;
-        _defaults = defaults;
+        _profile = profile;
     }
 
     /// <summary>Gets the service this client calls.</summary>
@@ -39,7 +39,7 @@ public sealed class MicroServiceClient
     /// <returns>The reply.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.CallAsync{TRequest, TResponse}"/>.</exception>
     public Task<TResponse> CallAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => _caller.CallAsync<TRequest, TResponse>(HttpClient, Service, endpoint, request, options, cancellationToken);
+        => _caller.CallAsync<TRequest, TResponse>(HttpClient, _profile, Service, endpoint, request, options, cancellationToken);
 
     /// <summary>Calls <paramref name="endpoint"/> and also reports which node served the reply.</summary>
     /// <typeparam name="TRequest">The request message type.</typeparam>
@@ -51,7 +51,7 @@ public sealed class MicroServiceClient
     /// <returns>The reply, the node that served it and the number of attempts.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.CallAsync{TRequest, TResponse}"/>.</exception>
     public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => _caller.SendAsync<TRequest, TResponse>(HttpClient, Service, endpoint, request, options, cancellationToken);
+        => _caller.SendAsync<TRequest, TResponse>(HttpClient, _profile, Service, endpoint, request, options, cancellationToken);
 
     /// <summary>Opens a server stream to <paramref name="endpoint"/> of the service; see <see cref="IMicroClient.ServerStreamAsync{TRequest, TResponse}"/>.</summary>
     /// <typeparam name="TRequest">The request message type.</typeparam>
@@ -63,7 +63,7 @@ public sealed class MicroServiceClient
     /// <returns>The replies.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.ServerStreamAsync{TRequest, TResponse}"/>.</exception>
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => _streamer.ServerStreamAsync<TRequest, TResponse>(Service, endpoint, request, options, _defaults, cancellationToken);
+        => _streamer.ServerStreamAsync<TRequest, TResponse>(Service, endpoint, request, options, _profile, cancellationToken);
 
     /// <summary>Sends a stream of requests to <paramref name="endpoint"/> and returns its one reply; see <see cref="IMicroClient.ClientStreamAsync{TRequest, TResponse}"/>.</summary>
     /// <typeparam name="TRequest">The request message type.</typeparam>
@@ -75,7 +75,7 @@ public sealed class MicroServiceClient
     /// <returns>The reply.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.ClientStreamAsync{TRequest, TResponse}"/>.</exception>
     public Task<TResponse> ClientStreamAsync<TRequest, TResponse>(string endpoint, IAsyncEnumerable<TRequest> requests, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => _streamer.ClientStreamAsync<TRequest, TResponse>(Service, endpoint, requests, options, _defaults, cancellationToken);
+        => _streamer.ClientStreamAsync<TRequest, TResponse>(Service, endpoint, requests, options, _profile, cancellationToken);
 
     /// <summary>Opens a bidirectional stream to <paramref name="endpoint"/>; see <see cref="IMicroClient.OpenDuplexStreamAsync{TRequest, TResponse}"/>.</summary>
     /// <typeparam name="TRequest">The request message type.</typeparam>
@@ -86,5 +86,5 @@ public sealed class MicroServiceClient
     /// <returns>The open stream; dispose it.</returns>
     /// <exception cref="MicroException">As for <see cref="IMicroClient.OpenDuplexStreamAsync{TRequest, TResponse}"/>.</exception>
     public Task<MicroDuplexStream<TRequest, TResponse>> OpenDuplexStreamAsync<TRequest, TResponse>(string endpoint, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => _streamer.OpenDuplexStreamAsync<TRequest, TResponse>(Service, endpoint, options, _defaults, cancellationToken);
+        => _streamer.OpenDuplexStreamAsync<TRequest, TResponse>(Service, endpoint, options, _profile, cancellationToken);
 }

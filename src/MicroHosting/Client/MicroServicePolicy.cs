@@ -23,6 +23,14 @@ public sealed class MicroServicePolicy
     /// </summary>
     public TimeSpan? HedgeDelay { get; set; }
 
+    /// <summary>
+    /// Gets or sets when to hedge an idempotent call as a latency percentile (opt-in; for example 0.95): a second call
+    /// goes out when the first has not answered within that percentile of the endpoint's recent reply latencies, as this
+    /// client measured them (the latest 256). Until 20 replies have been measured, <see cref="HedgeDelay"/> applies (if
+    /// set). Between 0 and 1, exclusive.
+    /// </summary>
+    public double? HedgeAfterPercentile { get; set; }
+
     /// <summary>Gets or sets the node selector by name: <c>p2c</c>, <c>random</c>, <c>roundrobin</c> or one you register.</summary>
     public string? Selector { get; set; }
 

@@ -4,11 +4,15 @@ using System.Diagnostics.Metrics;
 namespace MicroHosting.Diagnostics;
 
 /// <summary>
-/// The RPC, client and registry instruments of the <c>MicroHosting</c> meter. The meter comes from the host's
+/// Every instrument of the <c>MicroHosting</c> meter: RPC, client, registry and pub/sub. The meter comes from the host's
 /// <see cref="IMeterFactory"/> (one per service provider), so OpenTelemetry's <c>AddMeter("MicroHosting")</c> sees it
 /// and a test can collect one host's measurements. RPC names and attributes follow OpenTelemetry's RPC semantic conventions.
+/// <para>
+/// A broker plug-in resolves it from the container and records its pub/sub counts through the public methods, as the
+/// http and NATS brokers do; MicroHosting records the RPC, client and registry instruments itself.
+/// </para>
 /// </summary>
-internal sealed class MicroMetrics
+public sealed partial class MicroMetrics
 {
     private static readonly InstrumentAdvice<double> DurationAdvice = new()
     {
@@ -22,7 +26,7 @@ internal sealed class MicroMetrics
     private readonly Counter<long> _registryOperations;
     private readonly Counter<long> _registryEvents;
 
-    public MicroMetrics(IMeterFactory meterFactory)
+    internal MicroMetrics(IMeterFactory meterFactory)
     {
         var meter = CreateMeter(meterFactory);
         _serverDuration = meter.CreateHistogram(
@@ -33,14 +37,21 @@ internal sealed class MicroMetrics
         _ejections = meter.CreateCounter<long>("microhosting.client.ejections", "{ejection}", "Nodes the client ejected (outlier detection).");
         _registryOperations = meter.CreateCounter<long>("microhosting.registry.operations", "{operation}", "Registrations and deregistrations of this node, by outcome.");
         _registryEvents = meter.CreateCounter<long>("microhosting.registry.events", "{event}", "Registry watch events the client cache received (create, update, delete).");
+        _published = meter.CreateCounter<long>("microhosting.broker.published", "{message}", "Messages accepted by a broker for publishing.");
+        _dropped = meter.CreateCounter<long>("microhosting.broker.dropped", "{message}", "Messages dropped before delivery (outbound queue full, no subscribers).");
+        _delivered = meter.CreateCounter<long>("microhosting.broker.delivered", "{delivery}", "Deliveries a subscriber acknowledged (http broker).");
+        _deliveryFailed = meter.CreateCounter<long>("microhosting.broker.delivery_failed", "{delivery}", "Deliveries given up after every retry (http broker).");
+        _deliveryRetried = meter.CreateCounter<long>("microhosting.broker.delivery_retried", "{attempt}", "Delivery attempts that failed and were retried (http broker).");
+        _handled = meter.CreateCounter<long>("microhosting.broker.handled", "{message}", "Messages a subscriber handled successfully.");
+        _handlerFailed = meter.CreateCounter<long>("microhosting.broker.handler_failed", "{message}", "Messages whose subscriber threw.");
     }
 
     /// <summary>The meter every MicroHosting instrument lives on; the factory returns the same meter for the same name.</summary>
-    public static Meter CreateMeter(IMeterFactory meterFactory)
+    internal static Meter CreateMeter(IMeterFactory meterFactory)
         => meterFactory.Create(new MeterOptions(MicroTelemetry.Name) { Version = MicroTelemetry.Version });
 
     /// <summary>Records a served call; <paramref name="stream"/> (the <c>micro.stream</c> tag) names a stream's kind, <see langword="null"/> for request/reply.</summary>
-    public void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed, string? stream = null)
+    internal void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed, string? stream = null)
     {
         if (_serverDuration.Enabled)
         {
@@ -49,7 +60,7 @@ internal sealed class MicroMetrics
     }
 
     /// <summary>Records a client call (all attempts; a stream from opening to its end); <paramref name="stream"/> as for <see cref="ServerCall"/>.</summary>
-    public void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed, string? stream = null)
+    internal void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed, string? stream = null)
     {
         if (_clientDuration.Enabled)
         {
@@ -57,19 +68,19 @@ internal sealed class MicroMetrics
         }
     }
 
-    public void Retried(string service, string? endpoint)
+    internal void Retried(string service, string? endpoint)
     {
         var (type, method) = MicroTelemetry.Split(endpoint ?? string.Empty);
         _retries.Add(1, new TagList { { "rpc.system", MicroTelemetry.RpcSystem }, { "rpc.service", type }, { "rpc.method", method }, { "micro.service", service } });
     }
 
-    public void Ejected(string address)
+    internal void Ejected(string address)
         => _ejections.Add(1, new KeyValuePair<string, object?>("server.address", address));
 
-    public void RegistryOperation(string registry, string operation, bool succeeded)
+    internal void RegistryOperation(string registry, string operation, bool succeeded)
         => _registryOperations.Add(1, new TagList { { "micro.registry", registry }, { "micro.registry.operation", operation }, { "outcome", succeeded ? "ok" : "error" } });
 
-    public void RegistryEvent(string registry, string type)
+    internal void RegistryEvent(string registry, string type)
         => _registryEvents.Add(1, new TagList { { "micro.registry", registry }, { "micro.registry.event", type } });
 
     private static TagList RpcTags(string service, string endpoint, int statusCode, string? errorType, string? stream)

@@ -87,7 +87,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, ProtoRpcMicroCodec>(_ => new ProtoRpcMicroCodec(new ProtobufMicroCodec())));
         services.TryAddSingleton<MicroCodecRegistry>();
         services.AddMetrics();
-        services.TryAddSingleton<MicroHosting.Diagnostics.MicroMetrics>();
+        services.TryAddSingleton(static sp => new MicroHosting.Diagnostics.MicroMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));

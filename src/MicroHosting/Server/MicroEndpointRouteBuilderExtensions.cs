@@ -26,7 +26,7 @@ public static class MicroEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        MicroEndpointDataSource.ValidateName(endpoint);
+        MicroEndpointCatalog.ValidateName(endpoint);
         return GetDataSource(endpoints).Add([MicroHandlerFactory.FromDelegate(endpoint, handler)]);
     }
 
@@ -82,7 +82,6 @@ public static class MicroEndpointRouteBuilderExtensions
             endpoints.DataSources.Add(dataSource);
             dataSource.Add(DebugHandlers.Create());
             MicroHosting.Broker.Internal.HttpBrokerRouting.TryMap(endpoints); // the broker receives beside the handlers, as in Go Micro
-
         }
 
         return dataSource;

@@ -45,4 +45,20 @@ public sealed class BrokerMessageTests
         Assert.Empty(message.Headers);
         Assert.Null(message.GetHeader("Content-Type"));
     }
+
+    [Fact]
+    public void FromOwnedHeaders_EnvelopeRead_MessageOverTheArrayAndWrittenBackTheSame()
+    {
+        var envelope = GoMicroEnvelope.Write(new Dictionary<string, string> { ["Micro-Topic"] = "orders", ["Content-Type"] = "application/json" }, "{}"u8);
+        Assert.True(GoMicroEnvelope.TryRead(envelope, out var headers, out var body, out var error), error);
+
+        var message = BrokerMessage.FromOwnedHeaders(headers!, body, deliveryCount: 3);
+
+        Assert.Equal("orders", message.Headers["Micro-Topic"]);
+        Assert.Equal(3, message.DeliveryCount);
+        Assert.Equal(headers, message.HeaderItems.ToArray());
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        GoMicroEnvelope.Write(output, message.HeaderItems, message.Body.Span);
+        Assert.Equal(envelope, output.WrittenSpan.ToArray());
+    }
 }

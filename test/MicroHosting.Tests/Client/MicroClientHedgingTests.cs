@@ -42,4 +42,66 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
         var servedBySlow = replies.Count(r => r.Node.Id == TestClient.NodeId(slow));
         Assert.Equal(idempotent ? 0 : slowRuns, servedBySlow);
     }
+
+    [Fact]
+    public async Task SendAsync_HedgeAfterPercentile_HedgesAfterTheMeasuredLatencyOnceEnoughReplies()
+    {
+        await using var fast = await TestClient.StartGreeterAsync(_registry, idempotent: true);
+        var slowRuns = 0;
+        await using var slow = await TestClient.StartGreeterAsync(_registry, idempotent: true, handler: async (r, c, ct) =>
+        {
+            Interlocked.Increment(ref slowRuns);
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            return new HelloReply("slow");
+        });
+        await using var services = TestClient.Create(_registry, new()
+        {
+            ["Micro:Client:Selector"] = "roundrobin",
+            ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeAfterPercentile"] = "0.9",
+        });
+        var client = services.GetRequiredService<IMicroClient>();
+        var runtime = services.GetRequiredService<MicroHosting.Client.Internal.MicroClientRuntime>();
+
+        // Warm up on the fast node alone: its replies are the endpoint's measured latencies.
+        var fastId = TestClient.NodeId(fast);
+        var onlyFast = new MicroCallOptions { Filter = (_, node) => node.Id == fastId };
+        for (var i = 0; i < MicroHosting.Client.Internal.LatencyWindow.MinSamples; i++)
+        {
+            await client.HelloAsync(options: onlyFast);
+        }
+
+        Assert.Equal(MicroHosting.Client.Internal.LatencyWindow.MinSamples, runtime.Latencies("greeter", "Greeter.Hello").Count);
+        Assert.Equal(0, slowRuns);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(60) })));
+
+        // Calls that started on the slow node were hedged after the fast node's p90 and answered by the fast node.
+        Assert.InRange(slowRuns, 1, 4);
+        Assert.All(replies, r => Assert.Equal(fastId, r.Node.Id));
+    }
+
+    [Fact]
+    public async Task SendAsync_HedgeAfterPercentileWithTooFewReplies_NoHedgeWithoutAFixedDelay()
+    {
+        await using var fast = await TestClient.StartGreeterAsync(_registry, idempotent: true);
+        var slowRuns = 0;
+        await using var slow = await TestClient.StartGreeterAsync(_registry, idempotent: true, handler: async (r, c, ct) =>
+        {
+            Interlocked.Increment(ref slowRuns);
+            await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+            return new HelloReply("slow");
+        });
+        await using var services = TestClient.Create(_registry, new()
+        {
+            ["Micro:Client:Selector"] = "roundrobin",
+            ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeAfterPercentile"] = "0.9",
+        });
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(30) })));
+
+        // Fewer than LatencyWindow.MinSamples replies measured: no percentile yet, and no HedgeDelay to fall back to.
+        Assert.InRange(slowRuns, 1, 3);
+        Assert.Equal(slowRuns, replies.Count(r => r.Node.Id == TestClient.NodeId(slow)));
+    }
 }

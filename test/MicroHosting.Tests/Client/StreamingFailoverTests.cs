@@ -78,6 +78,43 @@ public sealed class StreamingFailoverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task OpenDuplexStreamAsync_NodeHangsOnTheUpgrade_OpeningBoundedByTheAttemptTimeoutNotTheRequestTimeout()
+    {
+        // A hung process: takes the connection and reads the upgrade request, never answers. The request timeout is far
+        // longer than the wait below, so only the attempt timeout can move the stream to the live node in time.
+        await using var hung = new HungServer();
+        await _registry.RegisterAsync(
+            new MicroService
+            {
+                Name = Service,
+                Nodes = [new MicroNode { Id = "hung-1", Address = "127.0.0.1", Port = hung.Port, Metadata = new Dictionary<string, string> { ["framework"] = "microhosting" } }],
+            },
+            TimeSpan.Zero);
+        await using var live = await new StreamingNumbers().StartAsync(_registry);
+        await using var services = TestClient.Create(_registry, new()
+        {
+            ["Micro:Client:RequestTimeout"] = "00:05:00",
+            ["Micro:Client:AttemptTimeout"] = "00:00:01",
+        });
+        var client = services.GetRequiredService<IMicroClient>();
+
+        await using var stream = await client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double", new MicroCallOptions { Selector = new PreferSelector("hung-1") })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        await stream.SendAsync(new Number(21));
+        await stream.CompleteAsync();
+        var replies = new List<Number>();
+        await foreach (var reply in stream.ReadAllAsync())
+        {
+            replies.Add(reply);
+        }
+
+        Assert.Equal(2, stream.Attempts);
+        Assert.Equal(TestClient.NodeId(live), stream.Node.Id);
+        Assert.Equal(1, hung.Requests); // one upgrade request went to the hung node, then the stream moved on
+        Assert.Equal([42], replies.Select(n => n.Value));
+    }
+
+    [Fact]
     public async Task ClientStreamAsync_EveryNodeDead_MicroNodesFailedListsThem()
     {
         var deadId = await StartDeadNodeAsync();

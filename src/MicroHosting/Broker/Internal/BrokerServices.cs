@@ -22,7 +22,6 @@ internal static class BrokerServices
         services.AddOptions<MicroSubscriberOptions>();
         MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(HttpBroker.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan))
             .AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>(), "micro.http.broker"));
-        services.TryAddSingleton<BrokerMetrics>();
         services.TryAddSingleton<HttpBroker>();
         services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());
         services.TryAddKeyedSingleton<IBroker>("memory", (_, _) => new InMemoryBroker());

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
@@ -29,7 +30,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
     private readonly HttpBrokerOptions _options;
     private readonly IOptions<MicroOptions> _microOptions;
     private readonly TimeProvider _timeProvider;
-    private readonly BrokerMetrics _metrics;
+    private readonly MicroMetrics _metrics;
     private readonly ILogger<HttpBroker> _logger;
     private readonly ConcurrentDictionary<string, HttpBrokerSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HttpBrokerTopicQueue> _queues = new(StringComparer.Ordinal);
@@ -44,7 +45,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         IOptions<HttpBrokerOptions> options,
         IOptions<MicroOptions> microOptions,
         TimeProvider timeProvider,
-        BrokerMetrics metrics,
+        MicroMetrics metrics,
         ILogger<HttpBroker> logger)
     {
         _services = services;

@@ -74,8 +74,8 @@ internal sealed class HttpBrokerEndpoint(IServiceProvider services, IOptions<Mic
 
         // The headers become the message's, without a copy (but for v1's routing key).
         var message = topicIndex < 0
-            ? BrokerMessage.Own(headers, payload ?? [])
-            : BrokerMessage.Own([.. headers.AsSpan(0, topicIndex), .. headers.AsSpan(topicIndex + 1)], payload ?? []);
+            ? BrokerMessage.FromOwnedHeaders(headers, payload ?? [])
+            : BrokerMessage.FromOwnedHeaders([.. headers.AsSpan(0, topicIndex), .. headers.AsSpan(topicIndex + 1)], payload ?? []);
         foreach (var subscription in subscriptions)
         {
             try

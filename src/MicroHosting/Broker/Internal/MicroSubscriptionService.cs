@@ -16,7 +16,7 @@ internal sealed partial class MicroSubscriptionService(
     IServiceProvider services,
     MicroSubscriberCatalog catalog,
     MicroCodecRegistry codecs,
-    BrokerMetrics metrics,
+    MicroMetrics metrics,
     IOptions<MicroSubscriberOptions> subscriberOptions,
     ILogger<MicroSubscriptionService> logger) : IHostedLifecycleService
 {

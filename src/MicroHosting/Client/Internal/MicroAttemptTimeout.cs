@@ -10,13 +10,14 @@ internal static class MicroAttemptTimeout
     /// <summary>Gets the attempt's own timeout, or <see langword="null"/> when the call's budget bounds it already.</summary>
     public static TimeSpan? For(MicroCallState state, TimeProvider timeProvider)
     {
-        var left = state.HasDeadline ? TimeSpan.FromTicks(state.Deadline - timeProvider.GetUtcNow().UtcTicks) : Timeout.InfiniteTimeSpan;
+        var plan = state.Plan;
+        var left = plan.HasDeadline ? TimeSpan.FromTicks(plan.Deadline - timeProvider.GetUtcNow().UtcTicks) : Timeout.InfiniteTimeSpan;
         TimeSpan attempt;
-        if (state.AttemptTimeout is { } configured)
+        if (plan.AttemptTimeout is { } configured)
         {
             attempt = configured;
         }
-        else if (state.HasDeadline && state.Attempts <= state.Retries && state.IsIdempotent)
+        else if (plan.HasDeadline && state.Attempts <= plan.Retries && state.IsIdempotent)
         {
             attempt = left / 2;
         }
@@ -26,5 +27,26 @@ internal static class MicroAttemptTimeout
         }
 
         return left == Timeout.InfiniteTimeSpan || attempt < left ? (attempt > TimeSpan.Zero ? attempt : TimeSpan.FromTicks(1)) : null;
+    }
+
+    /// <summary>
+    /// How long an attempt to open a stream may wait for the node to answer the upgrade: the configured attempt timeout,
+    /// else half of <paramref name="requestTimeout"/> (or of what is left of the stream's deadline, when shorter) while a
+    /// retry could follow, else all of it. Opening never waits past the request timeout, even for a stream without a
+    /// deadline, so a node that accepts connections but never answers costs one attempt and the stream opens elsewhere.
+    /// </summary>
+    public static TimeSpan ForOpening(MicroCallState state, TimeSpan requestTimeout, TimeProvider timeProvider)
+    {
+        var plan = state.Plan;
+        var bound = requestTimeout;
+        if (plan.HasDeadline)
+        {
+            var left = TimeSpan.FromTicks(plan.Deadline - timeProvider.GetUtcNow().UtcTicks);
+            bound = left < bound ? left : bound;
+        }
+
+        var attempt = plan.AttemptTimeout ?? (state.Attempts <= plan.Retries ? bound / 2 : bound);
+        attempt = attempt < bound ? attempt : bound;
+        return attempt > TimeSpan.Zero ? attempt : TimeSpan.FromTicks(1);
     }
 }

@@ -3,70 +3,53 @@ using MicroHosting.Codecs;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Everything one call carries through the HttpClient pipeline (it rides in a <see cref="MicroCallRequest"/>, or in
-/// <see cref="HttpRequestMessage.Options"/> for a request sent through a typed client's own HttpClient):
-/// what to call, the resolved options, and what happened on each attempt.
+/// One call's state, unary or stream: its immutable <see cref="Plan"/> and what happened on each attempt (the node
+/// tried, its wire and codec, failures). The one carrier of a call: created before the call enters its pipeline, it is
+/// found from the Polly <see cref="Polly.ResilienceContext"/> by the retry and timeout strategies, and from the request
+/// by the HttpClient handlers (<see cref="Get(HttpRequestMessage)"/>: a <see cref="MicroCallRequest"/> carries it
+/// itself; a raw request through a typed client's HttpClient carries it in its options).
 /// </summary>
-internal sealed class MicroCallState
+internal sealed class MicroCallState(MicroCallPlan plan)
 {
-    public static readonly HttpRequestOptionsKey<MicroCallState> Key = new("MicroHosting.Call");
+    private static readonly HttpRequestOptionsKey<MicroCallState> Key = new("MicroHosting.Call");
+    private static readonly Polly.ResiliencePropertyKey<MicroCallState> ResilienceKey = new("MicroHosting.Call");
+    private NodeState? _tried0;
+    private List<NodeState>? _tried;
 
-    /// <summary>The call's state in the Polly <see cref="Polly.ResilienceContext"/> of its execution.</summary>
-    public static readonly Polly.ResiliencePropertyKey<MicroCallState> ResilienceKey = new("MicroHosting.Call");
+    public MicroCallPlan Plan { get; } = plan;
 
-    public MicroCallState(string service, string? endpoint, MicroRequestBody? body, bool protobufTypes, MicroCallOptions? options)
-    {
-        Service = service;
-        Endpoint = endpoint;
-        Body = body;
-        ProtobufTypes = protobufTypes;
-        Options = options;
-    }
+    public string Service => Plan.Service;
 
-    public string Service { get; }
+    public string? Endpoint => Plan.Endpoint;
 
-    /// <summary>Gets the endpoint, <c>Type.Method</c>; <see langword="null"/> for a raw request whose path is not <c>/Type/Method</c>.</summary>
-    public string? Endpoint { get; }
+    /// <summary>Gets or sets the typed body, or <see langword="null"/> when the request carries its own content (a typed <see cref="HttpClient"/>) or the call is a stream.</summary>
+    public MicroRequestBody? Body { get; init; }
 
-    /// <summary>Gets the typed body, or <see langword="null"/> when the request carries its own content (a typed <see cref="HttpClient"/>).</summary>
-    public MicroRequestBody? Body { get; }
-
-    /// <summary>Gets whether both message types are protobuf messages, so protobuf may be used.</summary>
-    public bool ProtobufTypes { get; }
-
-    public MicroCallOptions? Options { get; }
-
-    /// <summary>Gets whether the call is a stream: only MicroHosting nodes serve it, and it has no deadline unless one is set.</summary>
-    public bool Stream { get; init; }
-
-    /// <summary>Gets whether the call has a deadline; a stream without a timeout has none.</summary>
-    public bool HasDeadline => Deadline != long.MaxValue;
-
-    /// <summary>Gets or sets the path and query of a raw request, sent as is to native nodes.</summary>
-    public string? PathAndQuery { get; set; }
-
-    /// <summary>Gets or sets whether the setup handler has resolved the options below.</summary>
-    public bool Prepared { get; set; }
-
-    public int Retries { get; set; }
-
-    /// <summary>Gets or sets whether the call, its typed client or the service's policy declared the endpoint idempotent (or not); <see langword="null"/>: as the node's registration says.</summary>
-    public bool? Idempotent { get; set; }
-
-    /// <summary>Gets or sets the configured longest attempt; <see langword="null"/>: half the remaining budget when a retry may follow.</summary>
-    public TimeSpan? AttemptTimeout { get; set; }
-
-    /// <summary>Gets or sets the service's retry budget.</summary>
-    public RetryBudget? RetryBudget { get; set; }
+    /// <summary>Gets the path and query of a raw request, sent as is to native nodes.</summary>
+    public string? PathAndQuery { get; init; }
 
     /// <summary>Gets or sets the caller's own token, to tell the budget's timeout from the caller giving up.</summary>
     public CancellationToken CallerToken { get; set; }
 
-    /// <summary>Gets or sets the nodes of the service when the latest attempt's node was picked (its peers, for slow-node detection).</summary>
-    public NodeCandidate[]? Peers { get; set; }
+    public int Attempts { get; private set; }
 
-    /// <summary>Gets or sets whether the latest attempt is the probe of a node whose cool-down is over.</summary>
-    public bool Probe { get; set; }
+    /// <summary>Gets the node of the latest attempt.</summary>
+    public NodeCandidate? Node { get; private set; }
+
+    /// <summary>Gets the wire of the latest attempt (how its request is shaped and its reply read).</summary>
+    public MicroWire? Wire { get; private set; }
+
+    /// <summary>Gets the nodes of the service when the latest attempt's node was picked (its peers, for slow-node detection).</summary>
+    public NodeCandidate[]? Peers { get; private set; }
+
+    /// <summary>Gets whether the latest attempt is the probe of a node whose cool-down is over.</summary>
+    public bool Probe { get; private set; }
+
+    /// <summary>Gets or sets the codec of the latest attempt's request.</summary>
+    public MicroCodec? RequestCodec { get; set; }
+
+    /// <summary>Gets or sets whether the request carries the Go Micro headers (added by the Go Micro wire, removed by the native one).</summary>
+    public bool GoMicroHeaders { get; set; }
 
     /// <summary>Gets or sets the wait before the next attempt that a node's <c>Retry-After</c> asks for, when no other node is left.</summary>
     public TimeSpan? RetryAfter { get; set; }
@@ -77,41 +60,16 @@ internal sealed class MicroCallState
     /// <summary>Gets or sets whether the latest attempt failed in a way that proves its request never reached a handler.</summary>
     public bool NotSent { get; set; }
 
-    public TimeSpan Budget { get; set; }
-
-    /// <summary>Gets or sets whether <see cref="Budget"/> is what was left of the calling handler's deadline.</summary>
-    public bool BudgetFromCaller { get; set; }
-
-    /// <summary>Gets or sets the deadline, in UTC ticks.</summary>
-    public long Deadline { get; set; }
-
-    /// <summary>Gets or sets the codec every attempt uses, when the call or client fixed the content type.</summary>
-    public MicroCodec? Codec { get; set; }
-
-    public MicroNodeFilter? Filter { get; set; }
-
-    public IMicroNodeSelector? Selector { get; set; }
-
-    public string? Address { get; set; }
-
-    /// <summary>Gets or sets the node of the latest attempt.</summary>
-    public NodeCandidate? Node { get; set; }
-
-    /// <summary>Gets or sets the codec of the latest attempt's request.</summary>
-    public MicroCodec? RequestCodec { get; set; }
-
-    public int Attempts { get; set; }
-
-    /// <summary>Gets or sets whether the latest attempt went Go Micro style (headers added).</summary>
-    public bool GoMicroHeaders { get; set; }
+    /// <summary>Gets or sets the status the latest failed attempt ended with (its error's code); 0 when no reply came.</summary>
+    public int FailedStatus { get; set; }
 
     /// <summary>Gets the transport failures, one line per failed attempt; allocated on the first failure.</summary>
     public List<string>? Failures { get; private set; }
 
     public Exception? LastError { get; private set; }
 
-    private NodeState? _tried0;
-    private List<NodeState>? _tried;
+    /// <summary>Gets whether the endpoint may run twice: as declared for the call, else as the latest attempt's node registered it.</summary>
+    public bool IsIdempotent => Plan.Idempotent ?? (Endpoint is { } endpoint && Node is { } node && node.IsIdempotent(endpoint));
 
     public static MicroCallState? Get(HttpRequestMessage? request)
         => request is MicroCallRequest call ? call.State
@@ -120,6 +78,34 @@ internal sealed class MicroCallState
     public static MicroCallState? Get(Polly.ResilienceContext context)
         => context.Properties.TryGetValue(ResilienceKey, out var state) ? state : null;
 
+    /// <summary>Puts the state on a raw request (one not made as a <see cref="MicroCallRequest"/>).</summary>
+    public void AttachTo(HttpRequestMessage request) => request.Options.Set(Key, this);
+
+    /// <summary>Puts the state on the Polly context the call's pipeline runs with.</summary>
+    public void AttachTo(Polly.ResilienceContext context) => context.Properties.Set(ResilienceKey, this);
+
+    /// <summary>Records the start of an attempt on <paramref name="node"/> (<see cref="MicroAttempt.BeginAsync"/>).</summary>
+    public void Began(NodeCandidate node, NodeCandidate[]? peers, bool probe)
+    {
+        Node = node;
+        Wire = MicroWire.For(node);
+        Peers = peers;
+        Probe = probe;
+        Attempts++;
+        AttemptTimedOut = false;
+        NotSent = false;
+        FailedStatus = 0;
+        if (_tried0 is null)
+        {
+            _tried0 = node.State;
+        }
+        else
+        {
+            (_tried ??= []).Add(node.State);
+        }
+    }
+
+    /// <summary>Marks a node as tried without an attempt (a hedge's first call went there).</summary>
     public void Tried(NodeState node)
     {
         if (_tried0 is null)
@@ -133,9 +119,6 @@ internal sealed class MicroCallState
     }
 
     public bool HasTried(NodeState node) => ReferenceEquals(_tried0, node) || (_tried is not null && _tried.Contains(node));
-
-    /// <summary>Gets whether the endpoint may run twice: as declared for the call, else as the latest attempt's node registered it.</summary>
-    public bool IsIdempotent => Idempotent ?? (Endpoint is { } endpoint && Node is { } node && node.IsIdempotent(endpoint));
 
     public void Failed(NodeCandidate node, Exception error)
     {

@@ -8,10 +8,7 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed partial class MicroCaller
 {
-    private TimeSpan? HedgeDelay(MicroCallState state)
-        => state.Options?.Address is null && runtime.Policy(state.Service) is { } policy
-            ? policy.Endpoint(state.Endpoint)?.HedgeDelay ?? policy.Options.HedgeDelay
-            : null;
+    private static TimeSpan? HedgeDelay(MicroCallState state) => state.Plan.HedgeDelay;
 
     private async Task<TResponse> HedgedValueAsync<TRequest, TResponse>(
         HttpClient http, MicroCallState state, TRequest request, TimeSpan delay, CancellationToken cancellationToken)
@@ -33,17 +30,18 @@ internal sealed partial class MicroCaller
         }
 
         var now = runtime.TimeProvider.GetUtcNow().UtcTicks;
-        if (state.Node is not { } tried || !state.IsIdempotent || (state.HasDeadline && state.Deadline <= now)
-            || !(state.RetryBudget?.TryWithdraw(now) ?? true))
+        var plan = state.Plan;
+        if (state.Node is not { } tried || !state.IsIdempotent || (plan.HasDeadline && plan.Deadline <= now)
+            || !plan.RetryBudget.TryWithdraw(now))
         {
             return (await first.ConfigureAwait(false), state);
         }
 
-        var options = state.Options;
+        var options = plan.Options;
         var hedgeOptions = new MicroCallOptions
         {
             ContentType = options?.ContentType,
-            Timeout = state.HasDeadline ? TimeSpan.FromTicks(state.Deadline - now) : options?.Timeout,
+            Timeout = plan.HasDeadline ? TimeSpan.FromTicks(plan.Deadline - now) : options?.Timeout,
             AttemptTimeout = options?.AttemptTimeout,
             Retries = 0,
             Idempotent = options?.Idempotent,
@@ -51,7 +49,7 @@ internal sealed partial class MicroCaller
             Selector = options?.Selector,
             Metadata = options?.Metadata,
         };
-        var hedgeState = CreateState<TRequest, TResponse>(state.Service, state.Endpoint!, request, hedgeOptions);
+        var hedgeState = CreateState<TRequest, TResponse>(plan.Profile, state.Service, state.Endpoint!, request, hedgeOptions);
         hedgeState.Tried(tried.State); // elsewhere, when there is another node
         runtime.Metrics.Retried(state.Service, state.Endpoint);
         var second = InvokeAsync<TResponse>(http, hedgeState, both.Token);

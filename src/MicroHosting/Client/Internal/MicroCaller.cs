@@ -23,13 +23,14 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
     /// <summary>Sends one call and returns the reply with the node that served it.</summary>
     public async Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(
         HttpClient http,
+        MicroClientProfile? profile,
         string service,
         string endpoint,
         TRequest request,
         MicroCallOptions? options,
         CancellationToken cancellationToken)
     {
-        var state = CreateState<TRequest, TResponse>(service, endpoint, request, options);
+        var state = CreateState<TRequest, TResponse>(profile, service, endpoint, request, options);
         if (HedgeDelay(state) is { } hedge)
         {
             var (hedged, winner) = await HedgedAsync<TRequest, TResponse>(http, state, request, hedge, cancellationToken).ConfigureAwait(false);
@@ -43,6 +44,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
     /// <summary>Sends one call and returns the reply alone: one async state machine per call, no <see cref="MicroResponse{TResponse}"/>.</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(
         HttpClient http,
+        MicroClientProfile? profile,
         string service,
         string endpoint,
         TRequest request,
@@ -52,11 +54,11 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         MicroCallState state;
         try
         {
-            state = CreateState<TRequest, TResponse>(service, endpoint, request, options);
+            state = CreateState<TRequest, TResponse>(profile, service, endpoint, request, options);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex)
         {
-            // As from an async method: a bad argument faults the task rather than throwing from the call.
+            // As from an async method: a bad argument or setting faults the task rather than throwing from the call.
             return Task.FromException<TResponse>(ex);
         }
 
@@ -65,15 +67,13 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
             : InvokeAsync<TResponse>(http, state, cancellationToken);
     }
 
-    private static MicroCallState CreateState<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options)
+    /// <summary>The call's plan (<see cref="MicroCallPlan.Create"/>, as for a stream) and the state that carries it with the typed body.</summary>
+    private MicroCallState CreateState<TRequest, TResponse>(MicroClientProfile? profile, string service, string endpoint, TRequest request, MicroCallOptions? options)
     {
         ValidateCall(service, endpoint);
-        return new MicroCallState(
-            service,
-            endpoint,
-            new MicroRequestBody<TRequest>(request),
-            ProtobufTypeInfo<TRequest>.IsMessage && ProtobufTypeInfo<TResponse>.IsMessage,
-            options);
+        var plan = MicroCallPlan.Create(
+            runtime, service, endpoint, options, profile, stream: false, ProtobufTypeInfo<TRequest>.IsMessage && ProtobufTypeInfo<TResponse>.IsMessage);
+        return new MicroCallState(plan) { Body = new MicroRequestBody<TRequest>(request) };
     }
 
     private async Task<TResponse> InvokeAsync<TResponse>(HttpClient http, MicroCallState state, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         {
             throw TimedOut(state, ex);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && state.BudgetFromCaller)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && state.Plan.BudgetFromCaller)
         {
             throw TimedOut(state, ex);
         }
@@ -132,8 +132,8 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroException TimedOut(MicroCallState state, Exception inner)
     {
-        var budget = state.Budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var why = state.BudgetFromCaller
+        var budget = state.Plan.Budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var why = state.Plan.BudgetFromCaller
             ? "what was left of the calling handler's deadline"
             : "MicroClientOptions.RequestTimeout / MicroCallOptions.Timeout";
         return new MicroException(

@@ -11,19 +11,19 @@ internal sealed class MicroClient(IHttpClientFactory httpClientFactory, MicroCal
     private IMicroPublisher? _publisher;
 
     public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => caller.CallAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);
+        => caller.CallAsync<TRequest, TResponse>(_http, profile: null, service, endpoint, request, options, cancellationToken);
 
     public Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => caller.SendAsync<TRequest, TResponse>(_http, service, endpoint, request, options, cancellationToken);
+        => caller.SendAsync<TRequest, TResponse>(_http, profile: null, service, endpoint, request, options, cancellationToken);
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => streamer.ServerStreamAsync<TRequest, TResponse>(service, endpoint, request, options, clientOptions: null, cancellationToken);
+        => streamer.ServerStreamAsync<TRequest, TResponse>(service, endpoint, request, options, profile: null, cancellationToken);
 
     public Task<TResponse> ClientStreamAsync<TRequest, TResponse>(string service, string endpoint, IAsyncEnumerable<TRequest> requests, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => streamer.ClientStreamAsync<TRequest, TResponse>(service, endpoint, requests, options, clientOptions: null, cancellationToken);
+        => streamer.ClientStreamAsync<TRequest, TResponse>(service, endpoint, requests, options, profile: null, cancellationToken);
 
     public Task<MicroDuplexStream<TRequest, TResponse>> OpenDuplexStreamAsync<TRequest, TResponse>(string service, string endpoint, MicroCallOptions? options = null, CancellationToken cancellationToken = default)
-        => streamer.OpenDuplexStreamAsync<TRequest, TResponse>(service, endpoint, options, clientOptions: null, cancellationToken);
+        => streamer.OpenDuplexStreamAsync<TRequest, TResponse>(service, endpoint, options, profile: null, cancellationToken);
 
     public Task PublishAsync<T>(string topic, T message, MicroPublishOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -53,6 +53,7 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
         foreach (var (service, policy) in options.Services)
         {
             Check(failures, $"Micro:Client:Services:{service}", policy.Timeout, policy.AttemptTimeout, policy.Retries, policy.HedgeDelay);
+            CheckPercentile(failures, $"Micro:Client:Services:{service}", policy.HedgeAfterPercentile);
             if (policy.Selector is { } selector && string.IsNullOrWhiteSpace(selector))
             {
                 failures.Add($"Micro:Client:Services:{service}:Selector is empty: use p2c, random or roundrobin, or leave it out.");
@@ -61,6 +62,7 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
             foreach (var (endpoint, endpointPolicy) in policy.Endpoints)
             {
                 Check(failures, $"Micro:Client:Services:{service}:Endpoints:{endpoint}", endpointPolicy.Timeout, endpointPolicy.AttemptTimeout, endpointPolicy.Retries, endpointPolicy.HedgeDelay);
+                CheckPercentile(failures, $"Micro:Client:Services:{service}:Endpoints:{endpoint}", endpointPolicy.HedgeAfterPercentile);
             }
         }
 
@@ -115,6 +117,14 @@ internal sealed class MicroClientOptionsValidator : IValidateOptions<MicroClient
         if (retries is < 0 or > MaxRetries)
         {
             failures.Add($"{section}:Retries must be between 0 and {MaxRetries}, but is {retries}.");
+        }
+    }
+
+    private static void CheckPercentile(List<string> failures, string section, double? percentile)
+    {
+        if (percentile is { } p && !(p is > 0 and < 1))
+        {
+            failures.Add($"{section}:HedgeAfterPercentile must be between 0 and 1 (exclusive), for example 0.95, or unset, but is {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Client.Internal;
 
-/// <summary>What every client pipeline shares, resolved once: options, codecs, the default selector, the cache, node health, the clock.</summary>
+/// <summary>What every call shares, resolved once: options, codecs, the default selector, the cache, node health, the clock, the call pipeline and the attempt step.</summary>
 internal sealed class MicroClientRuntime
 {
     public MicroClientRuntime(
@@ -18,7 +18,8 @@ internal sealed class MicroClientRuntime
         RegistryCache cache,
         NodeHealth health,
         MicroMetrics metrics,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
     {
         Options = options.Value;
         Codecs = codecs;
@@ -36,13 +37,22 @@ internal sealed class MicroClientRuntime
         Protobuf = codecs.TryGetCodec(MicroContentTypes.Protobuf, out var protobuf) ? protobuf : new ProtobufMicroCodec();
         DefaultCodec = Options.ContentType is { } contentType ? Codec(contentType, "Micro:Client:ContentType") : null;
         CallPipeline = MicroHttpClientPipeline.CreateResilience(Options, health, timeProvider);
+        Middleware = MicroClientCallContext.Compose(services.GetServices<IMicroClientMiddleware>().ToArray());
+        Attempt = new MicroAttempt(this, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<MicroAttempt>(loggerFactory));
     }
 
     private readonly Dictionary<string, ServicePolicy> _policies;
     private readonly ConcurrentDictionary<string, RetryBudget> _retryBudgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Service, string Endpoint), LatencyWindow> _latencies = new();
 
-    /// <summary>Gets the Polly pipeline every unary call runs through: its timeout around its retries.</summary>
-    public Polly.ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
+    /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
+    public Polly.ResiliencePipeline CallPipeline { get; }
+
+    /// <summary>Gets the registered client middleware composed into one chain (first registered outermost), or <see langword="null"/> when there is none.</summary>
+    public MicroClientCallDelegate? Middleware { get; }
+
+    /// <summary>Gets the attempt step every call, unary or stream, runs each attempt through.</summary>
+    public MicroAttempt Attempt { get; }
 
     public MicroClientOptions Options { get; }
 
@@ -71,14 +81,18 @@ internal sealed class MicroClientRuntime
     /// <summary>Gets the configured policy of a service (<c>Micro:Client:Services:&lt;name&gt;</c>), if any.</summary>
     public ServicePolicy? Policy(string service) => _policies.Count != 0 && _policies.TryGetValue(service, out var policy) ? policy : null;
 
+    /// <summary>Gets the recent reply latencies of an endpoint that hedges after a percentile (only those are kept).</summary>
+    public LatencyWindow Latencies(string service, string endpoint)
+        => _latencies.GetOrAdd((service, endpoint), static _ => new LatencyWindow());
+
     /// <summary>Gets a service's retry budget, shared by every call to it.</summary>
     public RetryBudget RetryBudget(string service)
         => _retryBudgets.TryGetValue(service, out var budget) ? budget
             : _retryBudgets.GetOrAdd(service, static (_, options) => new RetryBudget(options.RetryBudgetRatio, options.MinRetriesPerSecond), Options);
 
     /// <summary>The codec of an attempt: the one the call fixed, else protobuf when the node takes it and both message types are protobuf messages, else JSON.</summary>
-    public MicroCodec CodecFor(MicroCallState state, NodeCandidate node)
-        => state.Codec ?? (state.ProtobufTypes && node.AcceptsProtobuf ? Protobuf : Json);
+    public MicroCodec CodecFor(MicroCallPlan plan, NodeCandidate node)
+        => plan.Codec ?? (plan.ProtobufTypes && node.AcceptsProtobuf ? Protobuf : Json);
 
     public MicroCodec Codec(string contentType, string setting)
         => Codecs.TryGetCodec(contentType, out var codec)

@@ -26,7 +26,7 @@ internal static class MicroClientServices
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RandomNodeSelector.Name, new RandomNodeSelector());
         services.TryAddKeyedSingleton<IMicroNodeSelector>(RoundRobinNodeSelector.Name, (_, _) => new RoundRobinNodeSelector());
         services.AddHttpClient(MicroClientOptions.HttpClientName)
-            .AddMicroPipeline(service: null, clientOptions: null)
+            .AddMicroPipeline(profile: null)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroClient; connections still recycle (PooledConnectionLifetime)
         services.TryAddSingleton<IMicroClient, MicroClient>();
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -17,8 +16,25 @@ internal static class MicroHttpClientPipeline
     /// <summary>How long opening a connection to a node may take before the attempt counts as failed and is retried elsewhere.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
-    public static IHttpClientBuilder AddMicroPipeline(this IHttpClientBuilder builder, string? service, MicroCallOptions? clientOptions)
+    /// <summary>
+    /// The socket handler of every MicroHosting connection, unary calls and stream upgrades alike: no proxy, redirects or
+    /// cookies, a bounded connect, connections recycled.
+    /// </summary>
+    public static SocketsHttpHandler CreatePrimaryHandler() => new()
     {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ConnectTimeout = ConnectTimeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+        // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
+        EnableMultipleHttp2Connections = true,
+    };
+
+    public static IHttpClientBuilder AddMicroPipeline(this IHttpClientBuilder builder, MicroClientProfile? profile)
+    {
+        var service = profile?.Service;
         builder.ConfigureHttpClient(http =>
         {
             http.Timeout = Timeout.InfiniteTimeSpan; // the Polly timeout owns the budget
@@ -27,41 +43,34 @@ internal static class MicroHttpClientPipeline
                 http.BaseAddress = baseAddress;
             }
         });
-        builder.ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectTimeout = ConnectTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-
-            // Past 100 concurrent calls to one h2c node (Kestrel's default stream limit), open another connection rather than queue.
-            EnableMultipleHttp2Connections = true,
-        });
+        builder.ConfigurePrimaryHttpMessageHandler(static () => CreatePrimaryHandler());
         MicroHosting.Security.Internal.MicroClientTls.Configure(builder);
         // The factory's default loggers log every request at Information and open a scope per request (two more
         // handlers and their allocations per call); the client logs its own failures and retries instead.
         builder.RemoveAllLoggers();
-        builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), service, clientOptions));
-        builder.AddHttpMessageHandler(sp => new MicroResolutionHandler(sp.GetRequiredService<MicroClientRuntime>(), sp.GetRequiredService<ILogger<MicroResolutionHandler>>()));
+        builder.AddHttpMessageHandler(sp => new MicroCallSetupHandler(sp.GetRequiredService<MicroClientRuntime>(), profile));
+        builder.AddHttpMessageHandler(sp => new MicroResolutionHandler(sp.GetRequiredService<MicroClientRuntime>()));
         builder.AddHttpMessageHandler(sp => new MicroHosting.Security.Internal.MicroCredentialHandler(sp.GetRequiredService<MicroHosting.Security.Internal.MicroCredentials>()));
         return builder;
     }
 
     /// <summary>
-    /// The call's resilience, shared by every MicroHosting client: a timeout for the whole call (the budget the setup handler
-    /// resolved) around a retry with exponential backoff and jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run directly by
-    /// <see cref="MicroCallSetupHandler"/> rather than through Microsoft.Extensions.Http.Resilience's handler, which added
-    /// a handler, pipeline telemetry and execution tracking (several allocations) to every call.
+    /// The one resilience pipeline of every call, unary or stream: a timeout for the whole call (the plan's budget; none
+    /// for a stream, whose deadline covers its whole life, not only opening) around a retry with exponential backoff and
+    /// jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run
+    /// directly by <see cref="MicroCallSetupHandler"/> and <see cref="MicroStreamCall{TRequest, TResponse}"/> rather than
+    /// through Microsoft.Extensions.Http.Resilience's handler, which added a handler, pipeline telemetry and execution
+    /// tracking (several allocations) to every call.
     /// </summary>
-    public static ResiliencePipeline<HttpResponseMessage> CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
-        => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+    public static ResiliencePipeline CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
+        => new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions
             {
                 Name = "MicroCallTimeout",
-                TimeoutGenerator = static args => ValueTask.FromResult(MicroCallState.Get(args.Context)?.Budget ?? TimeSpan.Zero),
+                TimeoutGenerator = static args => ValueTask.FromResult(
+                    MicroCallState.Get(args.Context) is { Plan: { Stream: false } plan } ? plan.Budget : TimeSpan.Zero),
             })
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            .AddRetry(new RetryStrategyOptions
             {
                 Name = "MicroRetry",
                 MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,

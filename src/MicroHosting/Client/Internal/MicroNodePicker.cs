@@ -7,35 +7,14 @@ namespace MicroHosting.Client.Internal;
 /// Picks the node of one attempt from the registry cache: healthy nodes not tried yet first, then healthy ones tried
 /// already, then (every node ejected) any node; the call's filter always applies, and a stream only goes to MicroHosting
 /// nodes. A node whose cool-down is over is a candidate while nobody probes it; the call that picks it takes the probe
-/// (<see cref="MicroCallState.Probe"/>). Shared by unary calls (<see cref="MicroResolutionHandler"/>) and streams.
+/// (<see cref="Picked.Probe"/>). Used by the attempt step of unary calls and streams alike (<see cref="MicroAttempt"/>).
 /// </summary>
 internal static class MicroNodePicker
 {
-    /// <summary>
-    /// The first part of every attempt, unary or stream: the node (the call's fixed address, or one picked from the
-    /// registry cache), recorded on the call's state as the latest attempt's and as tried.
-    /// </summary>
-    public static async ValueTask<NodeCandidate> BeginAttemptAsync(MicroClientRuntime runtime, MicroCallState state, CancellationToken cancellationToken)
-    {
-        NodeCandidate node;
-        if (state.Address is { } address)
-        {
-            node = runtime.Cache.ForAddress(state.Service, address);
-            state.Peers = null;
-            state.Probe = false;
-        }
-        else
-        {
-            node = await PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>The node an attempt goes to, the service's nodes at the time, and whether the attempt probes a node back from its cool-down.</summary>
+    public readonly record struct Picked(NodeCandidate Node, NodeCandidate[]? Peers, bool Probe);
 
-        state.Node = node;
-        state.Attempts++;
-        state.Tried(node.State);
-        return node;
-    }
-
-    public static async ValueTask<NodeCandidate> PickAsync(MicroClientRuntime runtime, MicroCallState state, CancellationToken cancellationToken)
+    public static async ValueTask<Picked> PickAsync(MicroClientRuntime runtime, MicroCallState state, CancellationToken cancellationToken)
     {
         var snapshot = await runtime.Cache.GetAsync(state.Service, cancellationToken).ConfigureAwait(false);
         var all = snapshot.Nodes;
@@ -44,8 +23,8 @@ internal static class MicroNodePicker
             throw new MicroNodeNotFoundException(state.Service, $"service {state.Service}: not found (no node is registered in the {runtime.Cache.RegistryName} registry)");
         }
 
-        state.Peers = all;
-        state.Probe = false;
+        var plan = state.Plan;
+        var probe = false;
         var candidates = ArrayPool<NodeCandidate>.Shared.Rent(all.Length);
         var nodes = ArrayPool<MicroNode>.Shared.Rent(all.Length);
         try
@@ -65,13 +44,13 @@ internal static class MicroNodePicker
 
             if (count == 0)
             {
-                throw new MicroNodeNotFoundException(state.Service, state.Stream
+                throw new MicroNodeNotFoundException(state.Service, plan.Stream
                     ? $"service {state.Service}: not found ({all.Length} node(s) registered, none is a MicroHosting node matching the call's filter; streams need MicroHosting nodes)"
                     : $"service {state.Service}: not found ({all.Length} node(s) registered, none matches the call's filter)");
             }
 
             var picked = Select(state, candidates, nodes, count);
-            if (skipEjected && NodeHealth.IsHalfOpen(picked.State) && !(state.Probe = picked.State.TryStartProbe()))
+            if (skipEjected && NodeHealth.IsHalfOpen(picked.State) && !(probe = picked.State.TryStartProbe()))
             {
                 // Another call took the probe meanwhile: choose among the nodes in good standing.
                 count = Collect(runtime, all, state, candidates, nodes, skipEjected: true, skipTried: true, skipHalfOpen: true);
@@ -86,7 +65,7 @@ internal static class MicroNodePicker
                 }
             }
 
-            return picked;
+            return new Picked(picked, all, probe);
         }
         finally
         {
@@ -97,12 +76,13 @@ internal static class MicroNodePicker
 
     private static NodeCandidate Select(MicroCallState state, NodeCandidate[] candidates, MicroNode[] nodes, int count)
     {
+        var selector = state.Plan.Selector;
         var index = count == 1 ? 0
-            : state.Selector is PeakEwmaNodeSelector p2c ? p2c.Select(candidates.AsSpan(0, count))
-            : state.Selector!.Select(state.Service, nodes.AsSpan(0, count));
+            : selector is PeakEwmaNodeSelector p2c ? p2c.Select(candidates.AsSpan(0, count))
+            : selector.Select(state.Service, nodes.AsSpan(0, count));
         if ((uint)index >= (uint)count)
         {
-            throw new InvalidOperationException($"The selector {state.Selector!.GetType().Name} returned index {index} for {count} candidate(s).");
+            throw new InvalidOperationException($"The selector {selector.GetType().Name} returned index {index} for {count} candidate(s).");
         }
 
         return candidates[index];
@@ -115,10 +95,10 @@ internal static class MicroNodePicker
         foreach (var candidate in all)
         {
             var node = candidate.State;
-            if ((state.Stream && !candidate.Native)
+            if ((state.Plan.Stream && !candidate.Native)
                 || (skipTried && state.HasTried(node))
                 || (skipEjected && (runtime.Health.IsEjected(node) || (NodeHealth.IsHalfOpen(node) && (skipHalfOpen || node.Probing))))
-                || (state.Filter is { } filter && !filter(candidate.Service, candidate.Node)))
+                || (state.Plan.Filter is { } filter && !filter(candidate.Service, candidate.Node)))
             {
                 continue;
             }

@@ -14,10 +14,16 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timeProvider)
 {
-    public ValueTask<bool> ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    /// <summary>
+    /// Decides whether the attempt that just ended is retried, for unary calls and streams alike. A unary attempt's
+    /// outcome is its response or the <see cref="HttpRequestException"/> the attempt step threw; a stream's is a
+    /// <see cref="StreamAttemptFailedException"/>. Either way what the attempt step recorded on the call's state (no
+    /// reply, or the status; whether the request provably never reached a handler) is judged by <see cref="Retryable"/>.
+    /// </summary>
+    public ValueTask<bool> ShouldRetry(RetryPredicateArguments<object> args)
     {
         var state = MicroCallState.Get(args.Context);
-        if (state is null || args.AttemptNumber >= state.Retries || args.Context.CancellationToken.IsCancellationRequested)
+        if (state is null || args.AttemptNumber >= state.Plan.Retries || args.Context.CancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromResult(false);
         }
@@ -25,11 +31,11 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
         state.RetryAfter = null;
         var outcome = args.Outcome;
         bool retry;
-        if (outcome.Exception is { } exception)
+        if (outcome.Exception is HttpRequestException or StreamAttemptFailedException)
         {
-            retry = exception is HttpRequestException && (state.NotSent || state.IsIdempotent);
+            retry = Retryable(state.FailedStatus, state.NotSent, state.IsIdempotent);
         }
-        else if (outcome.Result is { } response && IsRetryable(response, state.IsIdempotent))
+        else if (outcome.Result is HttpResponseMessage response && IsRetryable(response, state.IsIdempotent))
         {
             retry = RetryAfter(response, timeProvider) is not { } pause || WaitFor(state, pause);
         }
@@ -38,12 +44,23 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
             retry = false;
         }
 
-        return ValueTask.FromResult(retry && (state.RetryBudget?.TryWithdraw(timeProvider.GetUtcNow().UtcTicks) ?? true));
+        return ValueTask.FromResult(retry && state.Plan.RetryBudget.TryWithdraw(timeProvider.GetUtcNow().UtcTicks));
     }
 
     /// <summary>The delay before the next attempt: a <c>Retry-After</c> the retry must wait for, else Polly's backoff.</summary>
-    public static ValueTask<TimeSpan?> Delay(RetryDelayGeneratorArguments<HttpResponseMessage> args)
+    public static ValueTask<TimeSpan?> Delay(RetryDelayGeneratorArguments<object> args)
         => ValueTask.FromResult(MicroCallState.Get(args.Context)?.RetryAfter);
+
+    /// <summary>
+    /// The retry rule for a failed attempt: with no reply (<paramref name="status"/> 0), retry when the request never
+    /// reached a handler or the endpoint is idempotent; with a status, as <see cref="IsRetryable(int, bool)"/> says, where
+    /// a request refused before its handler ran (a stream upgrade refused) counts as idempotent.
+    /// </summary>
+    internal static bool Retryable(int status, bool notSent, bool idempotent)
+        => status == 0 ? notSent || idempotent : IsRetryable(status, notSent || idempotent);
+
+    /// <summary>Whether a status may be retried: 503 always, 408/500/502/504 for an idempotent endpoint.</summary>
+    internal static bool IsRetryable(int status, bool idempotent) => status == 503 || (idempotent && status is 408 or 500 or 502 or 504);
 
     /// <summary>Whether a response status may be retried: 503 always, 408/500/502/504 for an idempotent endpoint.</summary>
     internal static bool IsRetryable(HttpResponseMessage response, bool idempotent)
@@ -56,7 +73,7 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
             status = code is >= 400 and <= 599 ? code : status;
         }
 
-        return status == 503 || (idempotent && status is 408 or 500 or 502 or 504);
+        return IsRetryable(status, idempotent);
     }
 
     /// <summary>Whether a transport failure proves the request never reached a handler: no connection was made, or an HTTP/2 server refused the stream.</summary>
@@ -109,7 +126,7 @@ internal sealed class MicroRetryPredicate(NodeHealth health, TimeProvider timePr
             }
         }
 
-        if (state.HasDeadline && timeProvider.GetUtcNow().UtcTicks + pause.Ticks >= state.Deadline)
+        if (state.Plan.HasDeadline && timeProvider.GetUtcNow().UtcTicks + pause.Ticks >= state.Plan.Deadline)
         {
             return false;
         }

@@ -7,59 +7,58 @@ namespace MicroHosting.Client.Internal;
 internal sealed partial class MicroStreamCall<TRequest, TResponse>
 {
     /// <summary>
-    /// Sorts out a failed attempt to open: the exception to throw (<see cref="StreamAttemptFailedException"/> to try another
-    /// node), or <see langword="null"/> to let the original through (an error the retry cannot help with).
+    /// Sorts out a failed attempt to open: records it through the attempt step (node health; on the call's state, the
+    /// status and whether the handler can have run, which the retry rule of <see cref="MicroRetryPredicate"/> judges) and
+    /// returns a <see cref="StreamAttemptFailedException"/> carrying the error the caller gets if no retry follows; or
+    /// <see langword="null"/> to let the original through (an error no retry can help with).
     /// </summary>
-    private Exception? AttemptFailure(Exception ex, NodeCandidate node)
+    private Exception? AttemptFailure(Exception ex, NodeCandidate node, bool openTimedOut)
     {
         var state = _state;
-        var canRetry = state.Attempts <= state.Retries;
-        Exception failure;
+        var step = _runtime.Attempt;
+        MicroException error;
         switch (ex)
         {
             case WebSocketException { InnerException: StreamRefusedException refused }:
                 // The upgrade was refused: the stream's handler never ran, so any "try elsewhere" status may be retried.
-                var error = Refused(node, refused);
+                error = Refused(node, refused);
                 if (refused.Status >= 500)
                 {
-                    _runtime.Health.ServerFailed(node.State, refused.Status);
+                    step.RecordServerError(state, node, refused.Status, retryAfter: null);
                 }
 
-                failure = canRetry && refused.Status is 408 or 500 or 502 or 503 or 504 && WithinBudget() ? new StreamAttemptFailedException(error) : error;
+                state.FailedStatus = refused.Status;
+                state.NotSent = true;
+                step.LogFailed(state, node, Describe(ex));
                 break;
             case MicroException remote when _errorReceived:
                 // The handler's error before the first message: it ran, so only an idempotent one runs again (or a 503: not processed).
                 if (remote.Code >= 500)
                 {
-                    _runtime.Health.ServerFailed(node.State, remote.Code);
+                    step.RecordServerError(state, node, remote.Code, retryAfter: null);
                 }
 
-                if (!canRetry || !(remote.Code == 503 || (remote.Code is 500 or 502 or 504 && state.IsIdempotent)) || !WithinBudget())
-                {
-                    return null;
-                }
-
-                failure = new StreamAttemptFailedException(remote);
+                state.FailedStatus = remote.Code;
+                step.LogFailed(state, node, Describe(ex));
+                error = remote;
+                break;
+            case TimeoutException when openTimedOut:
+                // The node took the connection but never answered the upgrade: its handler never started.
+                step.RecordTimeout(state, node, _attemptStarted, new IOException(Describe(ex), ex));
+                state.NotSent = true;
+                error = NodesFailed(ex);
                 break;
             case WebSocketException or HttpRequestException or IOException or OperationCanceledException:
-                _runtime.Health.TransportFailed(node.State, ex);
-                state.Failed(node, new IOException(Describe(ex), ex));
-
                 // Before the upgrade completed the handler had not started; after it, only an idempotent one runs again.
-                var reached = _socket is not null;
-                failure = canRetry && (!reached || state.IsIdempotent) && WithinBudget()
-                    ? new StreamAttemptFailedException(Failed(500, Describe(ex), ex))
-                    : NodesFailed(ex);
+                step.RecordTransportFailure(state, node, ex, notSent: _socket is null, Describe(ex));
+                error = NodesFailed(ex);
                 break;
             default:
                 return null;
         }
 
-        _streamer.LogAttemptFailed(state.Service, state.Endpoint!, node.Node.Id, node.Node.HostPort, state.Attempts, Describe(ex));
-        return failure;
+        return new StreamAttemptFailedException(error);
     }
-
-    private bool WithinBudget() => _state.RetryBudget?.TryWithdraw(_runtime.TimeProvider.GetUtcNow().UtcTicks) ?? true;
 
     /// <summary>Maps what a stream operation threw to what the caller gets, which is the stream's outcome.</summary>
     private Exception Translate(Exception ex, CancellationToken operationToken) => Outcome(TranslateCore(ex, operationToken));
@@ -138,8 +137,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
 
     private MicroException TimedOut(Exception inner)
     {
-        var budget = _state.Budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var why = _state.BudgetFromCaller ? "what was left of the calling handler's deadline" : "MicroCallOptions.Timeout";
+        var budget = _state.Plan.Budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var why = _state.Plan.BudgetFromCaller ? "what was left of the calling handler's deadline" : "MicroCallOptions.Timeout";
         return new MicroException(
             MicroClientErrors.Id,
             408,

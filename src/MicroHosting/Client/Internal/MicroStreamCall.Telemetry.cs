@@ -48,11 +48,6 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
     private Activity? StartAttemptSpan(NodeCandidate node)
     {
         var state = _state;
-        if (state.Attempts > 1)
-        {
-            _runtime.Metrics.Retried(state.Service, state.Endpoint);
-        }
-
         return MicroTelemetry.StartStreamAttempt(_activity, state.Service, state.Endpoint!, node.Node, state.Attempts, _kind);
     }
 

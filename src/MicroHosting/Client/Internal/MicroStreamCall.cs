@@ -24,11 +24,12 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private readonly CancellationTokenSource? _deadline;
     private readonly CancellationTokenSource? _linked;
     private ClientWebSocket? _socket;
+    private long _attemptStarted;
     private MicroCodec? _codec;
     private bool _sendFirst;
     private TRequest? _first;
 
-    public MicroStreamCall(MicroStreamer streamer, MicroCallState state, MicroStreamKind kind, MicroCallOptions? clientOptions, CancellationToken cancellationToken)
+    public MicroStreamCall(MicroStreamer streamer, MicroCallState state, MicroStreamKind kind, CancellationToken cancellationToken)
     {
         _streamer = streamer;
         _runtime = streamer.Runtime;
@@ -36,8 +37,9 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         _callerToken = cancellationToken;
         _kind = MicroTelemetry.StreamKind(kind);
 
-        // The same option resolution and headers as a unary call (id, propagated metadata, Micro-From-Service, budget).
-        MicroCallSetupHandler.Prepare(_runtime, clientOptions, state, _headers);
+        // The same headers as a unary call (id, propagated metadata, Micro-From-Service, the client's and call's metadata).
+        MicroCallHeaders.Apply(_runtime, state.Plan, _headers.Headers);
+        state.CallerToken = cancellationToken;
 
         // A stream inside a handler ends when that handler's caller goes away.
         if (MicroContext.Current is { } context && context.CancellationToken.CanBeCanceled && context.CancellationToken != cancellationToken)
@@ -45,9 +47,9 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             _contextToken = context.CancellationToken;
         }
 
-        if (state.HasDeadline && state.Budget < MaxTimer)
+        if (state.Plan.HasDeadline && state.Plan.Budget < MaxTimer)
         {
-            _deadline = new CancellationTokenSource(state.Budget, _runtime.TimeProvider);
+            _deadline = new CancellationTokenSource(state.Plan.Budget, _runtime.TimeProvider);
         }
 
         _activity = MicroTelemetry.StartStream(state.Service, state.Endpoint!, _kind);
@@ -75,7 +77,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     public async ValueTask OpenAsync()
     {
         _sendFirst = false;
-        await OpenCoreAsync().ConfigureAwait(false);
+        await OpenThroughMiddlewareAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -87,46 +89,113 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     {
         _sendFirst = true;
         _first = request;
-        return OpenCoreAsync();
+        return OpenThroughMiddlewareAsync();
     }
 
+    /// <summary>Opens the stream inside the client middleware chain (<see cref="IMicroClientMiddleware"/>), when there is one.</summary>
+    private ValueTask<bool> OpenThroughMiddlewareAsync()
+    {
+        return _runtime.Middleware is { } middleware ? WithMiddlewareAsync(middleware) : OpenCoreAsync();
+
+        async ValueTask<bool> WithMiddlewareAsync(MicroClientCallDelegate middleware)
+        {
+            var call = new MicroClientCallContext(_state, _headers.Headers)
+            {
+                Terminal = async call => call.StreamHasMessage = await OpenCoreAsync().ConfigureAwait(false),
+            };
+            try
+            {
+                await middleware(call).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (call.StatusCode is null && ex is not MicroException and not OperationCanceledException)
+            {
+                // A middleware failed before the stream was tried: the stream's outcome (telemetry) is that failure.
+                throw Outcome(ex);
+            }
+
+            return call.StatusCode is not null ? call.StreamHasMessage : throw Outcome(call.NotCalled());
+        }
+    }
+
+    /// <summary>Runs the attempts to open through the call pipeline every call shares (its retry rule; no timeout: the stream's deadline is its own).</summary>
     private async ValueTask<bool> OpenCoreAsync()
     {
+        var context = Polly.ResilienceContextPool.Shared.Get(Token);
+        _state.AttachTo(context);
         try
         {
-            return await _streamer.OpenPipeline.ExecuteAsync(static (call, token) => call.AttemptAsync(token), this, Token).ConfigureAwait(false);
+            var outcome = await _runtime.CallPipeline.ExecuteOutcomeAsync<bool, MicroStreamCall<TRequest, TResponse>>(
+                static async (context, call) =>
+                {
+                    try
+                    {
+                        return Polly.Outcome.FromResult(await call.AttemptAsync(context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Polly.Outcome.FromException<bool>(ex);
+                    }
+                },
+                context,
+                this).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result;
         }
         catch (Exception ex) when (Translate(ex, default) is var mapped && !ReferenceEquals(mapped, ex))
         {
             throw mapped;
         }
+        finally
+        {
+            Polly.ResilienceContextPool.Shared.Return(context);
+        }
     }
 
+    /// <summary>
+    /// One attempt to open, through the attempt step every call shares (<see cref="MicroAttempt"/>): the node and its
+    /// wire, the codec, the upgrade bounded by the attempt's own timeout (<see cref="MicroAttemptTimeout.ForOpening"/>),
+    /// and the outcome recorded for node health and the retry rule (<see cref="AttemptFailure"/>).
+    /// </summary>
     private async ValueTask<bool> AttemptAsync(CancellationToken token)
     {
         var state = _state;
-        state.Probe = false;
-        var node = await MicroNodePicker.BeginAttemptAsync(_runtime, state, token).ConfigureAwait(false);
-        var codec = _codec = _runtime.CodecFor(state, node);
-        if (!codec.CanHandle(typeof(TRequest)) || !codec.CanHandle(typeof(TResponse)))
-        {
-            throw new MicroException(
-                MicroClientErrors.Id, 400, $"stream {state.Service} {state.Endpoint}: {codec.ContentType} cannot carry {typeof(TRequest).Name} and {typeof(TResponse).Name}");
-        }
-
-        var attempt = StartAttemptSpan(node);
-        var socket = new ClientWebSocket();
+        var step = _runtime.Attempt;
+        var node = await step.BeginAsync(state, token).ConfigureAwait(false);
+        _attemptStarted = _runtime.TimeProvider.GetTimestamp();
+        var attempt = default(System.Diagnostics.Activity);
+        var socket = default(ClientWebSocket);
+        var openTimedOut = false;
         try
         {
+            var codec = _codec = step.CodecFor(state, node);
+            if (!codec.CanHandle(typeof(TRequest)) || !codec.CanHandle(typeof(TResponse)))
+            {
+                throw new MicroException(
+                    MicroClientErrors.Id, 400, $"stream {state.Service} {state.Endpoint}: {codec.ContentType} cannot carry {typeof(TRequest).Name} and {typeof(TResponse).Name}");
+            }
+
+            attempt = StartAttemptSpan(node);
+            socket = new ClientWebSocket();
             Configure(socket.Options, codec);
             SetTraceContext(socket.Options, attempt);
             await _streamer.Credentials.ApplyAsync(state, node, socket.Options, _headers, token).ConfigureAwait(false);
-            // Opening is bounded by the client's request timeout even when the stream itself has no deadline, so a node
-            // that accepts TCP but never answers the upgrade counts as failed (and the next node is tried) instead of hanging.
-            using (var openTimeout = new CancellationTokenSource(_runtime.Options.RequestTimeout, _runtime.TimeProvider))
-            using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, openTimeout.Token))
+
+            // Opening is bounded by the attempt's own timeout even when the stream itself has no deadline, so a node that
+            // accepts TCP but never answers the upgrade costs one attempt (and counts toward its ejection), not the call.
+            var openTimeout = MicroAttemptTimeout.ForOpening(state, _runtime.Options.RequestTimeout, _runtime.TimeProvider);
+            using (var openTimer = new CancellationTokenSource(openTimeout, _runtime.TimeProvider))
+            using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, openTimer.Token))
             {
-                await socket.ConnectAsync(StreamUri(node, codec), _streamer.Invoker, opening.Token).ConfigureAwait(false);
+                try
+                {
+                    await socket.ConnectAsync(state.Wire!.StreamUri(node, state.Endpoint!, codec), _streamer.Invoker, opening.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (openTimer.IsCancellationRequested && !token.IsCancellationRequested)
+                {
+                    openTimedOut = true;
+                    throw new TimeoutException(
+                        $"no answer to the stream upgrade within the attempt timeout of {openTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s");
+                }
             }
 
             _socket = socket;
@@ -139,17 +208,17 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
                 more = await ReceiveCoreAsync(token).ConfigureAwait(false);
             }
 
-            _runtime.Health.Succeeded(node.State);
+            step.RecordOpened(node);
             _attemptActivity = attempt;
             return more;
         }
-        catch (Exception ex) when (!token.IsCancellationRequested && AttemptFailure(ex, node) is { } failure)
+        catch (Exception ex) when (!token.IsCancellationRequested && AttemptFailure(ex, node, openTimedOut) is { } failure)
         {
             StopAttemptSpan(attempt, ex);
             _socket = null;
             _errorReceived = false;
-            socket.Abort();
-            socket.Dispose();
+            socket?.Abort();
+            socket?.Dispose();
             throw failure;
         }
         catch (Exception ex)
@@ -157,17 +226,14 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             StopAttemptSpan(attempt, ex);
             if (_socket is null)
             {
-                socket.Dispose();
+                socket?.Dispose();
             }
 
             throw;
         }
         finally
         {
-            if (state.Probe)
-            {
-                node.State.EndProbe();
-            }
+            MicroAttempt.End(state, node);
         }
     }
 
@@ -179,19 +245,11 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         }
 
         options.SetRequestHeader("Accept", codec.ContentType);
-        if (_state.HasDeadline)
+        if (_state.Plan.HasDeadline)
         {
             // Go Micro's Timeout header: what is left of the budget, in nanoseconds; the server ends the stream on it.
-            var left = Math.Max(1, _state.Deadline - _runtime.TimeProvider.GetUtcNow().UtcTicks);
+            var left = Math.Max(1, _state.Plan.Deadline - _runtime.TimeProvider.GetUtcNow().UtcTicks);
             options.SetRequestHeader(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
         }
-    }
-
-    private Uri StreamUri(NodeCandidate node, MicroCodec codec)
-    {
-        var scheme = node.BaseUri.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
-
-        // ClientWebSocket cannot send Content-Type on the upgrade; the server also reads it from the query.
-        return new Uri($"{scheme}://{node.BaseUri.Authority}{NodeCandidate.EndpointPath(_state.Endpoint!)}?content-type={Uri.EscapeDataString(codec.ContentType)}");
     }
 }

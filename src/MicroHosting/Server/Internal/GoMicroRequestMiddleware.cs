@@ -23,7 +23,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
                 context.Features.Set(new GoMicroRequestFeature(endpoint));
                 if (!catalog.TryGetPath(endpoint, out var path))
                 {
-                    return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), goMicro: true);
+                    return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), goMicro: true);
                 }
 
                 request.Path = path;
@@ -55,7 +55,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
         }
 
         var name = MicroEndpointName.NameOfPath(context.Request.Path.Value!);
-        return runtime.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
+        return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
     }
 
     private static string? First(IHeaderDictionary headers, string a, string b, string c, string d)

@@ -1,4 +1,3 @@
-using MicroHosting.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,12 +10,12 @@ namespace MicroHosting.Server.Internal;
 
 /// <summary>
 /// The routing data source for MicroHosting endpoints (<c>POST /Type/Method</c>). It builds the endpoints itself so
-/// that endpoint filters wrap the decoded request and context, not the raw <see cref="HttpContext"/>.
+/// that endpoint filters wrap the decoded request and context, not the raw <see cref="HttpContext"/>. The endpoints
+/// themselves are held by <see cref="MicroEndpointCatalog"/>; this is the routing view of the ones mapped on its builder.
 /// </summary>
 internal sealed class MicroEndpointDataSource : EndpointDataSource
 {
     private readonly Lock _gate = new();
-    private readonly List<(MicroHandler Handler, MicroConventionBuilder Conventions)> _entries = [];
     private readonly IServiceProvider _services;
     private readonly MicroEndpointCatalog _catalog;
     private IReadOnlyList<Endpoint>? _endpoints;
@@ -38,38 +37,15 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
         }
     }
 
-    public static string PathOf(string endpoint) => MicroEndpointName.PathOf(endpoint);
-
-    public static void ValidateName(string endpoint)
-    {
-        if (!MicroEndpointName.IsValid(endpoint))
-        {
-            throw new InvalidOperationException(
-                $"Endpoint name '{endpoint}' is not of the form Type.Method (for example Greeter.Hello): one dot, no '/', spaces or route characters.");
-        }
-    }
-
+    /// <summary>Adds the handlers of one map call to the catalog, routed here.</summary>
     public MicroConventionBuilder Add(IEnumerable<MicroHandler> handlers)
     {
-        var conventions = new MicroConventionBuilder();
         lock (_gate)
         {
-            foreach (var handler in handlers)
-            {
-                ValidateName(handler.Name);
-                if (_entries.Any(e => string.Equals(e.Handler.Name, handler.Name, StringComparison.Ordinal)))
-                {
-                    throw new InvalidOperationException($"Endpoint '{handler.Name}' is mapped twice; each Type.Method can have one handler.");
-                }
-
-                _entries.Add((handler, conventions));
-                _catalog.Add(handler, PathOf(handler.Name), conventions);
-            }
-
+            var conventions = _catalog.Add(handlers, this);
             _endpoints = null;
+            return conventions;
         }
-
-        return conventions;
     }
 
     public override IChangeToken GetChangeToken() => NullChangeToken.Singleton;
@@ -77,10 +53,11 @@ internal sealed class MicroEndpointDataSource : EndpointDataSource
     private List<Endpoint> Build()
     {
         var runtime = _services.GetRequiredService<MicroServerRuntime>();
-        var endpoints = new List<Endpoint>(_entries.Count);
-        foreach (var (handler, conventions) in _entries)
+        var entries = _catalog.EntriesOf(this);
+        var endpoints = new List<Endpoint>(entries.Count);
+        foreach (var (handler, conventions, path, _, _) in entries)
         {
-            var builder = new RouteEndpointBuilder(null, RoutePatternFactory.Parse(PathOf(handler.Name)), order: 0)
+            var builder = new RouteEndpointBuilder(null, RoutePatternFactory.Parse(path), order: 0)
             {
                 DisplayName = $"Micro {handler.Name}",
                 ApplicationServices = _services,

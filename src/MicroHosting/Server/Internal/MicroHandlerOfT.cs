@@ -25,18 +25,18 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         using var activity = MicroTelemetry.StartServer(Name, runtime.ServiceName, context.Request.Headers);
         var status = StatusCodes.Status200OK;
         var goMicro = context.Features.Get<GoMicroRequestFeature>() is not null;
-        var codec = runtime.GetRequestCodec(context.Request, goMicro);
+        var codec = runtime.Codecs.ForRequest(context.Request, goMicro);
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
-            await runtime.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
             MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, started);
             return;
         }
 
-        var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
-        if (!runtime.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
+        var responseCodec = runtime.Codecs.ForResponse(context.Request, codec, typeof(TResponse));
+        if (!runtime.Reader.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
         {
-            await runtime.WriteErrorAsync(context, deadlineError, goMicro).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, deadlineError, goMicro).ConfigureAwait(false);
             MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, deadlineError.Code, started);
             return;
         }
@@ -55,14 +55,14 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         var previous = MicroContext.Current;
         try
         {
-            var request = await runtime.ReadAsync<TRequest>(context, codec, cancellationToken).ConfigureAwait(false);
+            var request = await runtime.Reader.ReadAsync<TRequest>(context, codec, cancellationToken).ConfigureAwait(false);
             var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
             MicroContext.Current = microContext;
-            runtime.OnServed(context);
+            runtime.Lifetime.OnServed(context);
             if (filters is null)
             {
                 var response = await invoke(request, microContext).ConfigureAwait(false);
-                await runtime.WriteResponseAsync(context, responseCodec, response, goMicro).ConfigureAwait(false);
+                await runtime.Writer.WriteResponseAsync(context, responseCodec, response, goMicro).ConfigureAwait(false);
                 return;
             }
 
@@ -70,7 +70,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
             switch (result)
             {
                 case TResponse typed:
-                    await runtime.WriteResponseAsync(context, responseCodec, typed, goMicro).ConfigureAwait(false);
+                    await runtime.Writer.WriteResponseAsync(context, responseCodec, typed, goMicro).ConfigureAwait(false);
                     break;
                 case IResult httpResult:
                     await httpResult.ExecuteAsync(context).ConfigureAwait(false);
@@ -83,11 +83,11 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         catch (Exception ex)
         {
             var deadlinePassed = deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested;
-            var error = runtime.ToError(context, ex, Name, deadlinePassed);
+            var error = runtime.Writer.ToError(context, ex, Name, deadlinePassed);
             status = error?.Code ?? StatusCodes.Status499ClientClosedRequest;
             if (error is not null)
             {
-                await runtime.WriteErrorAsync(context, error, goMicro).ConfigureAwait(false);
+                await runtime.Writer.WriteErrorAsync(context, error, goMicro).ConfigureAwait(false);
             }
         }
         finally
@@ -101,7 +101,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
 
     private MicroException UnsupportedContentType(MicroServerRuntime runtime, string? contentType)
     {
-        var supported = string.Join(", ", runtime.Codecs.Codecs.Where(c => c.CanHandle(typeof(TRequest))).Select(c => c.ContentType));
+        var supported = runtime.Codecs.SupportedFor(typeof(TRequest));
         return new MicroException(
             runtime.ServiceName,
             StatusCodes.Status415UnsupportedMediaType,

@@ -61,28 +61,28 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await runtime.WriteErrorAsync(
+            await runtime.Writer.WriteErrorAsync(
                 context,
                 MicroException.MethodNotAllowed(runtime.ServiceName, $"{Name} is a streaming endpoint: open a WebSocket to {context.Request.Path} (GET with Upgrade: websocket)"),
                 goMicro: false).ConfigureAwait(false);
             return StatusCodes.Status405MethodNotAllowed;
         }
 
-        var codec = runtime.GetRequestCodec(context.Request, goMicro: false);
+        var codec = runtime.Codecs.ForRequest(context.Request, goMicro: false);
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
-            await runtime.WriteErrorAsync(
+            await runtime.Writer.WriteErrorAsync(
                 context,
                 new MicroException(runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{context.Request.ContentType}' cannot carry {Name}'s messages ({typeof(TRequest).Name})"),
                 goMicro: false).ConfigureAwait(false);
             return StatusCodes.Status415UnsupportedMediaType;
         }
 
-        var responseCodec = runtime.GetResponseCodec(context.Request, codec, typeof(TResponse));
-        if (!runtime.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
+        var responseCodec = runtime.Codecs.ForResponse(context.Request, codec, typeof(TResponse));
+        if (!runtime.Reader.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
         {
             // Answered before the upgrade, as a plain HTTP error, so the caller sees 400 or 408 rather than a reset.
-            await runtime.WriteErrorAsync(context, deadlineError, goMicro: false).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, deadlineError, goMicro: false).ConfigureAwait(false);
             return deadlineError.Code;
         }
 
@@ -90,11 +90,11 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
         using var deadlineSource = deadline is { } due
             ? new CancellationTokenSource(due - runtime.TimeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider)
             : null;
-        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
+        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Lifetime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
 
         var cancellationToken = streamSource.Token;
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var reader = new WebSocketMessageReader<TRequest>(socket, codec, runtime.MaxRequestBodySize, runtime.ServiceName);
+        var reader = new WebSocketMessageReader<TRequest>(socket, codec, runtime.Reader.MaxRequestBodySize, runtime.ServiceName);
         var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
         var previous = MicroContext.Current;
         MicroContext.Current = microContext;
@@ -127,9 +127,9 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
         {
             var error = ex switch
             {
-                OperationCanceledException when runtime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
+                OperationCanceledException when runtime.Lifetime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
                 WebSocketException => null,
-                _ => runtime.ToError(context, ex, Name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
+                _ => runtime.Writer.ToError(context, ex, Name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
             };
             if (error is null)
             {

@@ -25,6 +25,18 @@ public sealed class MicroRetryPredicateTests
         Assert.Equal(expected, MicroRetryPredicate.IsRetryable(response, idempotent));
     }
 
+    [Theory]
+    [InlineData(0, true, false, true)] // connection refused: never reached a handler
+    [InlineData(0, false, false, false)] // reset mid-call, or an attempt timeout: the handler may have run
+    [InlineData(0, false, true, true)]
+    [InlineData(503, false, false, true)] // draining: not processed
+    [InlineData(500, false, false, false)] // a non-idempotent handler threw: never run twice
+    [InlineData(500, false, true, true)]
+    [InlineData(500, true, false, true)] // a stream upgrade refused with 500: its handler never ran
+    [InlineData(404, true, true, false)]
+    public void Retryable_SameRuleForUnaryAndStreams(int status, bool notSent, bool idempotent, bool expected)
+        => Assert.Equal(expected, MicroRetryPredicate.Retryable(status, notSent, idempotent));
+
     [Fact]
     public void IsRetryable_GoMicroErrorCode_JudgedByTheCode()
     {

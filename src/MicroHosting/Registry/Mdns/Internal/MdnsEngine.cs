@@ -10,6 +10,9 @@ namespace MicroHosting.Registry.Mdns.Internal;
 /// </summary>
 internal sealed partial class MdnsEngine : IAsyncDisposable
 {
+    /// <summary>How often a re-ask looks at the cache for the first answer.</summary>
+    private static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(20);
+
     private readonly MdnsRegistryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -145,22 +148,43 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         Interest(name);
-        await QueryAsync(new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            var services = _cache.GetService(name);
-            WarnIfSilent(services.Count == 0);
-            return services;
-        }
+        var question = new DnsQuestion($"{name}.{_zone.Domain}.", DnsRecordType.Ptr);
+        var services = await LookUpAsync(question, () => _cache.GetService(name), cancellationToken).ConfigureAwait(false);
+        WarnIfSilent(services.Count == 0);
+        return services;
     }
 
     public async Task<IReadOnlyList<MicroService>> ListServicesAsync(CancellationToken cancellationToken)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        await QueryAsync(new DnsQuestion(_zone.ListingName, DnsRecordType.Ptr), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        return await LookUpAsync(new DnsQuestion(_zone.ListingName, DnsRecordType.Ptr), _cache.ListServices, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks, then reads the cache; while it holds nothing, asks again up to <see cref="MdnsRegistryOptions.QueryRetries"/>
+    /// times, each window twice as long. One 100 ms window (Go Micro's) is short for a process that just started on a busy
+    /// machine: a missed answer there became "service not found" while the service was up. A re-ask ends one
+    /// <see cref="MdnsRegistryOptions.QueryTimeout"/> after the first node reaches the cache, so a late answer costs no
+    /// more than the window it arrived in, and a caller's deadline is not spent waiting out a long window.
+    /// </summary>
+    private async Task<List<MicroService>> LookUpAsync(DnsQuestion question, Func<List<MicroService>> read, CancellationToken cancellationToken)
+    {
+        var window = _options.QueryTimeout;
+        for (var attempt = 0; ; attempt++)
         {
-            return _cache.ListServices();
+            await QueryAsync(question, window, attempt == 0 ? null : () => read().Count > 0, cancellationToken).ConfigureAwait(false);
+            List<MicroService> services;
+            lock (_gate)
+            {
+                services = read();
+            }
+
+            if (services.Count > 0 || attempt >= _options.QueryRetries)
+            {
+                return services;
+            }
+
+            window *= 2;
         }
     }
 
@@ -196,8 +220,8 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the network, then waits <see cref="MdnsRegistryOptions.QueryTimeout"/> for the answers to reach the cache.</summary>
-    private Task QueryAsync(DnsQuestion question, CancellationToken cancellationToken)
+    /// <summary>Asks the network, then waits <paramref name="window"/> for the answers to reach the cache.</summary>
+    private Task QueryAsync(DnsQuestion question, TimeSpan window, Func<bool>? answered, CancellationToken cancellationToken)
     {
         List<DnsRecord> known;
         lock (_gate)
@@ -205,20 +229,20 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
             known = [.. _cache.KnownAnswers(question, _timeProvider.GetUtcNow()).Take(32)];
         }
 
-        return AskAsync(new DnsMessage { Questions = [question], Answers = known }, cancellationToken);
+        return AskAsync(new DnsMessage { Questions = [question], Answers = known }, window, answered, cancellationToken);
     }
 
     /// <summary>
-    /// Sends a query twice and collects answers for <see cref="MdnsRegistryOptions.QueryTimeout"/>: from the shared port
+    /// Sends a query twice and collects answers for <paramref name="window"/>: from the shared port
     /// 5353, so responders that multicast their answers (RFC 6762 ones, this one) update every listener at full TTL; and
     /// from a socket of its own on an ephemeral port, read here, because Go Micro's responder unicasts its answers to
     /// the query's source port, and on port 5353 only one of the processes bound there would receive them.
     /// </summary>
-    private async Task AskAsync(DnsMessage query, CancellationToken cancellationToken)
+    private async Task AskAsync(DnsMessage query, TimeSpan window, Func<bool>? answered, CancellationToken cancellationToken)
     {
         await using var oneShot = Transport?.OpenOneShot();
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, window.Token) ?? Task.CompletedTask;
+        using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var receiving = oneShot?.ReceiveAsync(OnOneShotPacketAsync, listening.Token) ?? Task.CompletedTask;
         try
         {
             await SendMulticastAsync(query, cancellationToken).ConfigureAwait(false);
@@ -233,12 +257,49 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(_options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await CollectAsync(window, answered, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await window.CancelAsync().ConfigureAwait(false);
+            await listening.CancelAsync().ConfigureAwait(false);
             await receiving.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits out <paramref name="window"/>; with <paramref name="answered"/> (a re-ask), stops one
+    /// <see cref="MdnsRegistryOptions.QueryTimeout"/> after it first holds, to collect the other nodes' answers too.
+    /// </summary>
+    private async Task CollectAsync(TimeSpan window, Func<bool>? answered, CancellationToken cancellationToken)
+    {
+        if (answered is null)
+        {
+            await Task.Delay(window, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var started = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            var left = window - _timeProvider.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            bool found;
+            lock (_gate)
+            {
+                found = answered();
+            }
+
+            if (found)
+            {
+                await Task.Delay(left < _options.QueryTimeout ? left : _options.QueryTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await Task.Delay(left < AnswerPoll ? left : AnswerPoll, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -264,7 +325,7 @@ internal sealed partial class MdnsEngine : IAsyncDisposable
         {
             // Refreshes are asked like lookups, so every process on a host gets a Go Micro node's unicast answers.
             var query = new DnsMessage { Questions = [.. refresh.Take(64).Select(n => new DnsQuestion(n, DnsRecordType.Any))] };
-            Track(AskAsync(query, _stopping.Token));
+            Track(AskAsync(query, _options.QueryTimeout, answered: null, _stopping.Token));
         }
     }
 

@@ -53,6 +53,11 @@ internal sealed class MdnsOptionsValidator : IValidateOptions<MdnsRegistryOption
             failures.Add($"Micro:Mdns:QueryTimeout must be positive (default 100 ms), but is {options.QueryTimeout}.");
         }
 
+        if (options.QueryRetries is < 0 or > 5)
+        {
+            failures.Add($"Micro:Mdns:QueryRetries must be between 0 and 5 (default 2), but is {options.QueryRetries}.");
+        }
+
         if (options.RecordTtl < TimeSpan.FromSeconds(1) || options.RecordTtl > TimeSpan.FromHours(2))
         {
             failures.Add($"Micro:Mdns:RecordTtl must be between 1 second and 2 hours (default 120 s), but is {options.RecordTtl}.");

@@ -2,14 +2,20 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace MicroHosting.Broker.Internal;
+using MicroHosting.Broker.Internal;
+
+namespace MicroHosting.Broker;
 
 /// <summary>
 /// Go Micro's broker message on the wire: <c>json.Marshal(broker.Message)</c>, that is
 /// <c>{"Header":{...},"Body":"&lt;base64&gt;"}</c>, written byte for byte as Go's <c>encoding/json</c> writes it (map keys
 /// sorted, HTML characters escaped) and read as leniently as Go reads it (case-insensitive field names, unknown fields ignored).
+/// <para>
+/// Go Micro's brokers (http, NATS, and the others of go-plugins) carry every message in this envelope. A broker plug-in
+/// that talks to Go Micro services writes it on publish and reads it on receipt; the http and NATS brokers use it so.
+/// </para>
 /// </summary>
-internal static class GoMicroEnvelope
+public static class GoMicroEnvelope
 {
     /// <summary>Go Micro v1's routing key in the envelope (removed from the message's headers on receipt).</summary>
     public const string V1TopicHeader = ":topic";
@@ -19,8 +25,13 @@ internal static class GoMicroEnvelope
 
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
+    /// <summary>Writes the envelope into a new array.</summary>
+    /// <param name="headers">The message headers (a <see cref="BrokerMessage.Headers"/> is written without a copy).</param>
+    /// <param name="body">The encoded body, written as base64.</param>
+    /// <returns>The envelope's UTF-8 JSON.</returns>
     public static byte[] Write(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         var output = new ArrayBufferWriter<byte>(128 + (body.Length * 4 / 3));
         Write(output, headers is BrokerHeaders own ? own.AsSpan() : headers.ToArray(), body);
         return output.WrittenSpan.ToArray();
@@ -30,8 +41,12 @@ internal static class GoMicroEnvelope
     /// Writes the envelope into <paramref name="output"/> (for example NATS.Net's pooled payload buffer, so no array is
     /// made per message). <paramref name="headers"/> must have unique keys; they are written sorted, in a pooled copy.
     /// </summary>
+    /// <param name="output">Where the envelope's UTF-8 JSON goes.</param>
+    /// <param name="headers">The headers, unique keys (<see cref="BrokerMessage.HeaderItems"/>).</param>
+    /// <param name="body">The encoded body, written as base64.</param>
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body)
     {
+        ArgumentNullException.ThrowIfNull(output);
         output.Write("{\"Header\":{"u8);
         if (headers.Length > 0)
         {
@@ -69,8 +84,13 @@ internal static class GoMicroEnvelope
     /// <summary>
     /// Parses an envelope; on failure <paramref name="error"/> says why, in the words Go Micro's receiver would use after
     /// "Error parsing request body: ". <paramref name="headers"/> are in wire order with unique keys (a key given twice
-    /// keeps its last value, as Go's map does), in a new array the caller may own (<see cref="BrokerMessage.Own"/>).
+    /// keeps its last value, as Go's map does), in a new array the caller may own (<see cref="BrokerMessage.FromOwnedHeaders"/>).
     /// </summary>
+    /// <param name="json">The envelope's UTF-8 JSON.</param>
+    /// <param name="headers">The headers; <see langword="null"/> when the envelope has none (or its <c>Header</c> is null).</param>
+    /// <param name="body">The decoded body; <see langword="null"/> when the envelope has none.</param>
+    /// <param name="error">Why the envelope cannot be read; <see langword="null"/> on success.</param>
+    /// <returns><see langword="true"/> when the envelope was read.</returns>
     public static bool TryRead(ReadOnlySpan<byte> json, out KeyValuePair<string, string>[]? headers, out byte[]? body, out string? error)
     {
         headers = null;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using MicroHosting.Broker.Internal;
+using MicroHosting.Broker;
 
-namespace MicroHosting.Tests.Broker.Internal;
+namespace MicroHosting.Tests.Broker;
 
 public sealed class GoMicroEnvelopeTests
 {

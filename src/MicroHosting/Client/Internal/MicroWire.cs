@@ -1,0 +1,48 @@
+using System.Net;
+using MicroHosting.Codecs;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>
+/// How an attempt speaks to its node: the one choice point between protocols in the call core. The attempt step
+/// (<see cref="MicroAttempt"/>) picks the node, and the node's wire (<see cref="For"/>, decided by its registration)
+/// shapes the request (URI, HTTP version, protocol headers) and reads the reply back into the native form (status =
+/// the error's code, error JSON as the body), so retries, health and decoding never look at the protocol. A new wire
+/// (gRPC over HTTP/2, say) is a subclass and one line in <see cref="For"/>.
+/// </summary>
+internal abstract class MicroWire
+{
+    /// <summary>Gets the wire's name, for diagnostics.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Gets whether the wire carries MicroHosting streams.</summary>
+    public virtual bool CanStream => false;
+
+    /// <summary>The wire of a node: native MicroHosting HTTP for a MicroHosting node, else Go Micro's HTTP protocol.</summary>
+    public static MicroWire For(NodeCandidate node) => node.Native ? NativeHttpWire.Instance : GoMicroHttpWire.Instance;
+
+    /// <summary>Points an attempt's request at <paramref name="node"/> in the wire's form (URI, version, protocol headers).</summary>
+    public abstract void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime);
+
+    /// <summary>Turns the node's reply into the native form; the default takes it as it is.</summary>
+    public virtual HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request) => response;
+
+    /// <summary>The WebSocket URI of a stream on <paramref name="node"/>.</summary>
+    public virtual Uri StreamUri(NodeCandidate node, string endpoint, MicroCodec codec)
+        => throw new NotSupportedException($"The {Name} wire carries no streams.");
+
+    protected static void SetVersion(HttpRequestMessage request, bool http2)
+    {
+        if (http2)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        else if (request.Version == HttpVersion.Version20)
+        {
+            // An earlier attempt of this call went to an HTTP/2 node; this node speaks HTTP/1.1 on its main port.
+            request.Version = HttpVersion.Version11;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
+    }
+}

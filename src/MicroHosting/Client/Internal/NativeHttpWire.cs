@@ -1,0 +1,46 @@
+using System.Net;
+using MicroHosting.Codecs;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>MicroHosting's own protocol: <c>POST /Type/Method</c>, HTTP/1.1 or h2c, errors as status + error JSON; streams over WebSockets.</summary>
+internal sealed class NativeHttpWire : MicroWire
+{
+    public static readonly NativeHttpWire Instance = new();
+
+    public override string Name => "microhosting";
+
+    public override bool CanStream => true;
+
+    public override void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime)
+    {
+        // h2c when the node listens for it: many calls share few multiplexed connections. Exact version: a
+        // failure there is a transport failure of this attempt (retried, the node ejected), not a silent downgrade.
+        var http2 = node.Http2BaseUri is not null && runtime.Options.UseHttp2;
+        var endpointCall = state.Body is not null || (state.Endpoint is { } e && state.PathAndQuery == NodeCandidate.EndpointPath(e));
+        request.RequestUri = http2
+            ? (endpointCall ? node.Http2UriFor(state.Endpoint!) : new Uri(node.Http2BaseUri!, state.PathAndQuery))
+            : (endpointCall ? node.UriFor(state.Endpoint!) : new Uri(node.BaseUri, state.PathAndQuery));
+        SetVersion(request, http2);
+        if (!http2 && runtime.Options.UseHttp2 && node.BaseUri.Scheme == Uri.UriSchemeHttps)
+        {
+            // TLS: offer HTTP/2 by ALPN on the node's main port; a node that only takes HTTP/1.1 gets HTTP/1.1.
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
+
+        if (state.GoMicroHeaders)
+        {
+            GoMicroHttpWire.RemoveHeaders(request.Headers);
+            state.GoMicroHeaders = false;
+        }
+    }
+
+    public override Uri StreamUri(NodeCandidate node, string endpoint, MicroCodec codec)
+    {
+        var scheme = node.BaseUri.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+
+        // ClientWebSocket cannot send Content-Type on the upgrade; the server also reads it from the query.
+        return new Uri($"{scheme}://{node.BaseUri.Authority}{NodeCandidate.EndpointPath(endpoint)}?content-type={Uri.EscapeDataString(codec.ContentType)}");
+    }
+}

@@ -1,0 +1,107 @@
+using MicroHosting.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Time.Testing;
+using Orders;
+
+namespace MicroHosting.Testing.Tests;
+
+/// <summary>Fault injection on fake nodes, as a user's test makes a downstream misbehave.</summary>
+public sealed class MicroTestNodeTests : IAsyncLifetime
+{
+    private readonly MicroTestNetwork _network = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _network.DisposeAsync();
+
+    [Fact]
+    public async Task RefuseConnections_OneOfTwoNodes_EveryCallIsServedByTheOther()
+    {
+        var a = await AddBillingAsync("a");
+        var b = await AddBillingAsync("b");
+        a.RefuseConnections();
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("b", (await _network.Client.CallAsync<ChargeRequest, ChargeReply>("billing", "Billing.Charge", new ChargeRequest(i))).Receipt);
+        }
+
+        Assert.Equal(10, b.Requests);
+    }
+
+    [Fact]
+    public async Task FailWith_OnlyNode_CallerGetsThatErrorAndHealRestoresService()
+    {
+        var node = await AddBillingAsync("a");
+        node.FailWith(new MicroException("billing", 503, "maintenance"));
+
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _network.Client.CallAsync<ChargeRequest, ChargeReply>("billing", "Billing.Charge", new ChargeRequest(1), new MicroCallOptions { Retries = 0 }));
+        node.Heal();
+        var reply = await _network.Client.CallAsync<ChargeRequest, ChargeReply>("billing", "Billing.Charge", new ChargeRequest(1));
+
+        Assert.Equal(503, error.Code);
+        Assert.Equal("maintenance", error.Detail);
+        Assert.Equal("a", reply.Receipt);
+    }
+
+    [Fact]
+    public async Task Hang_OnlyNode_CallTimesOutWith408()
+    {
+        var node = await AddBillingAsync("a");
+        node.Hang();
+
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _network.Client.CallAsync<ChargeRequest, ChargeReply>(
+            "billing", "Billing.Charge", new ChargeRequest(1), new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 }));
+
+        Assert.Equal(408, error.Code);
+        Assert.Equal(1, node.Requests);
+    }
+
+    [Fact]
+    public async Task RespondAfter_FakeTimeProvider_ReplyWaitsForTheClockToAdvance()
+    {
+        var time = new FakeTimeProvider();
+        await using var network = new MicroTestNetwork(time);
+        var node = await network.AddFakeServiceAsync("billing", app => app.MapMicroHandler("Billing.Charge", (ChargeRequest r) => new ChargeReply("slow")));
+        node.RespondAfter(TimeSpan.FromSeconds(3));
+
+        var call = network.Client.CallAsync<ChargeRequest, ChargeReply>("billing", "Billing.Charge", new ChargeRequest(1), new MicroCallOptions { Timeout = TimeSpan.FromMinutes(5) });
+        await WaitUntilAsync(() => node.Requests == 1);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var early = call.IsCompleted;
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.False(early);
+        Assert.Equal("slow", (await call.WaitAsync(TimeSpan.FromSeconds(30))).Receipt);
+    }
+
+    [Fact]
+    public async Task CallAsync_StoppedFake_FailsAsAnUnreachableService()
+    {
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _network.Client.CallAsync<ChargeRequest, ChargeReply>("billing", "Billing.Charge", new ChargeRequest(1)));
+
+        Assert.IsType<MicroNodeNotFoundException>(error);
+    }
+
+    [Fact]
+    public void FailWith_NonErrorStatus_ThrowsSayingWhatToUse()
+    {
+        var node = new MicroTestNode("x", "x.microtest:1", () => new HttpClientHandler(), TimeProvider.System);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => node.FailWith(new MicroException("x", 200, "ok")));
+
+        Assert.Contains("400 to 599", error.Message, StringComparison.Ordinal);
+    }
+
+    private Task<MicroTestNode> AddBillingAsync(string receipt)
+        => _network.AddFakeServiceAsync("billing", app => app.MapMicroHandler("Billing.Charge", (ChargeRequest r) => new ChargeReply(receipt)));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
