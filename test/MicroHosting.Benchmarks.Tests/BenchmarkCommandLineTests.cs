@@ -38,6 +38,17 @@ public sealed class BenchmarkCommandLineTests
     }
 
     [Fact]
+    public void Parse_Faults_WithRateAndTarget()
+    {
+        var options = BenchmarkCommandLine.Parse(["faults", "--rate", "300", "--target", "hung", "--repeat", "1"]);
+
+        Assert.Equal("faults", options.Scenario);
+        Assert.Equal(300, options.Rate);
+        Assert.Equal("hung", options.Target);
+        Assert.Equal(1, options.EffectiveRepeat);
+    }
+
+    [Fact]
     public void Parse_DoubleDash_PassesTheRestThrough()
     {
         var options = BenchmarkCommandLine.Parse(["micro", "--quick", "--", "--filter", "*Json*"]);
@@ -47,9 +58,9 @@ public sealed class BenchmarkCommandLineTests
     }
 
     [Theory]
-    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
-    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
-    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, startup.")]
+    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
+    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
+    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
     [InlineData(new[] { "unary", "--fast" }, "Unknown option '--fast'.")]
     [InlineData(new[] { "unary", "--duration" }, "--duration needs a value.")]
     [InlineData(new[] { "unary", "--duration", "0" }, "--duration takes seconds (more than 0 to 3600), not '0'.")]

@@ -3,9 +3,10 @@
 //                                              and a subscriber on each topic of INTEROP_TOPIC (comma-separated, default
 //                                              events; INTEROP_QUEUE for a queue) printing "RECV topic=<t> body=<json>";
 //                                              prints "READY <node id> <address>".
-//   call <service> <endpoint> <json> <content-type> [timeout]
-//                                              one typed call (Greeter.Contracts HelloRequest -> HelloReply);
-//                                              prints "REPLY <message>" (exit 0) or "ERROR <code> <detail>" (exit 1).
+//   call <service> <endpoint> <json> <content-type> [timeout] [retries] [count]
+//                                              typed calls (Greeter.Contracts HelloRequest -> HelloReply), one by default,
+//                                              with no retry by default; prints "REPLY <message> (attempts <n>)" for each (exit 0) or
+//                                              "ERROR <code> <detail>" at the first failure (exit 1).
 using System.Text.Json;
 using Greeter.Contracts;
 using MicroHosting;
@@ -67,11 +68,21 @@ static async Task<int> CallAsync(string[] args)
     using var host = builder.Build();
     var client = host.Services.GetRequiredService<IMicroClient>();
     var request = new HelloRequest { Name = JsonDocument.Parse(args[3]).RootElement.GetProperty("name").GetString() ?? string.Empty };
-    var options = new MicroCallOptions { ContentType = args[4], Timeout = args.Length > 5 ? TimeSpan.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : null, Retries = 0 };
+    var options = new MicroCallOptions
+    {
+        ContentType = args[4],
+        Timeout = args.Length > 5 && args[5].Length > 0 ? TimeSpan.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : null,
+        Retries = args.Length > 6 ? int.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture) : 0,
+    };
+    var count = args.Length > 7 ? int.Parse(args[7], System.Globalization.CultureInfo.InvariantCulture) : 1;
     try
     {
-        var reply = await client.CallAsync<HelloRequest, HelloReply>(args[1], args[2], request, options);
-        Console.WriteLine("REPLY " + reply.Message);
+        for (var i = 0; i < count; i++)
+        {
+            var reply = await client.SendAsync<HelloRequest, HelloReply>(args[1], args[2], request, options);
+            Console.WriteLine($"REPLY {reply.Value.Message} (attempts {reply.Attempts})");
+        }
+
         return 0;
     }
     catch (MicroException ex)

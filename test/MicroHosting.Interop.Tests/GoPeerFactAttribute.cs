@@ -18,3 +18,16 @@ public sealed class GoPeerTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A single test against real Go Micro peers; skipped as <see cref="GoPeerTheoryAttribute"/> is.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class GoPeerFactAttribute : FactAttribute
+{
+    public GoPeerFactAttribute()
+    {
+        if (GoPeers.Unavailable is { } reason && !ExternalServer.IsCi)
+        {
+            Skip = reason;
+        }
+    }
+}

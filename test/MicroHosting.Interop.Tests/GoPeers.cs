@@ -67,7 +67,7 @@ internal static class GoPeers
         }
     }
 
-    private static readonly string[] Programs = ["gm-server", "gm-client", "gm1-server", "gm1-client", "gm5-server", "gm5-client"];
+    private static readonly string[] Programs = ["gm-server", "gm-client", "gm-grpc-server", "gm-grpc-client", "gm1-server", "gm1-client", "gm5-server", "gm5-client"];
 
     private static bool AllBuilt(string directory) => Programs.All(p => File.Exists(Path.Combine(directory, p)));
 

@@ -68,13 +68,20 @@ public sealed class InteropNetwork : IAsyncLifetime
     }
 
     /// <summary>Starts a Go Micro server (<c>gm*-server</c>) in namespace A and waits until it registered.</summary>
-    public async Task<ChildProcess> StartGoServerAsync(GoVersion version, string name, string topic, string? queue = null)
+    public async Task<ChildProcess> StartGoServerAsync(GoVersion version, string name, string topic, string? queue = null, string? advertise = null)
     {
-        string[] arguments = ["-name", name, "-address", Net.A.IPv4 + ":0", "-topic", topic, .. queue is null ? Array.Empty<string>() : ["-queue", queue], .. DomainArguments(version)];
+        string[] arguments =
+        [
+            "-name", name, "-address", Net.A.IPv4 + ":0", "-topic", topic, .. queue is null ? Array.Empty<string>() : ["-queue", queue],
+            .. advertise is null ? Array.Empty<string>() : ["-advertise", advertise], .. DomainArguments(version),
+        ];
         var server = Track(StartInA(version.Prefix + "-server", arguments));
         await server.WaitForAsync("^READY ", Generous);
         return server;
     }
+
+    /// <summary>Gets an address in namespace A where nothing listens (a dead node to advertise).</summary>
+    public string DeadAddressInA => Net.A.IPv4 + ":1";
 
     /// <summary>Starts the MicroHosting test peer (<c>serve</c>) in namespace B and waits until it registered.</summary>
     public async Task<ChildProcess> StartDotnetServerAsync(GoVersion version, string name, string topic, string? queue = null)
@@ -85,6 +92,10 @@ public sealed class InteropNetwork : IAsyncLifetime
             ["MICRO_SERVER_ADDRESS"] = Net.B.IPv4 + ":0",
             ["INTEROP_TOPIC"] = topic,
             ["INTEROP_QUEUE"] = queue,
+
+            // A gRPC node, as Go Micro v2's default service: registered with protocol=grpc on its HTTP/2-only listener.
+            ["MICRO_SERVER"] = version.Grpc ? "grpc" : null,
+            ["MICRO_SERVER_HTTP2_ADDRESS"] = version.Grpc ? Net.B.IPv4 + ":0" : null,
         })));
         await server.WaitForAsync("^READY ", Generous);
         return server;
@@ -100,7 +111,19 @@ public sealed class InteropNetwork : IAsyncLifetime
 
     /// <summary>Runs a typed MicroHosting call (<c>MicroHosting.Interop.TestPeer call</c>) in namespace B to its end.</summary>
     public Task<(int ExitCode, string Output)> RunDotnetCallAsync(GoVersion version, params string[] arguments)
-        => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, "test/MicroHosting.Interop.TestPeer", ["call", .. arguments], DotnetEnvironment(version, [])));
+        => RunDotnetCallAsync(version, new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs typed MicroHosting calls in namespace B to their end, with further environment variables (MICRO_SELECTOR ...).</summary>
+    public Task<(int ExitCode, string Output)> RunDotnetCallAsync(GoVersion version, Dictionary<string, string?> environment, params string[] arguments)
+        => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, "test/MicroHosting.Interop.TestPeer", ["call", .. arguments], DotnetEnvironment(version, environment)));
+
+    /// <summary>Starts a program of this repository (for example <c>examples/Greeter.Service</c>) in namespace B, on this version's mDNS domain.</summary>
+    public ChildProcess StartDotnetProject(GoVersion version, string project, string[] arguments, Dictionary<string, string?> environment)
+        => Track(NetworkNamespaces.StartProject(Net.B, project, arguments, DotnetEnvironment(version, environment)));
+
+    /// <summary>Runs a program of this repository in namespace B to its end, on this version's mDNS domain.</summary>
+    public Task<(int ExitCode, string Output)> RunDotnetProjectAsync(GoVersion version, string project, params string[] arguments)
+        => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, project, arguments, DotnetEnvironment(version, [])));
 
     private async Task<Pair> StartPairAsync(GoVersion version)
     {

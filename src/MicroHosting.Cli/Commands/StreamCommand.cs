@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using MicroHosting.Cli.Output;
+using MicroHosting.Internal;
 
 namespace MicroHosting.Cli.Commands;
 
@@ -28,8 +29,7 @@ internal static class StreamCommand
             requests.Add(request);
         }
 
-        var dot = endpoint.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || dot == endpoint.Length - 1)
+        if (!MicroEndpointName.TryParse(endpoint, out var name))
         {
             await session.Error.WriteLineAsync($"error: endpoint '{endpoint}' is not of the form Type.Method (for example Numbers.Count)").ConfigureAwait(false);
             return ExitCodes.Usage;
@@ -49,7 +49,7 @@ internal static class StreamCommand
 
         var node = nodes[Random.Shared.Next(nodes.Count)];
         var secure = node.Metadata.TryGetValue("secure", out var s) && s == "true";
-        var uri = new Uri($"{(secure ? "wss" : "ws")}://{node.HostPort}/{endpoint[..dot]}/{endpoint[(dot + 1)..]}?content-type=application/json");
+        var uri = new Uri($"{(secure ? "wss" : "ws")}://{node.HostPort}{name.Path}?content-type=application/json");
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Accept", "application/json");
         socket.Options.SetRequestHeader("Timeout", (session.Settings.Timeout.Ticks * 100).ToString(CultureInfo.InvariantCulture));

@@ -37,10 +37,16 @@ public sealed class HttpBrokerOptions
     /// <summary>Gets or sets the TTL of a subscriber's <c>topic:&lt;topic&gt;</c> registration. Default 1 min, as Go Micro.</summary>
     public TimeSpan SubscriberTtl { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Gets or sets how often a subscriber's registration is refreshed. Default 30 s, as Go Micro; must be shorter than <see cref="SubscriberTtl"/>.</summary>
+    /// <summary>
+    /// Gets or sets how often a subscriber's registration is refreshed. Default 30 s, as Go Micro; must be shorter than
+    /// <see cref="SubscriberTtl"/>. A failed refresh is retried sooner, as the service registration is: 1 s, doubling, at most this interval.
+    /// </summary>
     public TimeSpan SubscriberRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long the publisher caches the subscriber list of a topic; registry watch events refresh it sooner. Default 10 s.</summary>
+    /// <summary>
+    /// Gets or sets how long the publisher uses a topic's subscriber list before looking it up again. Default 10 s. The
+    /// nodes are held by the client's registry cache, whose registry watch applies changes sooner.
+    /// </summary>
     public TimeSpan DiscoveryCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

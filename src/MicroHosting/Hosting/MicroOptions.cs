@@ -36,6 +36,23 @@ public sealed class MicroOptions
     public string? Http2Address { get; set; }
 
     /// <summary>
+    /// Gets or sets the wire this node registers as (<c>MICRO_SERVER</c>, as Go Micro v2's <c>--server</c> flag):
+    /// <c>mucp</c> (default) registers the main address with <c>protocol=mucp</c>, for Go Micro's http transport and
+    /// MicroHosting clients; <c>grpc</c> registers <c>protocol=grpc</c>, <c>server=grpc</c>, <c>transport=grpc</c>, as a
+    /// Go Micro v2 gRPC service (<c>micro.NewService()</c>'s default) does, and the address a gRPC client can dial:
+    /// the <see cref="Http2Address"/> listener in cleartext (Go Micro's gRPC client dials the registered address with
+    /// HTTP/2 prior knowledge, which Kestrel serves only on an HTTP/2-only endpoint), or the main address with TLS
+    /// (HTTP/2 by ALPN). Every listener answers both wires either way; this only chooses what is registered.
+    /// </summary>
+    public string Server { get; set; } = MucpServer;
+
+    /// <summary>The <see cref="Server"/> value for Go Micro's mucp wire (HTTP/1.1 <c>POST /</c>), the default.</summary>
+    public const string MucpServer = "mucp";
+
+    /// <summary>The <see cref="Server"/> value for Go Micro v2's gRPC wire.</summary>
+    public const string GrpcServer = "grpc";
+
+    /// <summary>
     /// Gets or sets the <c>host:port</c> to register instead of the bound address (<c>MICRO_SERVER_ADVERTISE</c>),
     /// for NAT and containers. Default <see langword="null"/>: the bound address, with a wildcard host replaced by
     /// this machine's first private IPv4 address.

@@ -36,7 +36,8 @@ public static class MicroServiceCollectionExtensions
         services.TryAddSingleton<MicroServerRuntime>();
         services.TryAddSingleton<DebugHandlers>();
         services.TryAddSingleton<MicroRegistrationState>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, MicroRegistrationService>());
+        services.TryAddSingleton<MicroRegistrationService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, MicroRegistrationService>(static sp => sp.GetRequiredService<MicroRegistrationService>()));
         if (!services.Any(d => d.ServiceType == typeof(MicroRegistrationHealthCheck)))
         {
             services.AddSingleton<MicroRegistrationHealthCheck>();

@@ -26,5 +26,8 @@ internal static class MicroHeaders
         "Keep-Alive", "Upgrade", "Expect", "TE", "Trailer", "User-Agent", "Proxy-Connection",
         Endpoint, XEndpoint, Method, XMethod, Service, XService, Id, XId, Error, XError, Timeout,
         "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
+
+        // gRPC's own headers, and the content type Go Micro's gRPC client repeats as metadata.
+        "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "x-content-type",
     };
 }

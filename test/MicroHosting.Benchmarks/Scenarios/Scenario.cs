@@ -16,6 +16,7 @@ internal abstract class Scenario
         new PubSubScenario(),
         new JetStreamScenario(),
         new StreamingScenario(),
+        new Faults.FaultScenario(),
         new StartupScenario(),
     ];
 

@@ -16,6 +16,9 @@ internal sealed record ScenarioReport(string Scenario, string Markdown)
     /// <summary>Gets the mDNS transitions (mdns).</summary>
     public IReadOnlyList<Mdns.MdnsRow> MdnsRows { get; init; } = [];
 
+    /// <summary>Gets the fault rows (faults).</summary>
+    public IReadOnlyList<Faults.FaultRow> FaultRows { get; init; } = [];
+
     /// <summary>Gets the microbenchmark results (micro).</summary>
     public IReadOnlyList<MicroResult> MicroResults { get; init; } = [];
 }

@@ -72,6 +72,9 @@ internal static class BenchApps
         var app = builder.Build();
         app.MapMicroHandler("Greeter.Hello", (GreetRequest request) => Greet(request));
         app.MapMicroHandler("Bench.Echo", (Payload payload) => payload);
+
+        // Bench.Hello as BenchGrpcService answers it: what Grpc.Net.Client calls on the gRPC wire rows.
+        app.MapMicroHandler("Bench.Hello", (HelloRequest request) => new HelloReply { Message = "Hello " + request.Name });
         app.MapMicroHandler("Bench.Count", (CountRequest request, CancellationToken cancellationToken) => CountAsync(request.Count, cancellationToken));
         app.MapMicroHandler("Bench.Flood", (CountRequest request, CancellationToken cancellationToken) => FloodAsync(request.Count, cancellationToken));
         return StartAsync(app, cancellationToken);

@@ -24,6 +24,17 @@ internal sealed class GrpcTarget : CallTarget
         _large = large;
     }
 
+    /// <summary>
+    /// The same client against the MicroHosting server's gRPC wire: its cleartext HTTP/2 listener (the <c>h2c</c> port it
+    /// registered), where its handlers <c>Bench.Hello</c> and <c>Bench.Echo</c> answer <c>/microhosting.bench.Bench/*</c>.
+    /// </summary>
+    public static GrpcTarget ForMicro(Servers.ServerAddresses addresses, bool large)
+    {
+        var node = addresses.Service?.Nodes[0] ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
+        var port = node.Metadata.TryGetValue("h2c", out var h2c) ? h2c : throw new InvalidOperationException("The MicroHosting benchmark service registered no h2c port.");
+        return new GrpcTarget(new Uri($"http://{node.Address}:{port}"), large);
+    }
+
     public override async Task CallAsync(CancellationToken cancellationToken)
     {
         if (_large)

@@ -31,18 +31,33 @@ internal sealed class MicroClientTarget : CallTarget
         _options = options;
     }
 
-    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct, bool http2 = false, bool tls = false)
+    public static MicroClientTarget Create(ServerAddresses addresses, bool large, bool direct, bool http2 = false, bool tls = false, bool grpc = false)
     {
-        var provider = CreateClientServices(addresses, out var node, http2, tls);
+        var provider = CreateClientServices(addresses, out var node, http2, tls, grpc);
         var options = direct ? new MicroCallOptions { Address = $"{node.Address}:{node.Port}" } : null;
         return new MicroClientTarget(provider, large, options);
     }
 
     /// <summary>A calling service's container: the MicroHosting client over an in-memory registry holding the server's registration.</summary>
-    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node, bool http2 = false, bool tls = false)
+    internal static ServiceProvider CreateClientServices(ServerAddresses addresses, out MicroNode node, bool http2 = false, bool tls = false, bool grpc = false)
     {
         var service = (tls ? addresses.TlsService : addresses.Service)
             ?? throw new InvalidOperationException("The servers did not report the MicroHosting service's registration.");
+        if (grpc)
+        {
+            // As the node registers with Micro:Server=grpc: protocol=grpc on its HTTP/2-only listener.
+            var registered = service.Nodes[0];
+            var metadata = new Dictionary<string, string>(registered.Metadata) { ["protocol"] = "grpc", ["server"] = "grpc", ["transport"] = "grpc" };
+            var port = int.Parse(registered.Metadata["h2c"], System.Globalization.CultureInfo.InvariantCulture);
+            service = new MicroService
+            {
+                Name = service.Name,
+                Version = service.Version,
+                Endpoints = service.Endpoints,
+                Nodes = [new MicroNode { Id = registered.Id, Address = registered.Address, Port = port, Metadata = metadata }],
+            };
+        }
+
         var registry = new InMemoryRegistry();
 
         // The in-memory registry completes synchronously.

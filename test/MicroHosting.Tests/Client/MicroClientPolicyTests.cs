@@ -90,12 +90,14 @@ public sealed class MicroClientPolicyTests : IAsyncDisposable
         {
             ["Micro:Client:Services:greeter:Retries"] = "11",
             ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:Timeout"] = "-00:00:01",
+            ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeAfterPercentile"] = "95",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<MicroClientOptions>>().Value);
 
         Assert.Contains("Micro:Client:Services:greeter:Retries must be between 0 and 10, but is 11.", error.Failures);
         Assert.Contains("Micro:Client:Services:greeter:Endpoints:Greeter.Hello:Timeout must be positive, for example 5s, but is -00:00:01.", error.Failures);
+        Assert.Contains("Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeAfterPercentile must be between 0 and 1 (exclusive), for example 0.95, or unset, but is 95.", error.Failures);
     }
 
     [Fact]

@@ -31,21 +31,11 @@ internal static class BrokerServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MicroSubscriptionService>());
     }
 
-    /// <summary>The <c>/_sub</c> endpoint (routed, with the <c>POST /?id=</c> rewrite and a fallback), and subscriptions ordered after registration (they start once the node is registered).</summary>
+    /// <summary>The <c>/_sub</c> endpoint (routed, with the <c>POST /?id=</c> rewrite and a fallback).</summary>
     public static void AddServer(IServiceCollection services)
     {
         services.TryAddSingleton<HttpBrokerEndpoint>();
         services.TryAddSingleton<HttpBrokerRouting>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HttpBrokerStartupFilter>());
-        var subscriptions = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MicroSubscriptionService)).ToArray();
-        var registration = services.Select((d, i) => (d, i)).LastOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(MicroRegistrationService));
-        foreach (var descriptor in subscriptions)
-        {
-            if (registration.d is not null && services.IndexOf(descriptor) < registration.i)
-            {
-                services.Remove(descriptor);
-                services.Add(descriptor);
-            }
-        }
     }
 }

@@ -17,7 +17,7 @@ internal sealed partial class HttpBroker
         IReadOnlyList<HttpBrokerTarget> targets;
         try
         {
-            targets = await _discovery.Value.GetAsync(topic, fresh: false, stopping).ConfigureAwait(false);
+            targets = await _discovery.GetAsync(topic, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
@@ -99,12 +99,12 @@ internal sealed partial class HttpBroker
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
-            _discovery.Value.Invalidate(attempt.Topic);
+            _discovery.Invalidate(attempt.Topic);
             throw new TimeoutException($"{node.HostPort} did not answer within {_options.DeliveryTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
         }
         catch (Exception)
         {
-            _discovery.Value.Invalidate(attempt.Topic);
+            _discovery.Invalidate(attempt.Topic);
             throw;
         }
     }
@@ -117,7 +117,7 @@ internal sealed partial class HttpBroker
             return attempt.Target;
         }
 
-        var targets = await _discovery.Value.GetAsync(attempt.Topic, fresh: false, cancellationToken).ConfigureAwait(false);
+        var targets = await _discovery.GetAsync(attempt.Topic, cancellationToken).ConfigureAwait(false);
         var version = attempt.Queue ?? HttpBrokerSubscription.BroadcastVersion;
         var members = targets.Where(t => string.Equals(t.Version, version, StringComparison.Ordinal)).ToArray();
         if (attempt.Target is { } target)

@@ -26,7 +26,7 @@ internal sealed partial class HttpBroker
     [LoggerMessage(EventId = MicroEventIds.BrokerDrainTimedOut, EventName = "BrokerDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} queued message(s) were not delivered before the drain timeout.")]
     private partial void LogDrainTimedOut(int count);
 
-    [LoggerMessage(EventId = MicroEventIds.BrokerRefreshFailed, EventName = "BrokerRefreshFailed", Level = LogLevel.Warning, Message = "Refreshing the registration of subscriber {NodeId} of {Topic} failed; retrying at the next interval.")]
+    [LoggerMessage(EventId = MicroEventIds.BrokerRefreshFailed, EventName = "BrokerRefreshFailed", Level = LogLevel.Warning, Message = "Refreshing the registration of subscriber {NodeId} of {Topic} failed; retrying with backoff (1 s doubling, at most the refresh interval).")]
     internal partial void LogRefreshFailed(string topic, string nodeId, Exception exception);
 
     [LoggerMessage(EventId = MicroEventIds.BrokerDeregisterFailed, EventName = "BrokerDeregisterFailed", Level = LogLevel.Warning, Message = "Deregistering subscriber {NodeId} of {Topic} failed; it expires after its TTL.")]

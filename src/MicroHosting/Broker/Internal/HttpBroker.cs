@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MicroHosting.Client.Internal;
 using MicroHosting.Diagnostics;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
@@ -35,7 +36,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
     private readonly ConcurrentDictionary<string, HttpBrokerSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HttpBrokerTopicQueue> _queues = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lazy<HttpBrokerDiscovery> _discovery;
+    private readonly HttpBrokerDiscovery _discovery;
     private readonly ResiliencePipeline _retry;
     private int _disposed;
 
@@ -46,7 +47,8 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         IOptions<MicroOptions> microOptions,
         TimeProvider timeProvider,
         MicroMetrics metrics,
-        ILogger<HttpBroker> logger)
+        ILogger<HttpBroker> logger,
+        RegistryCache registryCache)
     {
         _services = services;
         _httpClientFactory = httpClientFactory;
@@ -55,7 +57,8 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
-        _discovery = new(() => new HttpBrokerDiscovery(Registry, timeProvider, _options.DiscoveryCacheTtl));
+        // Injected, not resolved later: the container then disposes the cache after the broker, whose drain still looks nodes up.
+        _discovery = new HttpBrokerDiscovery(registryCache, timeProvider, _options.DiscoveryCacheTtl);
         _retry = BuildRetryPipeline();
     }
 
@@ -171,11 +174,6 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await drained.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_discovery.IsValueCreated)
-        {
-            await _discovery.Value.DisposeAsync().ConfigureAwait(false);
-        }
-
         _stopping.Dispose();
     }
 

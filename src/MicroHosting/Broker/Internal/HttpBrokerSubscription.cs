@@ -1,3 +1,4 @@
+using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
 
 namespace MicroHosting.Broker.Internal;
@@ -6,7 +7,8 @@ namespace MicroHosting.Broker.Internal;
 /// One http broker subscription, registered in the forms of both Go Micro generations so each finds it: v1's
 /// <c>topic:&lt;topic&gt;</c> service and v2.5+'s <c>micro.http.broker</c> service (version = queue, or
 /// <c>ff.http.broadcast</c>, in both), with the same node, <c>&lt;topic&gt;-&lt;uuid&gt;</c> tagged <c>broker=http</c>,
-/// <c>topic=&lt;topic&gt;</c>, at this app's address; refreshed until unsubscribed. Publishers that read both forms
+/// <c>topic=&lt;topic&gt;</c>, at this app's address; refreshed until unsubscribed, a failed refresh retried with the
+/// service registration's backoff. Publishers that read both forms
 /// (MicroHosting's) see the node once.
 /// </summary>
 internal sealed class HttpBrokerSubscription : IBrokerSubscription
@@ -47,7 +49,7 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
     {
         _registry = registry;
         await RegisterAsync(registry, options, cancellationToken).ConfigureAwait(false);
-        _refresh = RefreshAsync(registry, options, timeProvider, _stopping.Token);
+        _refresh = RegistrationRefresh.RunAsync(token => TryRefreshAsync(registry, options, token), registered: true, options.SubscriberRefreshInterval, timeProvider, _stopping.Token);
     }
 
     public async ValueTask UnsubscribeAsync(CancellationToken cancellationToken = default)
@@ -74,23 +76,18 @@ internal sealed class HttpBrokerSubscription : IBrokerSubscription
 
     public ValueTask DisposeAsync() => UnsubscribeAsync();
 
-    private async Task RefreshAsync(IRegistry registry, HttpBrokerOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>One refresh; a failure is logged and retried by <see cref="RegistrationRefresh"/> with backoff.</summary>
+    private async Task<bool> TryRefreshAsync(IRegistry registry, HttpBrokerOptions options, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await Task.Delay(options.SubscriberRefreshInterval, timeProvider, cancellationToken).ConfigureAwait(false);
-                await RegisterAsync(registry, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                _broker.LogRefreshFailed(Topic, NodeId, ex);
-            }
+            await RegisterAsync(registry, options, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _broker.LogRefreshFailed(Topic, NodeId, ex);
+            return false;
         }
     }
 

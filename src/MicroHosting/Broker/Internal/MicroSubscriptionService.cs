@@ -1,5 +1,6 @@
 using MicroHosting.Codecs;
 using MicroHosting.Diagnostics;
+using MicroHosting.Hosting.Internal;
 using MicroHosting.Server.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +47,13 @@ internal sealed partial class MicroSubscriptionService(
         if (_definitions.Count == 0)
         {
             return;
+        }
+
+        // Subscribers are found through the registry after the service itself: wait for its first registration attempt
+        // (a server's; a pure client has none), whichever of the two hosted services the host starts first.
+        if (services.GetService<MicroRegistrationService>() is { } registration)
+        {
+            await registration.RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var broker = services.GetRequiredService<IBroker>();

@@ -25,11 +25,21 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         HttpResponseMessage? response = null;
         Exception? error = null;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        state.AttachTo(context);
         try
         {
-            response = runtime.Middleware is { } middleware
-                ? await WithMiddlewareAsync(middleware, state, request, cancellationToken).ConfigureAwait(false)
-                : await ExecuteAsync(state, request, cancellationToken).ConfigureAwait(false);
+            if (runtime.Middleware is { } middleware)
+            {
+                response = await WithMiddlewareAsync(middleware, state, request, context).ConfigureAwait(false);
+            }
+            else
+            {
+                var outcome = await ExecuteAsync(request, context).ConfigureAwait(false);
+                outcome.ThrowIfException();
+                response = (HttpResponseMessage)outcome.Result!;
+            }
+
             return response;
         }
         catch (Exception ex)
@@ -39,6 +49,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             var status = response is not null ? (int)response.StatusCode : StatusOf(error);
             MicroTelemetry.Stop(activity, status, error);
             if (activity is not null)
@@ -52,41 +63,33 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     }
 
     /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
-    private async Task<HttpResponseMessage> ExecuteAsync(MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        state.AttachTo(context);
-        try
-        {
-            var outcome = await runtime.CallPipeline.ExecuteOutcomeAsync<HttpResponseMessage, (MicroCallSetupHandler Handler, HttpRequestMessage Request)>(
-                static async (context, args) =>
+    private ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
+        => runtime.CallPipeline.ExecuteOutcomeAsync(
+            static async (context, args) =>
+            {
+                try
                 {
-                    try
-                    {
-                        return Outcome.FromResult(await args.Handler.SendAttemptAsync(args.Request, context.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                },
-                context,
-                (Handler: this, Request: request)).ConfigureAwait(false);
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+                    return Outcome.FromResult<object>(await args.Handler.SendAttemptAsync(args.Request, context.CancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception ex)
+                {
+                    return Outcome.FromException<object>(ex);
+                }
+            },
+            context,
+            (Handler: this, Request: request));
 
     /// <summary>The call's attempts inside the client middleware chain (<see cref="IMicroClientMiddleware"/>).</summary>
-    private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, ResilienceContext context)
     {
         var call = new MicroClientCallContext(state, request.Headers)
         {
-            Terminal = async call => call.Response = await ExecuteAsync(state, request, cancellationToken).ConfigureAwait(false),
+            Terminal = async call =>
+            {
+                var outcome = await ExecuteAsync(request, context).ConfigureAwait(false);
+                outcome.ThrowIfException();
+                call.Response = (HttpResponseMessage)outcome.Result!;
+            },
         };
         await middleware(call).ConfigureAwait(false);
         return call.Response ?? throw call.NotCalled();

@@ -46,7 +46,7 @@ internal sealed class MicroClientRuntime
     private readonly ConcurrentDictionary<(string Service, string Endpoint), LatencyWindow> _latencies = new();
 
     /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
-    public Polly.ResiliencePipeline CallPipeline { get; }
+    public Polly.ResiliencePipeline<object> CallPipeline { get; }
 
     /// <summary>Gets the registered client middleware composed into one chain (first registered outermost), or <see langword="null"/> when there is none.</summary>
     public MicroClientCallDelegate? Middleware { get; }

@@ -60,17 +60,19 @@ internal static class MicroHttpClientPipeline
     /// jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run
     /// directly by <see cref="MicroCallSetupHandler"/> and <see cref="MicroStreamCall{TRequest, TResponse}"/> rather than
     /// through Microsoft.Extensions.Http.Resilience's handler, which added a handler, pipeline telemetry and execution
-    /// tracking (several allocations) to every call.
+    /// tracking (several allocations) to every call. Typed over <see cref="object"/> (a unary attempt's result is its
+    /// <see cref="HttpResponseMessage"/>, a stream's a boxed <see cref="bool"/>) so unary calls run the strategies without
+    /// Polly's non-generic bridge, which costs two async state machines per attempt.
     /// </summary>
-    public static ResiliencePipeline CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
-        => new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+    public static ResiliencePipeline<object> CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
+        => new ResiliencePipelineBuilder<object> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions
             {
                 Name = "MicroCallTimeout",
                 TimeoutGenerator = static args => ValueTask.FromResult(
                     MicroCallState.Get(args.Context) is { Plan: { Stream: false } plan } ? plan.Budget : TimeSpan.Zero),
             })
-            .AddRetry(new RetryStrategyOptions
+            .AddRetry(new RetryStrategyOptions<object>
             {
                 Name = "MicroRetry",
                 MaxRetryAttempts = MicroClientOptionsValidator.MaxRetries,

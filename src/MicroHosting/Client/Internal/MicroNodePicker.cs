@@ -95,7 +95,7 @@ internal static class MicroNodePicker
         foreach (var candidate in all)
         {
             var node = candidate.State;
-            if ((state.Plan.Stream && !candidate.Native)
+            if ((state.Plan.Stream && !MicroWire.For(candidate).CanStream)
                 || (skipTried && state.HasTried(node))
                 || (skipEjected && (runtime.Health.IsEjected(node) || (NodeHealth.IsHalfOpen(node) && (skipHalfOpen || node.Probing))))
                 || (state.Plan.Filter is { } filter && !filter(candidate.Service, candidate.Node)))

@@ -100,7 +100,7 @@ internal sealed class MicroResolutionHandler(MicroClientRuntime runtime) : Deleg
         var headers = request.Headers;
         if (state.Body is { } body)
         {
-            var codec = runtime.Attempt.CodecFor(state, node);
+            var codec = state.Wire!.BodyCodec(runtime.Attempt.CodecFor(state, node));
             if (!ReferenceEquals(codec, state.RequestCodec))
             {
                 request.Content = body.GetContent(codec);

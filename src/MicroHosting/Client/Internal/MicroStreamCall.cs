@@ -15,6 +15,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
 {
     /// <summary>Beyond this a deadline timer is not worth setting (CancellationTokenSource caps its delay near 49 days).</summary>
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+    private static readonly object True = true;
+    private static readonly object False = false;
     private readonly MicroStreamer _streamer;
     private readonly MicroClientRuntime _runtime;
     private readonly MicroCallState _state;
@@ -124,22 +126,22 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         _state.AttachTo(context);
         try
         {
-            var outcome = await _runtime.CallPipeline.ExecuteOutcomeAsync<bool, MicroStreamCall<TRequest, TResponse>>(
+            var outcome = await _runtime.CallPipeline.ExecuteOutcomeAsync(
                 static async (context, call) =>
                 {
                     try
                     {
-                        return Polly.Outcome.FromResult(await call.AttemptAsync(context.CancellationToken).ConfigureAwait(false));
+                        return Polly.Outcome.FromResult<object>(await call.AttemptAsync(context.CancellationToken).ConfigureAwait(false) ? True : False);
                     }
                     catch (Exception ex)
                     {
-                        return Polly.Outcome.FromException<bool>(ex);
+                        return Polly.Outcome.FromException<object>(ex);
                     }
                 },
                 context,
                 this).ConfigureAwait(false);
             outcome.ThrowIfException();
-            return outcome.Result;
+            return (bool)outcome.Result!;
         }
         catch (Exception ex) when (Translate(ex, default) is var mapped && !ReferenceEquals(mapped, ex))
         {

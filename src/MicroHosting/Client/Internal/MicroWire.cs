@@ -18,8 +18,14 @@ internal abstract class MicroWire
     /// <summary>Gets whether the wire carries MicroHosting streams.</summary>
     public virtual bool CanStream => false;
 
-    /// <summary>The wire of a node: native MicroHosting HTTP for a MicroHosting node, else Go Micro's HTTP protocol.</summary>
-    public static MicroWire For(NodeCandidate node) => node.Native ? NativeHttpWire.Instance : GoMicroHttpWire.Instance;
+    /// <summary>
+    /// The wire of a node: gRPC for a node that registered <c>protocol=grpc</c> (Go Micro v2's default, or MicroHosting
+    /// with <c>Micro:Server=grpc</c>), native MicroHosting HTTP for another MicroHosting node, else Go Micro's HTTP protocol.
+    /// </summary>
+    public static MicroWire For(NodeCandidate node) => node.Grpc ? GrpcWire.Instance : node.Native ? NativeHttpWire.Instance : GoMicroHttpWire.Instance;
+
+    /// <summary>Gets the codec that encodes the body on this wire, around the one the attempt chose; the default is that one.</summary>
+    public virtual MicroCodec BodyCodec(MicroCodec codec) => codec;
 
     /// <summary>Points an attempt's request at <paramref name="node"/> in the wire's form (URI, version, protocol headers).</summary>
     public abstract void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime);

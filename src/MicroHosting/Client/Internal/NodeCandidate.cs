@@ -14,6 +14,7 @@ internal sealed class NodeCandidate
 {
     private readonly ConcurrentDictionary<string, Uri> _endpointUris = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Uri> _http2EndpointUris = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Uri> _grpcUris = new(StringComparer.Ordinal);
     private FrozenSet<string>? _idempotent;
 
     public NodeCandidate(MicroService service, MicroNode node, NodeState state)
@@ -23,6 +24,7 @@ internal sealed class NodeCandidate
         State = state;
         var metadata = node.Metadata;
         Native = metadata.TryGetValue("framework", out var framework) && string.Equals(framework, "microhosting", StringComparison.Ordinal);
+        Grpc = GrpcWire.IsGrpc(metadata);
 
         // A MicroHosting node lists what it reads; a Go Micro node always reads protobuf (its default codec).
         AcceptsProtobuf = !Native || (metadata.TryGetValue("content-types", out var types) && types.Contains(MicroContentTypes.Protobuf, StringComparison.Ordinal));
@@ -53,6 +55,9 @@ internal sealed class NodeCandidate
     /// <summary>Gets whether the node is MicroHosting (native <c>POST /Type/Method</c>); otherwise Go Micro's <c>POST /</c>.</summary>
     public bool Native { get; }
 
+    /// <summary>Gets whether the node registered <c>protocol=grpc</c>: it is called over gRPC (<see cref="GrpcWire"/>), MicroHosting or not, and takes no streams.</summary>
+    public bool Grpc { get; }
+
     public bool AcceptsProtobuf { get; }
 
     public Uri BaseUri { get; }
@@ -67,6 +72,13 @@ internal sealed class NodeCandidate
     /// <summary>Gets the endpoint's URI on the node's HTTP/2 listener; only for a node with <see cref="Http2BaseUri"/>.</summary>
     public Uri Http2UriFor(string endpoint)
         => _http2EndpointUris.GetOrAdd(endpoint, static (name, baseUri) => new Uri(baseUri, EndpointPath(name)), Http2BaseUri!);
+
+    /// <summary>Gets the URI of a gRPC call of the endpoint on this node (<see cref="GrpcWire.PathOf"/>).</summary>
+    public Uri GrpcUriFor(string service, string endpoint)
+        => _grpcUris.GetOrAdd(
+            endpoint,
+            static (name, args) => new Uri(args.BaseUri, GrpcWire.PathOf(args.Service, MicroEndpointName.TryParse(name, out var parsed) ? parsed : throw new ArgumentException($"Endpoint '{name}' is not Type.Method.", nameof(endpoint)))),
+            (BaseUri, Service: service));
 
     private static FrozenSet<string> IdempotentEndpoints(MicroService service)
         => service.Endpoints is not { Count: > 0 } endpoints

@@ -10,9 +10,10 @@ namespace MicroHosting.Client.Internal;
 /// <summary>
 /// The client's view of the registry: each service's nodes, kept for <see cref="MicroClientOptions.CacheTtl"/> and
 /// updated in between by the registry's watch, so a call costs a dictionary lookup, not a registry round-trip. When the
-/// registry fails, the last known nodes keep being served. One lookup per service is in flight at a time.
+/// registry fails, the last known nodes keep being served. One lookup per service is in flight at a time. The http
+/// broker finds its subscribers through it too (<c>HttpBrokerDiscovery</c>).
 /// </summary>
-internal sealed partial class RegistryCache : IAsyncDisposable
+internal sealed partial class RegistryCache : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan RetryAfterRegistryFailure = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxWatchDelay = TimeSpan.FromSeconds(30);
@@ -27,6 +28,7 @@ internal sealed partial class RegistryCache : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _watchGate = new();
     private Task? _watch;
+    private int _disposeCalled;
 
     public RegistryCache(IRegistry registry, NodeHealth health, TimeProvider timeProvider, IOptions<MicroClientOptions> options, ILogger<RegistryCache> logger, MicroHosting.Diagnostics.MicroMetrics? metrics = null)
     {
@@ -57,6 +59,15 @@ internal sealed partial class RegistryCache : IAsyncDisposable
         return new ValueTask<ServiceSnapshot>(RefreshAsync(entry, cancellationToken));
     }
 
+    /// <summary>Makes the next <see cref="GetAsync"/> of <paramref name="service"/> ask the registry again (the http broker's discovery).</summary>
+    public void Expire(string service)
+    {
+        if (_entries.TryGetValue(service, out var entry) && entry.Snapshot is { } snapshot)
+        {
+            entry.Snapshot = snapshot.WithExpiry(0);
+        }
+    }
+
     /// <summary>The node for a call with a fixed address (Go Micro's <c>WithAddress</c>): no registry involved.</summary>
     public NodeCandidate ForAddress(string service, string address)
         => _fixed.GetOrAdd((service, address), static (key, health) =>
@@ -81,6 +92,11 @@ internal sealed partial class RegistryCache : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeCalled, 1) != 0)
+        {
+            return;
+        }
+
         await _disposed.CancelAsync().ConfigureAwait(false);
         if (_watch is { } watch)
         {
@@ -89,6 +105,9 @@ internal sealed partial class RegistryCache : IAsyncDisposable
 
         _disposed.Dispose();
     }
+
+    /// <summary>For containers disposed synchronously (the http broker, which holds this cache, supports them); <see cref="DisposeAsync"/> is the real path.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private Task<ServiceSnapshot> RefreshAsync(Entry entry, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ internal static class MicroEnvironment
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
+    public const string Server = "MICRO_SERVER";
     public const string ServerName = "MICRO_SERVER_NAME";
     public const string ServerVersion = "MICRO_SERVER_VERSION";
     public const string ServerId = "MICRO_SERVER_ID";

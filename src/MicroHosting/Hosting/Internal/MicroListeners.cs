@@ -18,6 +18,15 @@ internal sealed class MicroListeners
     public ICollection<string> WithoutHttp2(ICollection<string> addresses)
     {
         var port = Http2Port;
-        return port == 0 ? addresses : addresses.Where(a => !(Uri.TryCreate(a, UriKind.Absolute, out var uri) && uri.Port == port)).ToList();
+        return port == 0 ? addresses : addresses.Where(a => !IsHttp2(a, port)).ToList();
     }
+
+    /// <summary>Gets the HTTP/2-only listener's bound address among Kestrel's <paramref name="addresses"/> (none without one).</summary>
+    public ICollection<string> OnlyHttp2(ICollection<string> addresses)
+    {
+        var port = Http2Port;
+        return port == 0 ? [] : addresses.Where(a => IsHttp2(a, port)).ToList();
+    }
+
+    private static bool IsHttp2(string address, int port) => Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Port == port;
 }

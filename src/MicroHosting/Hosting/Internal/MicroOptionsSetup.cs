@@ -14,6 +14,7 @@ internal sealed class MicroOptionsSetup(IConfiguration configuration) : IPostCon
     {
         configuration.GetSection(MicroOptions.SectionName).Bind(options);
 
+        Set(MicroEnvironment.Server, v => options.Server = v);
         Set(MicroEnvironment.ServerName, v => options.Name = v);
         Set(MicroEnvironment.ServerVersion, v => options.Version = v);
         Set(MicroEnvironment.ServerId, v => options.Id = v);

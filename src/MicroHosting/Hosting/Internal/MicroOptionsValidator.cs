@@ -43,6 +43,11 @@ internal sealed class MicroOptionsValidator : IValidateOptions<MicroOptions>
             }
         }
 
+        if (options.Server is not (MicroOptions.MucpServer or MicroOptions.GrpcServer))
+        {
+            failures.Add($"The server '{options.Server}' (Micro:Server / MICRO_SERVER) is not one MicroHosting registers as: use mucp (Go Micro's http transport, the default) or grpc (Go Micro v2's gRPC server).");
+        }
+
         if (options.Advertise is not null && !(HostPort.TryParse(options.Advertise, out var advertise) && advertise.Value.Port > 0 && advertise.Value.Host.Length > 0))
         {
             failures.Add($"The advertised address '{options.Advertise}' (Micro:Advertise / MICRO_SERVER_ADVERTISE) is not host:port with a host and a non-zero port, for example 10.0.0.5:8081.");

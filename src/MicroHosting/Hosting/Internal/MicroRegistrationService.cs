@@ -12,7 +12,8 @@ namespace MicroHosting.Hosting.Internal;
 
 /// <summary>
 /// Registers this node once Kestrel has bound its real address, refreshes the registration every RegisterInterval,
-/// and deregisters when stopping begins, before in-flight requests drain. Also runs the lifecycle hooks.
+/// and deregisters when stopping begins, before in-flight requests drain. Also runs the lifecycle hooks. Subscriptions
+/// wait for the first registration attempt through <see cref="RegisterOnceAsync"/>, whatever order the host starts them in.
 /// </summary>
 internal sealed partial class MicroRegistrationService(
     IServiceProvider services,
@@ -27,8 +28,9 @@ internal sealed partial class MicroRegistrationService(
     MicroHosting.Diagnostics.MicroMetrics metrics,
     ILogger<MicroRegistrationService> logger) : IHostedLifecycleService, IAsyncDisposable
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private Task? _firstRegistration;
     private Task? _refreshLoop;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -43,36 +45,64 @@ internal sealed partial class MicroRegistrationService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var addresses = listeners.WithoutHttp2(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
-        var http2Port = listeners.Http2Port;
-        if (addresses.Count == 0 && options.Value.Advertise is null)
-        {
-            LogNoAddress(options.Value.Name ?? string.Empty);
-        }
-        else
-        {
-            var advertised = AdvertiseAddress.Resolve(options.Value, addresses, AdvertiseAddress.LocalAddresses(), out var loopbackFallback);
-            if (loopbackFallback)
-            {
-                LogLoopbackAdvertised(options.Value.Name ?? string.Empty, advertised.Port);
-            }
-
-            // TLS on the main listener (Micro:Tls, or Kestrel's own https endpoint): callers use https (and HTTP/2 by ALPN).
-            var secure = addresses.Count > 0 && addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
-            var service = Describe(advertised, http2Port, secure);
-            state.Service = service;
-            if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
-            {
-                LogWillRetry(service.Name, options.Value.Registry);
-            }
-
-            _refreshLoop = RefreshLoopAsync(service, _stopping.Token);
-        }
-
+        await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
         foreach (var hook in lifecycle.Value.AfterStart)
         {
             await hook(services, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Runs the first registration attempt once, for whichever asks first: <see cref="StartedAsync"/>, or the subscriptions,
+    /// which start only after it. Completes once the attempt is over, registered or not (the refresh loop then retries
+    /// with backoff), so a registry that is down delays nothing beyond one attempt.
+    /// </summary>
+    public Task RegisterOnceAsync(CancellationToken cancellationToken)
+    {
+        Task first;
+        lock (_gate)
+        {
+            first = _firstRegistration ??= RegisterFirstAsync(cancellationToken);
+        }
+
+        return first.WaitAsync(cancellationToken);
+    }
+
+    private async Task RegisterFirstAsync(CancellationToken cancellationToken)
+    {
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = listeners.WithoutHttp2(bound);
+        var http2Port = listeners.Http2Port;
+
+        // TLS on the main listener (Micro:Tls, or Kestrel's own https endpoint): callers use https (and HTTP/2 by ALPN).
+        var secure = addresses.Count > 0 && addresses.All(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase));
+        if (options.Value.Server == MicroOptions.GrpcServer && !secure && listeners.OnlyHttp2(bound) is { Count: > 0 } http2)
+        {
+            // Go Micro's gRPC client dials the registered address with cleartext HTTP/2 (prior knowledge): register the
+            // HTTP/2-only listener, the one Kestrel serves that way on.
+            addresses = http2;
+        }
+
+        if (addresses.Count == 0 && options.Value.Advertise is null)
+        {
+            LogNoAddress(options.Value.Name ?? string.Empty);
+            return;
+        }
+
+        var advertised = AdvertiseAddress.Resolve(options.Value, addresses, AdvertiseAddress.LocalAddresses(), out var loopbackFallback);
+        if (loopbackFallback)
+        {
+            LogLoopbackAdvertised(options.Value.Name ?? string.Empty, advertised.Port);
+        }
+
+        var service = Describe(advertised, http2Port, secure);
+        state.Service = service;
+        if (!await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
+        {
+            LogWillRetry(service.Name, options.Value.Registry);
+        }
+
+        _refreshLoop = RegistrationRefresh.RunAsync(token => TryRegisterAsync(service, token), state.Registered, options.Value.RegisterInterval, timeProvider, _stopping.Token);
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -124,11 +154,13 @@ internal sealed partial class MicroRegistrationService(
     internal MicroService Describe(HostPort address, int http2Port = 0, bool secure = false)
     {
         var value = options.Value;
+        var grpc = value.Server == MicroOptions.GrpcServer;
         var metadata = new Dictionary<string, string>(value.Metadata, StringComparer.Ordinal)
         {
-            ["protocol"] = "mucp",
-            ["server"] = "mucp",
-            ["transport"] = "http",
+            // What a Go Micro v2 gRPC service registers; Go and MicroHosting clients pick the wire by "protocol".
+            ["protocol"] = grpc ? "grpc" : "mucp",
+            ["server"] = grpc ? "grpc" : "mucp",
+            ["transport"] = grpc ? "grpc" : "http",
             ["registry"] = registry.Name,
             ["broker"] = value.Broker,
             ["framework"] = "microhosting",
@@ -189,33 +221,6 @@ internal sealed partial class MicroRegistrationService(
             metrics.RegistryOperation(registry.Name, "register", succeeded: false);
             LogRegisterFailed(service.Name, registry.Name, ex);
             return false;
-        }
-    }
-
-    private async Task RefreshLoopAsync(MicroService service, CancellationToken cancellationToken)
-    {
-        var interval = options.Value.RegisterInterval;
-        var retryDelay = TimeSpan.FromSeconds(1);
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                // After a failure, retry with exponential backoff (capped), but never wait longer than the interval.
-                var delay = state.Registered ? interval : (retryDelay < interval ? retryDelay : interval);
-                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-                if (await TryRegisterAsync(service, cancellationToken).ConfigureAwait(false))
-                {
-                    retryDelay = TimeSpan.FromSeconds(1);
-                }
-                else
-                {
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
         }
     }
 

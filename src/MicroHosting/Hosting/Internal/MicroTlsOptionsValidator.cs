@@ -29,6 +29,11 @@ internal sealed class MicroTlsOptionsValidator(IOptions<MicroOptions> micro) : I
             }
         }
 
+        if (!options.ServerEnabled && micro.Value.Name is not null && micro.Value.Server == MicroOptions.GrpcServer && micro.Value.Http2Address is null)
+        {
+            failures.Add("Micro:Server / MICRO_SERVER grpc registers an address Go Micro's gRPC client reaches with cleartext HTTP/2, which Kestrel serves only on an HTTP/2-only listener: set Micro:Http2Address / MICRO_SERVER_HTTP2_ADDRESS (for example :0), or serve TLS on the main address (Micro:Tls:CertificateFile / MICRO_SERVER_TLS_CERT_FILE).");
+        }
+
         if (options.ReloadInterval < TimeSpan.Zero)
         {
             failures.Add($"Micro:Tls:ReloadInterval must not be negative (zero checks the files on every handshake), but is {options.ReloadInterval}.");

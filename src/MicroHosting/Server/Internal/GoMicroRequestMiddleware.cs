@@ -8,12 +8,19 @@ namespace MicroHosting.Server.Internal;
 /// Routes Go Micro's <c>POST /</c> (endpoint named in <c>Micro-Endpoint</c>/<c>Micro-Method</c>, or their <c>X-</c> forms)
 /// to the endpoint's native path before routing runs, so the same endpoint, filters and authorization serve both.
 /// A native <c>POST /Type/Method</c> that no endpoint matched gets Go Micro's 404 error JSON instead of an empty 404.
+/// A gRPC call (<c>POST /&lt;package&gt;.&lt;Type&gt;/&lt;Method&gt;</c> over HTTP/2) is routed the same way and marked
+/// with <see cref="GrpcRequestFeature"/>.
 /// </summary>
 internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpointCatalog catalog, MicroServerRuntime runtime)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
+        if (GrpcServerWire.IsGrpc(request) && GrpcServerWire.TryGetEndpoint(request.Path.Value, out var grpcEndpoint))
+        {
+            return RouteGrpc(context, grpcEndpoint);
+        }
+
         if (request.Path.Value is "/" && HttpMethods.IsPost(request.Method))
         {
             var headers = request.Headers;
@@ -37,6 +44,19 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
             return task.IsCompletedSuccessfully ? NotFoundIfUnmatched(context) : NotFoundIfUnmatchedAsync(task, context);
         }
 
+        return next(context);
+    }
+
+    private Task RouteGrpc(HttpContext context, string endpoint)
+    {
+        if (!catalog.TryGetPath(endpoint, out var path))
+        {
+            // gRPC callers expect Unimplemented for an unknown method; the error JSON keeps Go Micro's 404.
+            return GrpcServerWire.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), GrpcStatusMap.Unimplemented);
+        }
+
+        context.Features.Set(new GrpcRequestFeature(endpoint));
+        context.Request.Path = path;
         return next(context);
     }
 

@@ -29,10 +29,15 @@ internal sealed class MicroCodecNegotiator(MicroCodecRegistry codecs)
 
     /// <summary>
     /// Gets the codec for the reply: the first <c>Accept</c> media type whose codec can write <paramref name="responseType"/>,
-    /// else the request's codec when it can, else JSON.
+    /// else the request's codec when it can, else JSON. A gRPC call is answered in its request's codec.
     /// </summary>
     public MicroCodec ForResponse(HttpRequest request, MicroCodec requestCodec, Type responseType)
     {
+        if (request.HttpContext.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            return requestCodec; // gRPC replies in the request's framing; Accept has no say
+        }
+
         foreach (var value in request.Headers.Accept)
         {
             foreach (var segment in new StringTokenizer(value ?? string.Empty, [',']))

@@ -7,13 +7,20 @@ namespace MicroHosting.Server.Internal;
 
 /// <summary>
 /// Writes replies and errors the way the caller reads them: natively (status code, error JSON body) or Go Micro style
-/// (200 with the error in headers, the request id echoed), and turns handler failures into the error the caller sees.
+/// (200 with the error in headers, the request id echoed) or gRPC (<see cref="GrpcServerWire"/>), and turns handler
+/// failures into the error the caller sees.
 /// </summary>
 internal sealed partial class MicroReplyWriter(string serviceName, ILogger logger)
 {
     /// <summary>Encodes <paramref name="value"/> as a 200 reply.</summary>
     public async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value, bool goMicro)
     {
+        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            await GrpcServerWire.WriteResponseAsync(context, codec, value).ConfigureAwait(false);
+            return;
+        }
+
         using var body = new PooledBufferWriter();
         codec.Encode(body, value);
         var response = context.Response;
@@ -31,6 +38,11 @@ internal sealed partial class MicroReplyWriter(string serviceName, ILogger logge
     /// <summary>Writes <paramref name="error"/>; aborts the response when part of the reply is already sent.</summary>
     public Task WriteErrorAsync(HttpContext context, MicroException error, bool goMicro)
     {
+        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            return GrpcServerWire.WriteErrorAsync(context, error);
+        }
+
         var response = context.Response;
         if (response.HasStarted)
         {

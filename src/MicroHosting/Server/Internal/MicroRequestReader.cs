@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace MicroHosting.Server.Internal;
 
-/// <summary>Reads what a caller sent: its budget (the <c>Timeout</c> header) and its body, within the size limit.</summary>
+/// <summary>Reads what a caller sent: its budget (the <c>Timeout</c> and <c>grpc-timeout</c> headers) and its body, within the size limit.</summary>
 internal sealed class MicroRequestReader(string serviceName, long maxRequestBodySize, TimeProvider timeProvider)
 {
     /// <summary>The longest caller budget honoured from a <c>Timeout</c> header; longer ones are clamped to it.</summary>
@@ -18,39 +18,63 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
     public long MaxRequestBodySize { get; } = maxRequestBodySize;
 
     /// <summary>
-    /// Reads the caller's budget from the <c>Timeout</c> header: Go Micro's remaining time in integer nanoseconds. A
-    /// budget longer than <see cref="MaxTimeout"/> is clamped to it. Returns <see langword="false"/> with the error to
-    /// answer when the header is not a whole number of nanoseconds (400) or the budget is already spent (0 ns, or less
-    /// than one tick: 408), so neither reaches the handler nor turns into a 500.
+    /// Reads the caller's budget from the <c>Timeout</c> header (Go Micro's remaining time in integer nanoseconds) and
+    /// from gRPC's <c>grpc-timeout</c>; with both, the shorter wins. A budget longer than <see cref="MaxTimeout"/> is
+    /// clamped to it. Returns <see langword="false"/> with the error to answer when a header is malformed (400) or the
+    /// budget is already spent (0 ns, or less than one tick: 408), so neither reaches the handler nor turns into a 500.
     /// </summary>
     public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
     {
         deadline = null;
         error = null;
+        TimeSpan? budget = null;
         var timeout = request.Headers[MicroHeaders.Timeout];
-        if (timeout.Count == 0)
+        if (timeout.Count > 0)
+        {
+            if (timeout.Count > 1 || !ulong.TryParse(timeout.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var nanoseconds))
+            {
+                error = new MicroException(
+                    serviceName,
+                    StatusCodes.Status400BadRequest,
+                    $"The Timeout header '{Shorten(timeout.ToString())}' is not the caller's budget in whole nanoseconds (for example 5000000000 for 5 s).");
+                return false;
+            }
+
+            budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
+        }
+
+        var grpcTimeout = request.Headers[GrpcTimeout.Header];
+        if (grpcTimeout.Count > 0)
+        {
+            if (grpcTimeout.Count > 1 || !GrpcTimeout.TryParse(grpcTimeout.ToString(), out var grpcBudget))
+            {
+                error = new MicroException(
+                    serviceName,
+                    StatusCodes.Status400BadRequest,
+                    $"The grpc-timeout header '{Shorten(grpcTimeout.ToString())}' is not up to 8 digits and a unit (H, M, S, m, u, n; for example 5S or 250m).");
+                return false;
+            }
+
+            budget = budget is { } other && other < grpcBudget ? other : grpcBudget;
+        }
+
+        if (budget is not { } value)
         {
             return true;
         }
 
-        if (timeout.Count > 1 || !ulong.TryParse(timeout.ToString(), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var nanoseconds))
+        if (value > MaxTimeout)
         {
-            var shown = timeout.ToString();
-            error = new MicroException(
-                serviceName,
-                StatusCodes.Status400BadRequest,
-                $"The Timeout header '{(shown.Length > 40 ? shown[..40] + "..." : shown)}' is not the caller's budget in whole nanoseconds (for example 5000000000 for 5 s).");
-            return false;
+            value = MaxTimeout;
         }
 
-        var budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
-        if (budget <= TimeSpan.Zero)
+        if (value <= TimeSpan.Zero)
         {
             error = MicroException.Timeout(serviceName, "the caller's deadline (Timeout header) had passed before the request arrived");
             return false;
         }
 
-        deadline = timeProvider.GetUtcNow() + budget;
+        deadline = timeProvider.GetUtcNow() + value;
         return true;
     }
 
@@ -99,6 +123,8 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
+
+    private static string Shorten(string shown) => shown.Length > 40 ? shown[..40] + "..." : shown;
 
     private MicroException TooLarge(long size) => new(
         serviceName,

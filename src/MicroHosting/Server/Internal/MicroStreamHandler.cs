@@ -11,6 +11,7 @@ namespace MicroHosting.Server.Internal;
 /// <summary>
 /// A streaming endpoint served over a WebSocket on the endpoint's own path: binary messages carry encoded messages, a
 /// close ends a direction, and a text message from the server carries a terminal error as Go Micro's error JSON.
+/// A gRPC call of the endpoint is served as a gRPC stream instead (<see cref="GrpcStreamServer"/>).
 /// </summary>
 internal sealed class MicroStreamHandler<TRequest, TResponse>(
     string name,
@@ -59,6 +60,11 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
     /// <summary>Serves the stream; returns the status it ended with (499 when the caller went away).</summary>
     private async Task<int> ServeAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
     {
+        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        {
+            return await GrpcStreamServer.ServeAsync(context, runtime, Name, invoke, filters).ConfigureAwait(false);
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await runtime.Writer.WriteErrorAsync(

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using MicroHosting.Codecs;
+using MicroHosting.Internal;
+
+namespace MicroHosting.Client.Internal;
+
+/// <summary>
+/// Calls a node that registered <c>protocol=grpc</c> (a Go Micro v2 service's default, or MicroHosting with
+/// <c>Micro:Server=grpc</c>) in gRPC's shape: HTTP/2 (cleartext with prior knowledge, or TLS when the node says
+/// <c>secure=true</c>), <c>POST /&lt;service&gt;.&lt;Type&gt;/&lt;Method&gt;</c>, one gRPC-framed message, <c>te: trailers</c>,
+/// the deadline as <c>grpc-timeout</c> and as Go Micro's <c>timeout</c> (nanoseconds). The reply's <c>grpc-status</c>,
+/// from the trailers or a trailers-only reply, is turned into the status and error JSON a native node answers with.
+/// </summary>
+internal sealed class GrpcWire : MicroWire
+{
+    public static readonly GrpcWire Instance = new();
+
+    private const string StatusHeader = "grpc-status";
+    private const string MessageHeader = "grpc-message";
+    private static readonly ConditionalWeakTable<MicroCodec, GrpcFramedMicroCodec> Framed = [];
+
+    /// <summary>Gets whether a node's registration says it speaks gRPC (<c>protocol=grpc</c>).</summary>
+    public static bool IsGrpc(IReadOnlyDictionary<string, string> metadata)
+        => metadata.TryGetValue("protocol", out var protocol) && string.Equals(protocol, "grpc", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Gets the path of a call: <c>/&lt;service&gt;.&lt;Type&gt;/&lt;Method&gt;</c>, what Go Micro v2's gRPC client sends. Its
+    /// server (and MicroHosting's) routes by the part after the last dot, so the service name costs nothing there, and a
+    /// gRPC server whose <c>.proto</c> package is the service name (Go Micro's convention) matches it exactly.
+    /// </summary>
+    public static string PathOf(string service, MicroEndpointName endpoint)
+        => string.Concat("/", service, ".", endpoint.Type, "/", endpoint.Method);
+
+    public override string Name => "grpc";
+
+    /// <summary>The gRPC framing around the codec the call chose for the node (JSON or protobuf, or raw bytes).</summary>
+    public override MicroCodec BodyCodec(MicroCodec codec)
+        => codec as GrpcFramedMicroCodec ?? Framed.GetValue(codec, static inner => new GrpcFramedMicroCodec(SubtypeOf(inner), inner));
+
+    /// <summary>Points one attempt at a gRPC node: URI, HTTP/2 and gRPC's headers; Go Micro's <c>timeout</c> is added by the attempt.</summary>
+    public override void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime)
+    {
+        var endpoint = state.Endpoint;
+        if (state.Body is null || endpoint is null)
+        {
+            throw new MicroException(
+                MicroClientErrors.Id,
+                400,
+                $"node {node.Node.Id} speaks gRPC, which takes typed calls of an endpoint: the request path '{state.PathAndQuery}' is not a call of /Type/Method with a message");
+        }
+
+        request.RequestUri = node.GrpcUriFor(state.Service, endpoint);
+        SetVersion(request, http2: true); // cleartext with prior knowledge, or TLS (https, secure=true) with ALPN h2
+        var headers = request.Headers;
+        if (state.GoMicroHeaders)
+        {
+            GoMicroHttpWire.RemoveHeaders(headers);
+            state.GoMicroHeaders = false;
+        }
+
+        var leftTicks = Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
+        headers.Remove("Accept");
+        headers.Remove("TE");
+        headers.TryAddWithoutValidation("TE", "trailers");
+        headers.Remove(GrpcTimeout.Header);
+        headers.TryAddWithoutValidation(GrpcTimeout.Header, GrpcTimeout.Format(TimeSpan.FromTicks(leftTicks)));
+    }
+
+    /// <summary>
+    /// Turns a gRPC reply into a native one: <c>grpc-status: 0</c> keeps the framed reply (its content type's codec
+    /// reads it); another status becomes a response with the error's code and Go Micro's error JSON, taken from
+    /// <c>grpc-message</c> when it holds one, else built from the status (see <see cref="GrpcStatusMap.ToMicroCode"/>).
+    /// </summary>
+    public override HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return response; // an HTTP-level answer (a proxy, or not a gRPC server): reported as such
+        }
+
+        // A trailers-only reply carries the status in its one header block.
+        var status = Value(response.TrailingHeaders, StatusHeader) ?? Value(response.Headers, StatusHeader);
+        if (status == "0")
+        {
+            return response;
+        }
+
+        MicroException error;
+        if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            var node = MicroCallState.Get(request)?.Node?.Node;
+            error = new MicroException(
+                MicroClientErrors.Id,
+                502,
+                $"node {node?.Id} at {node?.HostPort} registered protocol=grpc but its reply has {(status is null ? "no grpc-status" : $"grpc-status '{status}'")}");
+        }
+        else
+        {
+            var message = GrpcMessageEncoding.Decode(Value(response.TrailingHeaders, MessageHeader) ?? Value(response.Headers, MessageHeader) ?? string.Empty);
+            error = MicroException.Parse(message);
+            if (error.Code == 0)
+            {
+                // Not Go Micro's error JSON (a stock gRPC server, or Go's own "unknown service" text): the status says what it was.
+                error = new MicroException(MicroClientErrors.Id, GrpcStatusMap.ToMicroCode(code), message.Length > 0 ? message : $"grpc-status {code}");
+            }
+        }
+
+        var json = error.ToJson();
+        var normalised = new HttpResponseMessage(error.Code is >= 400 and <= 599 ? (HttpStatusCode)error.Code : HttpStatusCode.InternalServerError)
+        {
+            RequestMessage = request,
+            Version = response.Version,
+            Content = new StringContent(json, System.Text.Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
+        };
+        normalised.Headers.TryAddWithoutValidation(MicroHeaders.Error, json);
+        response.Dispose();
+        return normalised;
+    }
+
+    private static string SubtypeOf(MicroCodec codec) => codec.ContentType switch
+    {
+        var t when t.Contains("json", StringComparison.OrdinalIgnoreCase) => "application/grpc+json",
+        var t when t.Contains("proto", StringComparison.OrdinalIgnoreCase) => "application/grpc+proto",
+        MicroContentTypes.OctetStream => "application/grpc+bytes",
+        var t => throw new MicroException(MicroClientErrors.Id, 400, $"content type '{t}' has no gRPC form; call a gRPC node with application/json or application/protobuf"),
+    };
+
+    private static string? Value(HttpHeaders headers, string name)
+        => headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
+}
