@@ -51,7 +51,8 @@ public sealed class CrossProcessTests(EtcdFixture fixture)
         await using var service = TestServiceProcess.Start(name, Server.ClientAddress, ttl: TimeSpan.FromSeconds(120), interval: TimeSpan.FromSeconds(30));
         var created = await watch.NextAsync(_ => true, seconds: 60);
 
-        Assert.Equal(0, await service.TerminateAsync());
+        var exitCode = await service.TerminateAsync();
+        Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{service.Output}");
 
         var deleted = await watch.NextAsync(_ => true, seconds: 10); // far less than the 120 s TTL: deregistered, not expired
         Assert.Equal((RegistryEventType.Delete, created.Service.Nodes[0].Id), (deleted.Type, deleted.Service.Nodes[0].Id));

@@ -8,8 +8,12 @@ namespace MicroHosting.Registry.Etcd.Tests;
 internal sealed class TestServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private TestServiceProcess(Process process) => _process = process;
+
+    /// <summary>Gets what the process wrote (stdout and stderr, the last 200 lines), to explain an unexpected exit.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
 
     public int Id => _process.Id;
 
@@ -26,11 +30,12 @@ internal sealed class TestServiceProcess : IAsyncDisposable
         info.Environment["MICRO_REGISTER_INTERVAL"] = ((int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         info.Environment["MICRO_MDNS_INTERFACES"] = "lo";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the test service");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var started = new TestServiceProcess(process);
+        process.OutputDataReceived += (_, e) => started.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new TestServiceProcess(process);
+        return started;
     }
 
     /// <summary>Kills the process outright (SIGKILL): it cannot deregister.</summary>
@@ -50,7 +55,21 @@ internal sealed class TestServiceProcess : IAsyncDisposable
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
+        await _process.WaitForExitAsync(); // the output read to its end
         return _process.ExitCode;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
     }
 
     public async ValueTask DisposeAsync()

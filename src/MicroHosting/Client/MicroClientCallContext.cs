@@ -52,7 +52,12 @@ public sealed class MicroClientCallContext
     /// </summary>
     public int? StatusCode { get; internal set; }
 
-    /// <summary>Gets the error the call ended with, if it failed.</summary>
+    /// <summary>
+    /// Gets the error the call's attempts ended with, if it failed. For a unary call this is what the HttpClient
+    /// pipeline threw, before <see cref="IMicroClient"/> turns it into the exception its caller gets: an
+    /// <see cref="HttpRequestException"/> when no node replied, Polly's <c>TimeoutRejectedException</c> for the deadline, a
+    /// <see cref="MicroException"/> otherwise; <see cref="StatusCode"/> says the same for both.
+    /// </summary>
     public Exception? Error { get; internal set; }
 
     /// <summary>The end of the middleware chain: the call's attempts (set per call by the unary or stream entry).</summary>

@@ -11,6 +11,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
+using ContractClient = Greeter.Contracts.Greeter.GreeterClient;
 using GreeterClient = MicroHosting.Tests.Grpc.Greeter.GreeterClient;
 using GreeterReply = Greeter.Contracts.HelloReply;
 using GreeterRequest = Greeter.Contracts.HelloRequest;
@@ -18,7 +19,8 @@ using GreeterRequest = Greeter.Contracts.HelloRequest;
 namespace MicroHosting.Tests.Server;
 
 /// <summary>
-/// MicroHosting handlers answering gRPC over HTTP/2: a stock <c>Grpc.Net.Client</c> generated from greeter.proto, and
+/// MicroHosting handlers answering gRPC over HTTP/2: a stock <c>Grpc.Net.Client</c> generated from the example's
+/// greeter.proto (<c>service Greeter</c>, package <c>greeter</c>) and from a test proto of another package, and
 /// Go Micro v2's gRPC client's shape (<c>application/grpc+json</c>, service name as the package) sent by hand.
 /// </summary>
 public sealed class GrpcServerTests : IAsyncDisposable
@@ -38,7 +40,7 @@ public sealed class GrpcServerTests : IAsyncDisposable
         await using var app = await StartAsync();
         using var channel = await ChannelToRegisteredNodeAsync();
 
-        var reply = await new GreeterClient(channel).HelloAsync(new GreeterRequest { Name = "gRPC" });
+        var reply = await new ContractClient(channel).HelloAsync(new GreeterRequest { Name = "gRPC" });
 
         Assert.Equal("Hello gRPC over HTTP/2", reply.Message);
     }
@@ -49,7 +51,7 @@ public sealed class GrpcServerTests : IAsyncDisposable
         await using var app = await StartAsync();
         using var channel = await ChannelToRegisteredNodeAsync();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new GreeterClient(channel).HelloAsync(new GreeterRequest { Name = string.Empty }));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new ContractClient(channel).HelloAsync(new GreeterRequest { Name = string.Empty }));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var error = MicroException.Parse(ex.Status.Detail);
@@ -79,7 +81,7 @@ public sealed class GrpcServerTests : IAsyncDisposable
         using var channel = await ChannelToRegisteredNodeAsync();
         var budget = TimeSpan.FromSeconds(2);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new GreeterClient(channel).HelloAsync(new GreeterRequest { Name = "wait" }, deadline: DateTime.UtcNow + budget));
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new ContractClient(channel).HelloAsync(new GreeterRequest { Name = "wait" }, deadline: DateTime.UtcNow + budget));
         var (remaining, cancelled) = await _waited.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
@@ -94,7 +96,7 @@ public sealed class GrpcServerTests : IAsyncDisposable
         await using var app = await StartAsync();
         using var channel = await ChannelToRegisteredNodeAsync();
 
-        var reply = await new GreeterClient(channel).HelloAsync(new GreeterRequest { Name = "meta" }, new Metadata { { "X-User", "alice" } }, DateTime.UtcNow.AddMinutes(1));
+        var reply = await new ContractClient(channel).HelloAsync(new GreeterRequest { Name = "meta" }, new Metadata { { "X-User", "alice" } }, DateTime.UtcNow.AddMinutes(1));
 
         Assert.Equal("x-user=alice", reply.Message);
     }

@@ -13,6 +13,7 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
 {
     private readonly InMemoryRegistry _registry = new();
     private readonly TaskCompletionSource _serverCancelled = new();
+    private TaskCompletionSource? _floodCancelled;
     private WebApplication _app = null!;
 
     public sealed record CountRequest(int Count, int Size = 0);
@@ -39,6 +40,7 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
                 app.MapMicroHandler("Stream.Double", (IAsyncEnumerable<Number> numbers, MicroContext c) => Double(numbers, c.CancellationToken));
                 app.MapMicroHandler("Stream.Fail", (CountRequest r) => FailAfter(r.Count));
                 app.MapMicroHandler("Stream.Forever", (CountRequest r, CancellationToken ct) => Forever(ct));
+                app.MapMicroHandler("Stream.Flood", (CountRequest r, MicroContext c) => Flood(r.Size, c.CancellationToken));
             },
             _registry,
             configureOptions: o => o.MaxRequestBodySize = 64 * 1024);
@@ -171,6 +173,22 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
         Assert.Equal(408, error!.Code);
     }
 
+    [Fact]
+    public async Task Deadline_FiresWhileASendWaitsOnTheCaller_StillEndsWith408()
+    {
+        // The caller reads nothing until the deadline has passed, so the server is blocked in a send when it fires.
+        // Cancelling that send would abort the connection (a reset, no error); the send must finish and the 408 follow.
+        _floodCancelled = new TaskCompletionSource();
+        await using var client = await StreamClient.ConnectAsync(_app.BaseAddress(), "/Stream/Flood", configure: o => o.SetRequestHeader("Timeout", "1000000000"));
+        await client.SendJsonAsync(new CountRequest(0, Size: 1 << 20));
+        await _floodCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var (messages, error, _) = await client.ReadToEndAsync();
+
+        Assert.NotEmpty(messages);
+        Assert.Equal(408, error!.Code);
+    }
+
     [Theory]
     [InlineData("0", 408)]
     [InlineData("soon", 400)]
@@ -250,6 +268,18 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
 
         await Task.Yield();
         throw MicroException.Conflict("streams", $"ran out at {count}");
+    }
+
+    private async IAsyncEnumerable<Number> Flood(int size, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var cancelled = cancellationToken.Register(() => _floodCancelled?.TrySetResult());
+        var padding = new string('x', size);
+        for (var i = 0; ; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return new Number(i, padding);
+        }
     }
 
     private async IAsyncEnumerable<Number> Forever([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -45,10 +45,19 @@ internal sealed partial class MicroRegistrationService(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var hook in lifecycle.Value.AfterStart)
+        try
         {
-            await hook(services, cancellationToken).ConfigureAwait(false);
+            await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var hook in lifecycle.Value.AfterStart)
+            {
+                await hook(services, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (SIGTERM) while starting: end quietly, so the host goes on to stop and StoppingAsync deregisters
+            // what the first attempt registered. Thrown, the cancellation failed the start, the process ended with an
+            // unhandled exception (exit 134) and the node stayed in the registry until its TTL ran out.
         }
     }
 

@@ -99,6 +99,11 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
         using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Lifetime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
 
         var cancellationToken = streamSource.Token;
+
+        // Writes end when the caller is gone, or CloseTimeout after the stream ended: a WebSocket aborts the connection
+        // when a pending send is cancelled, so a deadline that fired mid-send reset the stream instead of sending the 408.
+        using var sendSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var graceAfterEnd = cancellationToken.Register(static s => ((CancellationTokenSource)s!).CancelAfter(CloseTimeout), sendSource);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var reader = new WebSocketMessageReader<TRequest>(socket, codec, runtime.Reader.MaxRequestBodySize, runtime.ServiceName);
         var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
@@ -123,7 +128,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             {
                 body.Clear();
                 responseCodec.Encode(body, item);
-                await socket.SendAsync(body.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                await socket.SendAsync(body.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, sendSource.Token).ConfigureAwait(false);
             }
 
             await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, null, reader).ConfigureAwait(false);
