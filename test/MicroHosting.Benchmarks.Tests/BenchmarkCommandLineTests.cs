@@ -58,9 +58,9 @@ public sealed class BenchmarkCommandLineTests
     }
 
     [Theory]
-    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults.")]
-    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults.")]
-    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults.")]
+    [InlineData(new string[0], "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
+    [InlineData(new[] { "--quick" }, "Name a scenario first: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
+    [InlineData(new[] { "nope" }, "Unknown scenario 'nope'; choose one of: server, unary, call-path, micro, mdns, pubsub, jetstream, streaming, faults, startup.")]
     [InlineData(new[] { "unary", "--fast" }, "Unknown option '--fast'.")]
     [InlineData(new[] { "unary", "--duration" }, "--duration needs a value.")]
     [InlineData(new[] { "unary", "--duration", "0" }, "--duration takes seconds (more than 0 to 3600), not '0'.")]

@@ -13,6 +13,11 @@ internal static class BenchmarkApp
             return await ServeCommand.RunAsync(output, profile: args.Length > 1, cancellationToken).ConfigureAwait(false);
         }
 
+        if (args is [Startup.GrpcGreeterCommand.Name])
+        {
+            return await Startup.GrpcGreeterCommand.RunAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Mdns.MdnsNodeCommand.Matches(args))
         {
             return await Mdns.MdnsNodeCommand.RunAsync(args, output, cancellationToken).ConfigureAwait(false);

@@ -14,13 +14,17 @@ internal static class GeneratorHarness
     ];
 
     public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(string contracts, string assemblyName = "Contracts")
-        => Run(contracts, null, [], assemblyName);
+        => Run(new MicroContractGenerator(), contracts, null, [], assemblyName);
+
+    /// <summary>Runs another of the package's generators (the handler generator) on <paramref name="contracts"/>.</summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(IIncrementalGenerator generator, string contracts)
+        => Run(generator, contracts, null, [], "Contracts");
 
     /// <summary>Runs the generator with .proto files as AdditionalFiles (path, text) and their messages' C# types in <paramref name="messages"/>.</summary>
     public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) RunProto(string messages, params (string Path, string Text)[] protos)
-        => Run(string.Empty, messages, protos, "Contracts");
+        => Run(new MicroContractGenerator(), string.Empty, messages, protos, "Contracts");
 
-    private static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(string contracts, string? messages, (string Path, string Text)[] protos, string assemblyName)
+    private static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(IIncrementalGenerator generator, string contracts, string? messages, (string Path, string Text)[] protos, string assemblyName)
     {
         var source = $$"""
             using System.Collections.Generic;
@@ -28,6 +32,7 @@ internal static class GeneratorHarness
             using System.Threading.Tasks;
             using MicroHosting;
             using MicroHosting.Client;
+            using Microsoft.AspNetCore.Builder;
             namespace Contracts;
             public sealed record Request(string Name);
             public sealed record Reply(string Message);
@@ -41,7 +46,7 @@ internal static class GeneratorHarness
                 .WithSpecificDiagnosticOptions([new("CS1591", ReportDiagnostic.Suppress)]));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS0535"));
 
-        CSharpGeneratorDriver.Create([new MicroContractGenerator().AsSourceGenerator()], [.. protos.Select(p => (AdditionalText)new InMemoryAdditionalText(p.Path, p.Text))])
+        CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], [.. protos.Select(p => (AdditionalText)new InMemoryAdditionalText(p.Path, p.Text))])
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return (diagnostics, output);
     }

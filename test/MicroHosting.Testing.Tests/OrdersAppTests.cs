@@ -82,6 +82,21 @@ public sealed class OrdersAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithMicroTestNetwork_SecondFactoryAsDownstream_AppCallsTheRealDownstreamApp()
+    {
+        await using var billing = new WebApplicationFactory<Program>()
+            .WithWebHostBuilder(b => b.UseSetting("TestApp:Role", "billing"))
+            .WithMicroTestNetwork(_network);
+        var billingNode = billing.GetMicroNode();
+
+        var reply = await _factory.CreateMicroClient().CallAsync<PlaceOrder, OrderPlaced>("orders", "Orders.Place", new PlaceOrder("desk", 300));
+
+        Assert.Equal("real-300", reply.Receipt);
+        Assert.Equal(1, billingNode.Requests);
+        Assert.NotEqual(billingNode.Address, _factory.GetMicroNode().Address);
+    }
+
+    [Fact]
     public async Task PublishAsync_OnTheNetwork_DeliversToTheAppsSubscriber()
     {
         _ = _factory.GetMicroNode(); // starts the app, and with it its subscriptions

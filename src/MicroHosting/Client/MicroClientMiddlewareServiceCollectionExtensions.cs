@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MicroHosting.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,7 +14,7 @@ public static class MicroClientMiddlewareServiceCollectionExtensions
     /// <typeparam name="TMiddleware">The middleware type.</typeparam>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
-    public static IServiceCollection AddMicroClientMiddleware<TMiddleware>(this IServiceCollection services)
+    public static IServiceCollection AddMicroClientMiddleware<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMiddleware>(this IServiceCollection services)
         where TMiddleware : class, IMicroClientMiddleware
     {
         ArgumentNullException.ThrowIfNull(services);

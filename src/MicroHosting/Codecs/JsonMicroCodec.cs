@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Google.Protobuf;
 using MicroHosting.Codecs.Internal;
 
@@ -9,6 +11,12 @@ namespace MicroHosting.Codecs;
 /// <summary>
 /// <c>application/json</c>: System.Text.Json for plain .NET types, and protobuf-JSON (Google.Protobuf's
 /// formatter and parser) for generated protobuf messages, as Go Micro's JSON codec does.
+/// <para>
+/// Plain .NET types go through the options' <see cref="JsonSerializerOptions.TypeInfoResolver"/>. By default that is
+/// System.Text.Json's reflection resolver, except where reflection-based serialization is switched off (Native AOT and
+/// trimmed apps): there give the codec options whose resolver is a <c>JsonSerializerContext</c> covering the request
+/// and response types. Protobuf messages need no resolver.
+/// </para>
 /// </summary>
 public sealed class JsonMicroCodec : MicroCodec
 {
@@ -21,11 +29,20 @@ public sealed class JsonMicroCodec : MicroCodec
     private readonly JsonWriterOptions _writerOptions;
 
     /// <summary>Creates the codec.</summary>
-    /// <param name="options">Serializer options; <see cref="JsonSerializerOptions.Web"/> (camelCase names, case-insensitive reads) when <see langword="null"/>.</param>
+    /// <param name="options">
+    /// Serializer options; the <see cref="JsonSerializerDefaults.Web"/> defaults (camelCase names, case-insensitive reads)
+    /// when <see langword="null"/>. Options without a <see cref="JsonSerializerOptions.TypeInfoResolver"/> get the
+    /// reflection resolver where reflection-based serialization is enabled, and none under Native AOT.
+    /// </param>
     public JsonMicroCodec(JsonSerializerOptions? options = null)
     {
-        _options = options ?? JsonSerializerOptions.Web;
-        _options.MakeReadOnly(populateMissingResolver: true);
+        _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        if (!_options.IsReadOnly)
+        {
+            _options.TypeInfoResolver ??= JsonSerializer.IsReflectionEnabledByDefault ? ReflectionResolver() : JsonTypeInfoResolver.Combine();
+            _options.MakeReadOnly();
+        }
+
         _writerOptions = new JsonWriterOptions { Encoder = _options.Encoder, Indented = _options.WriteIndented, SkipValidation = true };
     }
 
@@ -44,6 +61,8 @@ public sealed class JsonMicroCodec : MicroCodec
     /// <inheritdoc />
     public override T Decode<T>(ReadOnlySequence<byte> data)
     {
+        // Outside the try: missing metadata is the app's misconfiguration, not a bad body.
+        var typeInfo = ProtobufTypeInfo<T>.IsMessage ? null : TypeInfo<T>();
         try
         {
             if (data.IsEmpty)
@@ -62,12 +81,12 @@ public sealed class JsonMicroCodec : MicroCodec
             if (data.IsSingleSegment)
             {
                 // The common case (a small body in one buffer): the span overload allocates nothing beyond the value.
-                value = JsonSerializer.Deserialize<T>(data.FirstSpan, _options);
+                value = JsonSerializer.Deserialize(data.FirstSpan, typeInfo!);
             }
             else
             {
                 var reader = new Utf8JsonReader(data);
-                value = JsonSerializer.Deserialize<T>(ref reader, _options);
+                value = JsonSerializer.Deserialize(ref reader, typeInfo!);
             }
 
             if (value is null && default(T) is not null)
@@ -94,7 +113,27 @@ public sealed class JsonMicroCodec : MicroCodec
             return;
         }
 
+        var typeInfo = TypeInfo<T>();
         using var writer = Utf8JsonWriterCache.Rent(output, _writerOptions);
-        JsonSerializer.Serialize(writer.Writer, value, _options);
+        JsonSerializer.Serialize(writer.Writer, value, typeInfo);
+    }
+
+    // Only reached where JsonSerializer.IsReflectionEnabledByDefault is true; the trimmer removes the call (a feature
+    // switch) in Native AOT and trimmed apps, where the reflection resolver is not available.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault.")]
+    private static DefaultJsonTypeInfoResolver ReflectionResolver() => new();
+
+    private JsonTypeInfo<T> TypeInfo<T>()
+    {
+        if (_options.TryGetTypeInfo(typeof(T), out var typeInfo))
+        {
+            return (JsonTypeInfo<T>)typeInfo;
+        }
+
+        throw new InvalidOperationException(
+            $"The JSON codec has no serialization metadata for {typeof(T).FullName}. Reflection-based serialization is off (Native AOT or trimming): " +
+            $"add the type to a JsonSerializerContext ([JsonSerializable(typeof({typeof(T).Name}))]) and give it to the codec, " +
+            "for example new JsonMicroCodec(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = AppJsonContext.Default }).");
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace MicroHosting.Codecs;
@@ -44,7 +45,7 @@ internal sealed class JsonRpcMicroCodec(JsonMicroCodec inner) : MicroCodec
                 message = result;
             }
 
-            var raw = message.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(message);
+            var raw = message.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}"u8.ToArray() : JsonMarshal.GetRawUtf8Value(message).ToArray();
             return inner.Decode<T>(new ReadOnlySequence<byte>(raw));
         }
         catch (JsonException ex)
@@ -64,5 +65,17 @@ internal sealed class JsonRpcMicroCodec(JsonMicroCodec inner) : MicroCodec
 
     /// <summary>The reply body of an error: Go's client reads the body before the headers, so an empty one reads as <c>EOF</c>.</summary>
     public static byte[] ErrorBody(string errorJson)
-        => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string?> { ["id"] = null, ["result"] = null, ["error"] = errorJson });
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteNull("id");
+            writer.WriteNull("result");
+            writer.WriteString("error", errorJson);
+            writer.WriteEndObject();
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
 }

@@ -20,6 +20,8 @@ public static class MicroEndpointRouteBuilderExtensions
     /// </param>
     /// <returns>A builder for ASP.NET conventions: endpoint filters (Go Micro's handler wrappers), authorization, rate limiting.</returns>
     /// <exception cref="InvalidOperationException">The name is not <c>Type.Method</c>, is mapped twice, or the delegate's signature is unsupported.</exception>
+    /// <remarks>Needs a JIT (it builds the call with <c>MakeGenericMethod</c>); under Native AOT map a handler class with <see cref="MapMicroHandlers{THandler}"/>.</remarks>
+    [RequiresDynamicCode(MicroHandlerFactory.DelegateNeedsJit)]
     public static IEndpointConventionBuilder MapMicroHandler(this IEndpointRouteBuilder endpoints, string endpoint, Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -38,12 +40,16 @@ public static class MicroEndpointRouteBuilderExtensions
     /// explicitly) are mapped under the contract's names instead, <c>Contract.Method</c> with the <c>Async</c> suffix
     /// dropped, which are the endpoints its generated client calls; <paramref name="name"/> does not apply to them.
     /// </para>
+    /// <para>
+    /// The MicroHosting source generator compiles the calls of <typeparamref name="THandler"/>'s methods at this call
+    /// site, so mapping needs no runtime code generation and works under Native AOT.
+    /// </para>
     /// </summary>
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="endpoints">The route builder (the <c>WebApplication</c>).</param>
     /// <param name="name">The <c>Type</c> part of the endpoint names; the class name when <see langword="null"/>.</param>
     /// <returns>A builder whose conventions apply to all of the class's endpoints.</returns>
-    public static IEndpointConventionBuilder MapMicroHandlers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(
+    public static IEndpointConventionBuilder MapMicroHandlers<[DynamicallyAccessedMembers(MicroHandlerFactory.HandlerMemberTypes)] THandler>(
         this IEndpointRouteBuilder endpoints,
         string? name = null)
         where THandler : class

@@ -17,6 +17,7 @@ internal abstract class Scenario
         new JetStreamScenario(),
         new StreamingScenario(),
         new Faults.FaultScenario(),
+        new StartupScenario(),
     ];
 
     public abstract string Name { get; }

@@ -11,11 +11,14 @@ internal sealed class DebugHandlers(TimeProvider timeProvider, HealthCheckServic
 
     public static IReadOnlyList<MicroHandler> Create()
     {
-        var health = MicroHandlerFactory.FromDelegate("Debug.Health", static (HealthRequest request, MicroContext context) =>
-            Resolve(context).HealthAsync(context.CancellationToken));
-        var stats = MicroHandlerFactory.FromDelegate("Debug.Stats", static (StatsRequest request, MicroContext context) =>
-            Resolve(context).Stats());
-        return [Hide(health), Hide(stats)];
+        // Built directly (closed types, no MakeGenericMethod), so they map under Native AOT too.
+        Func<HealthRequest, MicroContext, Task<HealthResponse>> health = static (request, context) => Resolve(context).HealthAsync(context.CancellationToken);
+        Func<StatsRequest, MicroContext, StatsResponse> stats = static (request, context) => Resolve(context).Stats();
+        return
+        [
+            Hide(new MicroHandler<HealthRequest, HealthResponse>("Debug.Health", health.Method, (request, context) => new ValueTask<HealthResponse>(health(request, context)))),
+            Hide(new MicroHandler<StatsRequest, StatsResponse>("Debug.Stats", stats.Method, (request, context) => new ValueTask<StatsResponse>(stats(request, context)))),
+        ];
     }
 
     /// <summary>Reports <c>ok</c> when every registered health check is healthy (or degraded), as Go Micro's peers expect.</summary>

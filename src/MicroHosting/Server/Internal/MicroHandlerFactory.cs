@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using MicroHosting.Contracts.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,17 +9,23 @@ namespace MicroHosting.Server.Internal;
 /// <summary>
 /// Turns a delegate or a handler class method into a <see cref="MicroHandler"/>. Reflection runs once, when the
 /// endpoint is mapped; each call then goes through ordinary closed generic delegates (no reflection, no emit).
+/// A class method uses the call the source generator compiled for it (<see cref="MicroHandlerBindings"/>) when there is
+/// one, and <c>MakeGenericMethod</c> otherwise, which only a runtime with a JIT can do.
 /// </summary>
 internal static class MicroHandlerFactory
 {
+    internal const DynamicallyAccessedMemberTypes HandlerMemberTypes = DynamicallyAccessedMemberTypes.PublicMethods
+        | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicConstructors;
+
+    internal const string DelegateNeedsJit =
+        "MapMicroHandler with a Delegate builds its call with MakeGenericMethod, which Native AOT cannot do; map a handler class with MapMicroHandlers<THandler>() instead (the MicroHosting source generator compiles its calls).";
+
     private const string Shapes =
         "(TRequest request), (TRequest request, CancellationToken cancellationToken), (TRequest request, MicroContext context) " +
         "or (TRequest request, MicroContext context, CancellationToken cancellationToken), returning Task<TResponse>, ValueTask<TResponse> or TResponse; " +
         "for streams, IAsyncEnumerable<TRequest> in place of the request and/or IAsyncEnumerable<TResponse> as the return type";
 
-    private static readonly MethodInfo BuildDelegateMethod = typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromDelegate), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo BuildInstanceMethod = typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromInstance), BindingFlags.NonPublic | BindingFlags.Static)!;
-
+    [RequiresDynamicCode(DelegateNeedsJit)]
     public static MicroHandler FromDelegate(string name, Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -25,13 +33,15 @@ internal static class MicroHandlerFactory
         var signature = Analyze(method, $"The handler for '{name}'");
         var funcType = FuncType(signature.Parameters, method.ReturnType);
         var typed = handler.GetType() == funcType ? handler : method.CreateDelegate(funcType, handler.Target);
-        return (MicroHandler)BuildDelegateMethod
+        return (MicroHandler)typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromDelegate), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
             .Invoke(null, [name, method, typed, signature])!;
     }
 
-    public static IReadOnlyList<MicroHandler> FromType(Type handlerType, string typeName)
+    public static IReadOnlyList<MicroHandler> FromType([DynamicallyAccessedMembers(HandlerMemberTypes)] Type handlerType, string typeName)
     {
+        // The calls generated for this handler register from the calling assembly's module initializer, which has run by now.
+        var factory = ActivatorUtilities.CreateFactory(handlerType, Type.EmptyTypes);
         var handlers = new List<MicroHandler>();
         var contractMethods = new HashSet<MethodInfo>();
         foreach (var contract in handlerType.GetInterfaces())
@@ -43,13 +53,13 @@ internal static class MicroHandlerFactory
 
             // A contract's methods answer at the names its generated client calls, however the class implements them.
             // Methods with a default implementation in the interface are the contract's own code, not endpoints.
-            var map = handlerType.GetInterfaceMap(contract);
+            var map = InterfaceMap(handlerType, contract);
             for (var i = 0; i < map.InterfaceMethods.Length; i++)
             {
                 var method = map.TargetMethods[i];
                 if (map.InterfaceMethods[i].IsAbstract && contractMethods.Add(method))
                 {
-                    var handler = FromMethod(handlerType, method, MicroContractNames.EndpointName(contractName, map.InterfaceMethods[i]));
+                    var handler = FromMethod(handlerType, method, factory, MicroContractNames.EndpointName(contractName, map.InterfaceMethods[i]));
                     handler.Idempotent |= map.InterfaceMethods[i].IsDefined(typeof(MicroIdempotentAttribute), inherit: false);
                     handlers.Add(handler);
                 }
@@ -64,7 +74,7 @@ internal static class MicroHandlerFactory
                 continue;
             }
 
-            handlers.Add(FromMethod(handlerType, method, $"{typeName}.{method.Name}"));
+            handlers.Add(FromMethod(handlerType, method, factory, $"{typeName}.{method.Name}"));
         }
 
         if (handlers.Count == 0)
@@ -76,16 +86,40 @@ internal static class MicroHandlerFactory
         return handlers;
     }
 
-    private static MicroHandler FromMethod(Type handlerType, MethodInfo method, string name)
+    // The generated registration (MicroHandlerBindings.KeepContract) keeps a contract's methods, which the map reads.
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Contract interfaces are kept by the generated MicroHandlerBindings.KeepContract call.")]
+    private static InterfaceMapping InterfaceMap([DynamicallyAccessedMembers(HandlerMemberTypes)] Type handlerType, Type contract)
+        => handlerType.GetInterfaceMap(contract);
+
+    private static MicroHandler FromMethod(Type handlerType, MethodInfo method, ObjectFactory factory, string name)
     {
         var signature = Analyze(method, $"Method {handlerType.Name}.{method.Name}");
+        if (MicroHandlerBindings.Find(handlerType, method) is { } binding)
+        {
+            return binding.Build(name, method, factory);
+        }
+
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new InvalidOperationException(
+                $"Method {handlerType.Name}.{method.Name} has no generated handler call, and this runtime cannot create one (Native AOT). " +
+                $"Map the class with a direct call to MapMicroHandlers<{handlerType.Name}>() in a project that uses the MicroHosting source generator " +
+                "(it comes with the MicroHosting package; a project reference needs <ProjectReference Include=\".../MicroHosting.Generators.csproj\" OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" />).");
+        }
+
+        return FromMethodWithJit(handlerType, method, factory, name, signature);
+    }
+
+    [RequiresDynamicCode("Builds the handler's call with MakeGenericMethod.")]
+    private static MicroHandler FromMethodWithJit(Type handlerType, MethodInfo method, ObjectFactory factory, string name, Signature signature)
+    {
         var parameters = new Type[signature.Parameters.Length + 1];
         parameters[0] = handlerType;
         signature.Parameters.CopyTo(parameters, 1);
         var open = method.CreateDelegate(FuncType(parameters, method.ReturnType));
-        return (MicroHandler)BuildInstanceMethod
+        return (MicroHandler)typeof(MicroHandlerFactory).GetMethod(nameof(BuildFromInstance), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(handlerType, signature.Parameters[0], method.ReturnType, signature.RequestType, signature.ResponseType)
-            .Invoke(null, [name, method, open, signature])!;
+            .Invoke(null, [name, method, open, signature, factory])!;
     }
 
     private static bool IsHandlerReturn(Type returnType) =>
@@ -139,6 +173,7 @@ internal static class MicroHandlerFactory
 
     private static bool IsContextual(Type type) => type == typeof(CancellationToken) || type == typeof(MicroContext);
 
+    [RequiresDynamicCode("Closes Func<> over the handler's types.")]
     private static Type FuncType(Type[] parameters, Type returnType)
     {
         var arguments = parameters.Append(returnType).ToArray();
@@ -165,10 +200,9 @@ internal static class MicroHandlerFactory
         return Build<TParam, TReturn, TRequest, TResponse>(name, method, call, signature.Kind);
     }
 
-    private static MicroHandler BuildFromInstance<THandler, TParam, TReturn, TRequest, TResponse>(string name, MethodInfo method, Delegate open, Signature signature)
+    private static MicroHandler BuildFromInstance<THandler, TParam, TReturn, TRequest, TResponse>(string name, MethodInfo method, Delegate open, Signature signature, ObjectFactory factory)
         where THandler : class
     {
-        var factory = ActivatorUtilities.CreateFactory<THandler>([]);
         Func<TParam, MicroContext, TReturn> call = open switch
         {
             Func<THandler, TParam, TReturn> f => (r, c) => f(Resolve(c), r),
@@ -183,7 +217,7 @@ internal static class MicroHandlerFactory
         THandler Resolve(MicroContext context)
         {
             var services = context.HttpContext.RequestServices;
-            return services.GetService<THandler>() ?? factory(services, null);
+            return services.GetService<THandler>() ?? (THandler)factory(services, null);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using Google.Protobuf;
@@ -10,7 +11,11 @@ namespace MicroHosting.Server.Internal;
 /// <summary>
 /// Describes request and response types for the registry the way Go Micro does: the type name, then its fields
 /// with Go-style type names, to depth 3. Protobuf messages are described from their descriptors (proto field names).
+/// Plain .NET types are described from their public properties by reflection: the description is informational (Go
+/// Micro's registry shows it, nothing calls by it), so under trimming a property the trimmer removed is left out of it.
 /// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "An informational description; trimmed properties are left out (see summary).")]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "An informational description; trimmed properties are left out (see summary).")]
 internal static class MicroValueDescriber
 {
     private const int MaxDepth = 3;
@@ -30,7 +35,7 @@ internal static class MicroValueDescriber
 
         if (typeof(IMessage).IsAssignableFrom(type))
         {
-            var descriptor = type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as MessageDescriptor;
+            var descriptor = Codecs.Internal.ProtobufTypeInfo<object>.Lookup(type);
             return descriptor is null ? null : [.. descriptor.Fields.InDeclarationOrder().Select(f => Describe(f, depth))];
         }
 
