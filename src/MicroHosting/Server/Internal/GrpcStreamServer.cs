@@ -38,12 +38,8 @@ internal static class GrpcStreamServer
             return deadlineError.Code;
         }
 
-        // The deadline covers the whole stream; host shutdown ends open streams too.
-        using var deadlineSource = deadline is { } due
-            ? new CancellationTokenSource(due - runtime.TimeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider)
-            : null;
-        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Lifetime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
-        var cancellationToken = streamSource.Token;
+        using var scope = new MicroStreamScope(context, runtime, deadline);
+        var cancellationToken = scope.Token;
         var microContext = new MicroContext(context, runtime.ServiceName, name, deadline, cancellationToken, runtime.TimeProvider);
         var previous = MicroContext.Current;
         MicroContext.Current = microContext;
@@ -80,7 +76,7 @@ internal static class GrpcStreamServer
             var error = ex switch
             {
                 OperationCanceledException when runtime.Lifetime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
-                _ => runtime.Writer.ToError(context, ex, name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
+                _ => runtime.Writer.ToError(context, ex, name, scope.DeadlinePassed),
             };
             if (error is null)
             {

@@ -92,13 +92,8 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             return deadlineError.Code;
         }
 
-        // The deadline covers the whole stream; host shutdown ends open streams too.
-        using var deadlineSource = deadline is { } due
-            ? new CancellationTokenSource(due - runtime.TimeProvider.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider)
-            : null;
-        using var streamSource = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, runtime.Lifetime.Stopping, deadlineSource?.Token ?? CancellationToken.None);
-
-        var cancellationToken = streamSource.Token;
+        using var scope = new MicroStreamScope(context, runtime, deadline);
+        var cancellationToken = scope.Token;
 
         // Writes end when the caller is gone, or CloseTimeout after the stream ended: a WebSocket aborts the connection
         // when a pending send is cancelled, so a deadline that fired mid-send reset the stream instead of sending the 408.
@@ -140,7 +135,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             {
                 OperationCanceledException when runtime.Lifetime.Stopping.IsCancellationRequested => new MicroException(runtime.ServiceName, StatusCodes.Status503ServiceUnavailable, "the server is shutting down"),
                 WebSocketException => null,
-                _ => runtime.Writer.ToError(context, ex, Name, deadlineSource is { IsCancellationRequested: true } && !context.RequestAborted.IsCancellationRequested),
+                _ => runtime.Writer.ToError(context, ex, Name, scope.DeadlinePassed),
             };
             if (error is null)
             {
