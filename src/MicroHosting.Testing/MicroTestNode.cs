@@ -31,7 +31,11 @@ public sealed class MicroTestNode
     /// <summary>Gets the node's <c>host:port</c> in the registry; it exists only on this network. Pass it as <c>MicroCallOptions.Address</c> to call the node with Go Micro's <c>POST /</c>.</summary>
     public string Address { get; }
 
-    /// <summary>Gets how many requests reached the node (faulty or not), retries included.</summary>
+    /// <summary>
+    /// Gets how many requests reached the node (faulty or not), retries included. A request is counted once the delay of
+    /// <see cref="Hang"/> or <see cref="RespondAfter"/> is on the network's clock, so a test can wait for the count, then
+    /// advance a fake clock.
+    /// </summary>
     public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>From now on the node refuses connections, like a node that went away: callers see a transport failure and retry elsewhere.</summary>
@@ -66,8 +70,11 @@ public sealed class MicroTestNode
 
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _requests);
         var fault = _fault;
+        var delay = fault.Kind is FaultKind.Hang or FaultKind.Slow ? Task.Delay(fault.Delay, _timeProvider, cancellationToken) : Task.CompletedTask;
+
+        // Counted once an injected delay is on the clock, so a test that sees the request can move a fake clock past it.
+        Interlocked.Increment(ref _requests);
         switch (fault.Kind)
         {
             case FaultKind.Refuse:
@@ -76,7 +83,7 @@ public sealed class MicroTestNode
                 return ErrorResponse(fault.Error!, request);
             case FaultKind.Hang:
             case FaultKind.Slow:
-                await Task.Delay(fault.Delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                await delay.ConfigureAwait(false);
                 break;
         }
 
