@@ -59,7 +59,8 @@ public sealed class JetStreamCrashTests(ITestOutputHelper output)
         {
             for (var i = 0; i < 3; i++)
             {
-                nodes.Add(await StartNodeAsync(server, "js.group", "workers", files[i], $"member-{i}"));
+                // Member 0 stalls after 100 messages, so it surely holds unacknowledged deliveries when it is killed.
+                nodes.Add(await StartNodeAsync(server, "js.group", "workers", files[i], $"member-{i}", stallAfter: i == 0 ? 100 : null));
             }
 
             await using var publisher = await StartAsync(server, "shop");
@@ -215,9 +216,10 @@ public sealed class JetStreamCrashTests(ITestOutputHelper output)
         Assert.All(acknowledged, i => Assert.Contains(i, handled));
     }
 
-    private static async Task<ChildProcess> StartNodeAsync(NatsServer server, string topic, string? queue, string file, string instance)
+    private static async Task<ChildProcess> StartNodeAsync(NatsServer server, string topic, string? queue, string file, string instance, int? stallAfter = null)
     {
-        var node = ChildProcess.Start("dotnet", [typeof(JetStreamNode).Assembly.Location, JetStreamNode.Command, server.Url, topic, queue ?? "-", file, instance]);
+        string[] stall = stallAfter is { } n ? [n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        var node = ChildProcess.Start("dotnet", [typeof(JetStreamNode).Assembly.Location, JetStreamNode.Command, server.Url, topic, queue ?? "-", file, instance, .. stall]);
         await node.WaitForAsync("^ready$", Patience);
         return node;
     }

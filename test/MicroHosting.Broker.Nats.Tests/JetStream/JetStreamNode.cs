@@ -7,7 +7,8 @@ namespace MicroHosting.Broker.Nats.Tests.JetStream;
 /// <summary>
 /// A subscriber run as a child process (<c>dotnet MicroHosting.Broker.Nats.Tests.dll jetstream-node ...</c>) so a test can
 /// kill it with SIGKILL mid-stream. It appends <c>&lt;id&gt; &lt;delivery&gt;</c> per handled message to its output file,
-/// flushed before the handler returns (so before the ack), and prints <c>ready</c> once subscribed.
+/// flushed before the handler returns (so before the ack), and prints <c>ready</c> once subscribed. An optional sixth
+/// argument N makes it stall after N handled messages: every later delivery stays unacknowledged until it is killed.
 /// </summary>
 internal static class JetStreamNode
 {
@@ -16,6 +17,8 @@ internal static class JetStreamNode
     public static async Task<int> RunAsync(string[] args)
     {
         var (url, topic, queue, output, instance) = (args[0], args[1], args[2] == "-" ? null : args[2], args[3], args[4]);
+        var stallAfter = args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
+        var handled = 0;
         await using var file = new FileStream(output, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
         var gate = new SemaphoreSlim(1, 1);
         await using var app = await MicroTestHost.StartAsync(
@@ -38,6 +41,12 @@ internal static class JetStreamNode
                     await gate.WaitAsync(ct);
                     try
                     {
+                        if (handled == stallAfter)
+                        {
+                            await Task.Delay(Timeout.Infinite, ct); // holds the gate: nothing more is handled or acked
+                        }
+
+                        handled++;
                         var line = System.Text.Encoding.UTF8.GetBytes($"{m.Id} {c.DeliveryCount}\n");
                         await file.WriteAsync(line, ct);
                         await file.FlushAsync(ct);
