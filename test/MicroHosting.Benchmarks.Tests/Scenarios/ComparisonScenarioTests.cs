@@ -18,6 +18,7 @@ public sealed class ComparisonScenarioTests
             Assert.Equal(0, row.Result.Errors);
             Assert.True(row.Result.Calls > 0, $"{row.Target} made no calls");
             Assert.True(row.Result.P99 >= row.Result.P50, $"{row.Target}: p99 below p50");
+            Assert.True(row.Result.ClientCpuPerCall > 0, $"{row.Target}: no client CPU per call");
             Assert.All(row.ThroughputRatios.Values, ratio => Assert.True(ratio > 0, $"{row.Target}: ratio {ratio}"));
         });
         var measured = report.Rows.Where(r => r.Baseline is null).ToArray();
@@ -30,5 +31,6 @@ public sealed class ComparisonScenarioTests
             row.Table.Contains("TLS", StringComparison.Ordinal) ? "gRPC TLS" : row.Table.StartsWith("gRPC wire", StringComparison.Ordinal) ? "gRPC" : baselines,
             string.Join(',', row.ThroughputRatios.Keys.Order(StringComparer.Ordinal))));
         Assert.Contains($"s/s vs {baselines.Split(',')[^1]} |", report.Markdown, StringComparison.Ordinal);
+        Assert.Contains("| client CPU µs/", report.Markdown, StringComparison.Ordinal);
     }
 }
