@@ -1,3 +1,5 @@
+using MicroHosting.Benchmarks.Scenarios;
+
 namespace MicroHosting.Benchmarks.Tests.Scenarios;
 
 /// <summary>The benchmark smoke run: each load scenario in quick mode, in-process. No timing assertions.</summary>
@@ -32,5 +34,19 @@ public sealed class ComparisonScenarioTests
             string.Join(',', row.ThroughputRatios.Keys.Order(StringComparer.Ordinal))));
         Assert.Contains($"s/s vs {baselines.Split(',')[^1]} |", report.Markdown, StringComparison.Ordinal);
         Assert.Contains("| client CPU µs/", report.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetWithAlternatives_RunsTheNamedTableAndTheNamedRows()
+    {
+        var options = QuickOptions.For("unary") with { Target = "~600-byte protobuf, Bench.Echo | registry cache" };
+
+        var report = await BenchmarkApp.RunScenarioAsync(options, TextWriter.Null, CancellationToken.None);
+
+        // The protobuf table whole (five rows), and the one row of the JSON table the second alternative names.
+        Assert.Equal(6, report.Rows.Count);
+        Assert.Equal(5, report.Rows.Count(r => r.Table == "~600-byte protobuf, Bench.Echo"));
+        var json = Assert.Single(report.Rows, r => r.Table.StartsWith("small JSON, Greeter.Hello", StringComparison.Ordinal));
+        Assert.Equal(UnaryScenario.MicroRow, json.Target);
     }
 }
