@@ -100,7 +100,10 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     }
 
     /// <summary>One attempt: the rest of the pipeline (resolution, then the socket handler).</summary>
-    private Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
+    private ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => InnerHandler is MicroResolutionHandler resolution
+            ? resolution.SendAttemptAsync(request, cancellationToken)
+            : new(base.SendAsync(request, cancellationToken));
 
     private static int StatusOf(Exception? error) => MicroClientCallContext.StatusOf(error);
 
