@@ -17,14 +17,14 @@ public static class MicroBuilderExtensions
     /// <param name="factory">Creates the registry once, when first needed.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder AddRegistry(this IMicroBuilder builder, string name, Func<IServiceProvider, IRegistry> factory)
-        => MicroPlugins.Add(builder, name, factory);
+        => MicroPlugins.Registry.Add(builder, name, factory);
 
     /// <summary>Selects the registry named <paramref name="name"/> in code. <c>MICRO_REGISTRY</c> and <c>Micro:Registry</c> still override it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">A registry name: <c>mdns</c>, <c>memory</c>, <c>static</c>, or one added with <see cref="AddRegistry"/>.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, string name)
-        => MicroPlugins.Use(builder, name, static (options, selected) => options.Registry = selected);
+        => MicroPlugins.Registry.Use(builder, name);
 
     /// <summary>
     /// Uses this registry instance, for example one <see cref="InMemoryRegistry"/> shared by several hosts in one process.
@@ -34,10 +34,7 @@ public static class MicroBuilderExtensions
     /// <param name="registry">The registry.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        return builder.UseRegistry(MicroPlugins.AddInstance(builder, registry.Name, registry));
-    }
+        => MicroPlugins.Registry.Use(builder, registry);
 
     /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>
     /// <param name="builder">The builder.</param>

@@ -93,7 +93,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
         MdnsMicroBuilderExtensions.AddMdnsCore(services);
-        services.TryAddSingleton(RegistrySelector.Select);
+        services.TryAddSingleton(MicroPlugins.Registry.Resolve);
         MicroClientServices.Add(services);
         MicroHosting.Broker.Internal.BrokerServices.AddCore(services);
         return new MicroBuilder(services);
