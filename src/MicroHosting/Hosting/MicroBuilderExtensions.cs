@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using MicroHosting.Codecs;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Plug-in points of <see cref="IMicroBuilder"/>: registries, codecs and lifecycle hooks.</summary>
+/// <summary>Plug-in points of <see cref="IMicroBuilder"/>: registries, codecs, health checks and lifecycle hooks.</summary>
 public static class MicroBuilderExtensions
 {
     /// <summary>
@@ -45,6 +47,30 @@ public static class MicroBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(codec);
         builder.Services.AddSingleton(codec);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a plug-in's health check under <paramref name="name"/> with the tag <c>micro</c>, as the built-in checks are
+    /// (<c>micro-registration</c>, <c>micro-registry</c>, <c>micro-etcd</c>, <c>micro-broker-nats</c>): its type is a
+    /// singleton, and the check is added once however often this is called with that type.
+    /// </summary>
+    /// <typeparam name="THealthCheck">The health check.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The check's name, for example <c>micro-broker-rabbitmq</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AddHealthCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THealthCheck>(this IMicroBuilder builder, string name)
+        where THealthCheck : class, IHealthCheck
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(THealthCheck)))
+        {
+            services.AddSingleton<THealthCheck>();
+            services.AddHealthChecks().AddCheck<THealthCheck>(name, tags: ["micro"]);
+        }
+
         return builder;
     }
 

@@ -38,18 +38,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddSingleton<MicroRegistrationState>();
         services.TryAddSingleton<MicroRegistrationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, MicroRegistrationService>(static sp => sp.GetRequiredService<MicroRegistrationService>()));
-        if (!services.Any(d => d.ServiceType == typeof(MicroRegistrationHealthCheck)))
-        {
-            services.AddSingleton<MicroRegistrationHealthCheck>();
-            services.AddHealthChecks().AddCheck<MicroRegistrationHealthCheck>("micro-registration", tags: ["micro"]);
-        }
-
-        if (!services.Any(d => d.ServiceType == typeof(RegistryHealthCheck)))
-        {
-            services.AddSingleton<RegistryHealthCheck>();
-            services.AddHealthChecks().AddCheck<RegistryHealthCheck>("micro-registry", tags: ["micro"]);
-        }
-
+        builder.AddHealthCheck<MicroRegistrationHealthCheck>("micro-registration").AddHealthCheck<RegistryHealthCheck>("micro-registry");
         MicroHosting.Broker.Internal.BrokerServices.AddServer(services);
         return builder;
     }
