@@ -75,7 +75,7 @@ internal static class GrpcFraming
         return true;
     }
 
-    /// <summary>Inflates a compressed message into <paramref name="scratch"/>, stopping one byte past the limit.</summary>
+    /// <summary>Inflates a compressed message into <paramref name="scratch"/>, stopping at one byte past the limit.</summary>
     public static ReadOnlySequence<byte> Decompress(ReadOnlySequence<byte> payload, string? encoding, long maxMessageSize, PooledBufferWriter scratch)
     {
         if (string.IsNullOrEmpty(encoding) || string.Equals(encoding, Identity, StringComparison.OrdinalIgnoreCase))
@@ -97,7 +97,9 @@ internal static class GrpcFraming
             using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
             while (true)
             {
-                var read = gzip.Read(scratch.GetSpan(ChunkSize));
+                // At most one byte past the limit is inflated: enough to know the message is over it.
+                var room = (int)Math.Min(ChunkSize, maxMessageSize + 1 - scratch.WrittenCount);
+                var read = gzip.Read(scratch.GetSpan(room)[..room]);
                 if (read == 0)
                 {
                     break;
