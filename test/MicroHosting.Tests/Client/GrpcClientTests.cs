@@ -151,6 +151,57 @@ public sealed class GrpcClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Call_StatusDetailsBin_KeptRawInTheErrorsData()
+    {
+        await StartStockServerAsync("stock", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "5";
+            context.Response.Headers["grpc-message"] = "no such greeter";
+            context.Response.Headers["grpc-status-details-bin"] = StatusDetails;
+            return Task.CompletedTask;
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var ex = await Assert.ThrowsAsync<MicroException>(() => services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { Retries = 0 }));
+
+        Assert.Equal(404, ex.Code);
+        Assert.Equal("no such greeter", ex.Detail);
+        Assert.Equal(StatusDetails, ex.Data["grpc-status-details-bin"]);
+    }
+
+    [Fact]
+    public async Task ServerStream_StockServerEndsWithStatusDetails_MessagesThenTheErrorWithItsDetailsRaw()
+    {
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            await context.Response.Body.WriteAsync(Frame("{\"message\":\"one\"}"u8.ToArray()));
+            await context.Response.Body.FlushAsync();
+            context.Response.AppendTrailer("grpc-status", "7");
+            context.Response.AppendTrailer("grpc-message", "not yours");
+            context.Response.AppendTrailer("grpc-status-details-bin", StatusDetails);
+        });
+        await using var services = TestClient.Create(_registry);
+        var replies = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<MicroException>(async () =>
+        {
+            await foreach (var reply in services.GetRequiredService<IMicroClient>().ServerStreamAsync<GreeterRequest, GreeterReply>(
+                "stock", "Greeter.Watch", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json", Retries = 0 }))
+            {
+                replies.Add(reply.Message);
+            }
+        });
+
+        Assert.Equal(["one"], replies);
+        Assert.Equal(403, ex.Code);
+        Assert.Equal("not yours", ex.Detail);
+        Assert.Equal(StatusDetails, ex.Data["grpc-status-details-bin"]);
+    }
+
+    [Fact]
     public async Task Call_ReplyWithoutGrpcStatus_BadGatewaySayingSo()
     {
         await StartStockServerAsync("stock", async context =>
@@ -191,6 +242,9 @@ public sealed class GrpcClientTests : IAsyncDisposable
         Assert.All(replies, r => Assert.Equal(TestClient.NodeId(live), r.Node.Id));
         Assert.True(replies.Sum(r => r.Attempts - 1) >= 1); // the dead node was tried, and the call moved on
     }
+
+    /// <summary>A google.rpc.Status (code 5, message "nope") in base64, as grpc-status-details-bin carries it; the client does not decode it.</summary>
+    private const string StatusDetails = "CAUSBG5vcGU";
 
     private readonly TaskCompletionSource<TimeSpan?> _handlerDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -42,6 +42,11 @@ public sealed class GrpcStreamStockServerTests : IAsyncLifetime
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
+            if (context.Request.Path.Value?.EndsWith("/Nope", StringComparison.Ordinal) == true)
+            {
+                _ticker.Unknown.Enqueue("Ticker.Nope");
+            }
+
             await next(context);
             _ticker.ReplyEncodings.Enqueue(context.Response.Headers["grpc-encoding"].ToString());
         });
@@ -162,6 +167,17 @@ public sealed class GrpcStreamStockServerTests : IAsyncLifetime
         Assert.Contains("unimplemented", ex.Detail, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task ServerStreamAsync_UnknownMethod_NotImplementedOnceWithoutRetry()
+    {
+        var (items, error) = await _client.ServerStreamAsync<TickRequest, Tick>(Service, "Ticker.Nope", new TickRequest { Count = 1 }).CollectAsync();
+
+        Assert.Empty(items);
+        var ex = Assert.IsType<MicroException>(error);
+        Assert.Equal(501, ex.Code); // the stock server answers trailers-only without reading the request
+        Assert.Equal(["Ticker.Nope"], _ticker.Unknown);
+    }
+
     private static async IAsyncEnumerable<Tick> Ticks(IEnumerable<int> values)
     {
         foreach (var value in values)
@@ -184,6 +200,9 @@ public sealed class GrpcStreamStockServerTests : IAsyncLifetime
         public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ConcurrentQueue<string> ReplyEncodings { get; } = new();
+
+        /// <summary>Gets the calls of methods the service does not have (one entry per call that reached the server).</summary>
+        public ConcurrentQueue<string> Unknown { get; } = new();
 
         public void Produce() => Interlocked.Increment(ref _produced);
 

@@ -29,6 +29,7 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
     private PooledBufferWriter? _scratch;
     private string? _encoding;
     private bool _ended;
+    private bool _requestsRefused;
 
     private GrpcStreamChannel(NodeCandidate node) => _node = node;
 
@@ -74,15 +75,43 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
 
     public override async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        if (await RequestStreamAsync(cancellationToken).ConfigureAwait(false) is not { } stream)
+        if (_requestsRefused || await RequestStreamAsync(cancellationToken).ConfigureAwait(false) is not { } stream)
         {
             return; // the node answered already: the receiving side reports what it said
         }
 
-        GrpcFraming.WriteHeader(_header, message.Length);
-        await stream.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-        await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            GrpcFraming.WriteHeader(_header, message.Length);
+            await stream.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // A server may answer (trailers-only, or a whole reply) without reading the requests, and then reset the
+            // request side (RST_STREAM NO_ERROR): its reply, which the receiving side reads, is the stream's outcome.
+            if (!await AnsweredAsync().ConfigureAwait(false))
+            {
+                throw;
+            }
+
+            _requestsRefused = true;
+        }
+    }
+
+    /// <summary>Whether the node's reply came (its headers; what follows is read by the receiving side).</summary>
+    private async Task<bool> AnsweredAsync()
+    {
+        try
+        {
+            await _responseTask.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public override ValueTask CompleteAsync(CancellationToken cancellationToken)

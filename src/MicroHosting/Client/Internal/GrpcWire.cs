@@ -20,7 +20,8 @@ internal sealed class GrpcWire : MicroWire
 
     private const string StatusHeader = "grpc-status";
     private const string MessageHeader = "grpc-message";
-    private const string DetailsHeader = "grpc-status-details-bin";
+    /// <summary>The <c>grpc-status-details-bin</c> trailer (a google.rpc.Status, base64), and the key it is kept under in an error's <see cref="Exception.Data"/>.</summary>
+    public const string DetailsHeader = "grpc-status-details-bin";
     private static readonly ConditionalWeakTable<MicroCodec, GrpcFramedMicroCodec> Framed = [];
 
     /// <summary>Gets whether a node's registration says it speaks gRPC (<c>protocol=grpc</c>).</summary>
@@ -110,6 +111,10 @@ internal sealed class GrpcWire : MicroWire
             Content = new StringContent(json, System.Text.Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
         };
         normalised.Headers.TryAddWithoutValidation(MicroHeaders.Error, json);
+        if (error.Data[DetailsHeader] is string details)
+        {
+            normalised.Headers.TryAddWithoutValidation(DetailsHeader, details); // MicroCaller puts it back on the error it throws
+        }
         response.Dispose();
         return normalised;
     }

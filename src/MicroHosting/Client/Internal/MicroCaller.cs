@@ -191,6 +191,11 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
                     innerException: null);
             }
 
+            if (response.Headers.NonValidated.TryGetValues(GrpcWire.DetailsHeader, out var details))
+            {
+                error.Data[GrpcWire.DetailsHeader] = details.ToString(); // kept raw by the gRPC wire (GrpcWire.ErrorOf)
+            }
+
             throw error;
         }
 
