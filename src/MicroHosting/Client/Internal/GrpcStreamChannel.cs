@@ -87,10 +87,11 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
             await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // A server may answer (trailers-only, or a whole reply) without reading the requests, and then reset the
-            // request side (RST_STREAM NO_ERROR): its reply, which the receiving side reads, is the stream's outcome.
+            // request side (RST_STREAM NO_ERROR; the write fails with an IOException or, in SocketsHttpHandler, a
+            // TaskCanceledException): its reply, which the receiving side reads, is the stream's outcome.
             if (!await AnsweredAsync().ConfigureAwait(false))
             {
                 throw;
@@ -214,6 +215,11 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
         if (!_ended)
         {
             Abort();
+        }
+
+        if (!keepReceiveBuffer)
+        {
+            _reader?.Complete(); // its pooled segments go back; it disposes the response stream
         }
 
         if (_response is { } response)

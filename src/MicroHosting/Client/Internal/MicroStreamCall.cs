@@ -180,11 +180,6 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
 
             attempt = StartAttemptSpan(node);
             var wire = state.Wire!;
-            if (wire is GrpcWire)
-            {
-                _ = GrpcWire.ContentTypeOf(codec); // a codec with no gRPC form fails here, before anything is sent
-            }
-
             // Opening is bounded by the attempt's own timeout even when the stream itself has no deadline, so a node that
             // accepts TCP but never answers the upgrade costs one attempt (and counts toward its ejection), not the call.
             var openTimeout = MicroAttemptTimeout.ForOpening(state, _runtime.Options.RequestTimeout, _runtime.TimeProvider);
