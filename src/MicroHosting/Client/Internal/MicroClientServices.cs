@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Client.Internal;
@@ -28,6 +29,7 @@ internal static class MicroClientServices
         services.AddHttpClient(MicroClientOptions.HttpClientName)
             .AddMicroPipeline(profile: null)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroClient; connections still recycle (PooledConnectionLifetime)
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, MicroPrimaryHandlerFilter>());
         services.TryAddSingleton<IMicroClient, MicroClient>();
     }
 }
