@@ -93,8 +93,8 @@ public sealed class MicroClientOptions
 
     /// <summary>
     /// Gets or sets the largest stream message the client accepts from a node, in bytes; a larger one ends the stream with
-    /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take; a gzip-compressed gRPC message is bounded
-    /// after decompression. Default 16 MiB.
+    /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take. Also the bound of a gzip-compressed gRPC
+    /// message once inflated (stream messages and compressed unary replies). Default 16 MiB.
     /// </summary>
     public int MaxStreamMessageSize { get; set; } = 16 * 1024 * 1024;
 

@@ -202,6 +202,44 @@ public sealed class GrpcClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Call_StockServerCompressesItsReply_InflatedAndDecoded()
+    {
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            context.Response.Headers["grpc-encoding"] = "gzip";
+            await context.Response.Body.WriteAsync(Frame(Gzip("{\"message\":\"squeezed\"}"u8.ToArray()), compressed: true));
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var reply = await services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json" });
+
+        Assert.Equal("squeezed", reply.Message);
+    }
+
+    [Fact]
+    public async Task Call_StockServerRepliesWithACompressionBomb_ErrorAtTheLimitNotUnboundedMemory()
+    {
+        var bomb = Gzip(System.Text.Encoding.UTF8.GetBytes("{\"message\":\"" + new string(' ', 8 * 1024 * 1024) + "\"}"));
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            context.Response.Headers["grpc-encoding"] = "gzip";
+            await context.Response.Body.WriteAsync(Frame(bomb, compressed: true));
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await using var services = TestClient.Create(_registry, new() { ["Micro:Client:MaxStreamMessageSize"] = "1048576" });
+
+        var ex = await Assert.ThrowsAsync<MicroException>(() => services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json", Retries = 0 }));
+
+        Assert.Equal(500, ex.Code);
+        Assert.Contains("exceeds the limit of 1048576 bytes (Micro:Client:MaxStreamMessageSize)", ex.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Call_ReplyWithoutGrpcStatus_BadGatewaySayingSo()
     {
         await StartStockServerAsync("stock", async context =>
@@ -304,9 +342,21 @@ public sealed class GrpcClientTests : IAsyncDisposable
         return buffer.ToArray();
     }
 
-    private static byte[] Frame(byte[] message)
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Frame(byte[] message, bool compressed = false)
     {
         var framed = new byte[message.Length + 5];
+        framed[0] = compressed ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
         message.CopyTo(framed, 5);
         return framed;

@@ -161,6 +161,25 @@ internal sealed class GrpcWire : MicroWire
         return error;
     }
 
+    /// <summary>
+    /// Decodes a unary reply whose one frame is compressed (flag 1), in the reply's <c>grpc-encoding</c> (gzip), inflated
+    /// up to <paramref name="maxMessageSize"/>. Unary calls do not advertise gzip, so only a server that compresses
+    /// regardless sends one.
+    /// </summary>
+    /// <exception cref="GrpcFrameException">The frame cannot be read or inflates past the limit.</exception>
+    /// <exception cref="MicroCodecException">The body is not one whole frame, or the message is not valid for the codec.</exception>
+    public static T DecodeCompressed<T>(GrpcFramedMicroCodec codec, ReadOnlyMemory<byte> body, HttpResponseMessage response, long maxMessageSize)
+    {
+        using var scratch = new PooledBufferWriter();
+        var rest = new System.Buffers.ReadOnlySequence<byte>(body);
+        if (!GrpcFraming.TryRead(ref rest, maxMessageSize, Value(response.Headers, GrpcFraming.EncodingHeader), scratch, out var message) || !rest.IsEmpty)
+        {
+            throw new MicroCodecException($"A unary {codec.ContentType} reply is one whole frame; this one has {body.Length} bytes that are not.");
+        }
+
+        return codec.DecodeMessage<T>(message);
+    }
+
     /// <summary>The gRPC content type of a codec: <c>application/grpc+json</c>, <c>application/grpc+proto</c> or <c>application/grpc+bytes</c>.</summary>
     public static string ContentTypeOf(MicroCodec codec) => codec.ContentType switch
     {
