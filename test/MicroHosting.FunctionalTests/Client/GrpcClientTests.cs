@@ -240,6 +240,33 @@ public sealed class GrpcClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ServerStream_NodeAnswersAnHttpError_RefusedWithItsStatusAndBody()
+    {
+        var calls = 0;
+        await StartStockServerAsync("stock", async context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await context.Response.WriteAsync("no grpc here");
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var ex = await Assert.ThrowsAsync<MicroException>(async () =>
+        {
+            await foreach (var reply in services.GetRequiredService<IMicroClient>().ServerStreamAsync<GreeterRequest, GreeterReply>(
+                "stock", "Greeter.Watch", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json" }))
+            {
+                Assert.Fail($"received {reply.Message}");
+            }
+        });
+
+        Assert.Equal(415, ex.Code);
+        Assert.Contains("refused the stream with 415", ex.Detail, StringComparison.Ordinal);
+        Assert.Contains("no grpc here", ex.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, calls); // a 415 is not worth another attempt
+    }
+
+    [Fact]
     public async Task Call_ReplyWithoutGrpcStatus_BadGatewaySayingSo()
     {
         await StartStockServerAsync("stock", async context =>
