@@ -5,7 +5,7 @@ using Microsoft.Extensions.Http;
 namespace MicroHosting.Testing.Internal;
 
 /// <summary>
-/// Replaces the socket handler under every MicroHosting HttpClient (typed clients, <c>IMicroClient</c>, the http broker)
+/// Replaces the socket handler under every MicroHosting HttpClient (typed clients, <c>IMicroClient</c>, streams, the http broker)
 /// with <see cref="MicroTestRoutingHandler"/>. A filter runs after every configuration action, so it wins whatever the
 /// order of registrations; the MicroHosting handlers above it (selection, retries, ejection) stay as they are.
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed class MicroTestHttpFilter(MicroTestNetwork network) : IHttpMessa
     {
         next(builder);
         if (string.Equals(builder.Name, HttpBroker.ClientName, StringComparison.Ordinal)
+            || string.Equals(builder.Name, MicroStreamer.HttpClientName, StringComparison.Ordinal)
             || builder.AdditionalHandlers.Any(h => h is MicroResolutionHandler))
         {
             builder.PrimaryHandler = new MicroTestRoutingHandler(network);

@@ -28,6 +28,11 @@ internal static class MicroClientServices
         services.AddHttpClient(MicroClientOptions.HttpClientName)
             .AddMicroPipeline(profile: null)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroClient; connections still recycle (PooledConnectionLifetime)
+        MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(MicroStreamer.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => MicroHttpClientPipeline.CreatePrimaryHandler()))
+            .RemoveAllLoggers()
+            .AddHttpMessageHandler(static () => new StreamUpgradeHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroStreamer, as above
         services.TryAddSingleton<IMicroClient, MicroClient>();
     }
 }

@@ -13,21 +13,25 @@ namespace MicroHosting.Client.Internal;
 /// stream also retries when it fails before its first message.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
-internal sealed partial class MicroStreamer : IDisposable
+internal sealed partial class MicroStreamer
 {
+    /// <summary>
+    /// The named HttpClient whose handlers carry the upgrade requests: <see cref="StreamUpgradeHandler"/> over the same
+    /// socket handler and TLS as unary calls (<see cref="MicroHttpClientPipeline.CreatePrimaryHandler"/>), their own,
+    /// since a WebSocket keeps its connection. A named client, so an <c>IHttpMessageHandlerBuilderFilter</c> (the test
+    /// kit's in-memory network) reaches streams as it reaches calls.
+    /// </summary>
+    public const string HttpClientName = "MicroHosting.Streams";
+
     private readonly ILogger _logger;
 
     public MicroStreamer(
-        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls, MicroHosting.Security.Internal.MicroCredentials credentials)
+        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, IHttpMessageHandlerFactory handlers, MicroHosting.Security.Internal.MicroCredentials credentials)
     {
         Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        // The same socket settings as unary calls (MicroHttpClientPipeline); WebSockets keep a connection each, so the
-        // upgrade requests go through their own handler rather than the HttpClient's pooled one.
-        var sockets = MicroHttpClientPipeline.CreatePrimaryHandler();
-        tls.Apply(sockets.SslOptions);
-        Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
+        Invoker = new HttpMessageInvoker(handlers.CreateHandler(HttpClientName), disposeHandler: false); // the factory owns it
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -74,8 +78,6 @@ internal sealed partial class MicroStreamer : IDisposable
             throw;
         }
     }
-
-    public void Dispose() => Invoker.Dispose();
 
     private async IAsyncEnumerable<TResponse> ServerStreamCoreAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, [EnumeratorCancellation] CancellationToken cancellationToken)
