@@ -129,6 +129,16 @@ public sealed class OrdersStreamTests : IAsyncLifetime
         Assert.True(shipping.Requests >= 1);
     }
 
+    [Fact]
+    public async Task OpenDuplexStreamAsync_UnaryEndpoint_CallerGetsTheAppsRefusalWithItsErrorJson()
+    {
+        // The app refuses the upgrade with an HTTP error (not a WebSocket): its status and error JSON reach the caller.
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _factory.CreateMicroClient().OpenDuplexStreamAsync<PlaceOrder, BatchTotal>("orders", "Orders.Place"));
+
+        Assert.Equal(405, error.Code);
+        Assert.Contains("Orders.Place", error.Detail, StringComparison.Ordinal);
+    }
+
     private static async IAsyncEnumerable<TrackingUpdate> Statuses(string item, params string[] statuses)
     {
         foreach (var status in statuses)
