@@ -131,11 +131,10 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         var pair = await network.PairAsync(version);
         var payload = $"{{\"from\":\"go-{Guid.NewGuid():N}\"}}";
 
-        var publish = await network.RunGoClientAsync(version, "publish", pair.Topic, payload);
+        var dotnetLine = new Regex($"^RECV topic={pair.Topic} body={Regex.Escape(payload)}$", RegexOptions.Multiline);
+        var goLine = new Regex($"^RECV topic={pair.Topic} body={Regex.Escape(payload)} ", RegexOptions.Multiline);
 
-        Assert.True(publish.ExitCode == 0, publish.Output);
-        await pair.Dotnet.WaitForAsync($"^RECV topic={pair.Topic} body={Regex.Escape(payload)}$", InteropNetwork.Generous);
-        await pair.Go.WaitForAsync($"^RECV topic={pair.Topic} body={Regex.Escape(payload)} ", InteropNetwork.Generous);
+        await network.PublishFromGoAsync(version, pair.Topic, payload, () => dotnetLine.IsMatch(pair.Dotnet.Output) && goLine.IsMatch(pair.Go.Output));
     }
 
     [GoPeerTheory]
@@ -169,20 +168,27 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         var go = await network.StartGoServerAsync(version, $"goq-{id}", topic, queue: "workers");
         var dotnet = await network.StartDotnetServerAsync(version, $"dotnetq-{id}", topic, queue: "workers");
         const int Messages = 6;
+        Regex Received(int seq) => new($"RECV topic={topic} body=\\{{\"seq\":\"{id}-{seq}\"\\}}");
 
         // Go publishers and the micro tool, alternately: each picks one member of the group per message.
         for (var i = 0; i < Messages; i++)
         {
             var payload = $"{{\"seq\":\"{id}-{i}\"}}";
-            var publish = i % 2 == 0
-                ? await network.RunGoClientAsync(version, "publish", topic, payload)
-                : await network.RunCliAsync(version, "publish", topic, payload);
-            Assert.True(publish.ExitCode == 0, publish.Output);
+            if (i % 2 == 0)
+            {
+                var sent = Received(i);
+                await network.PublishFromGoAsync(version, topic, payload, () => sent.Count(go.Output) + sent.Count(dotnet.Output) > 0);
+            }
+            else
+            {
+                var publish = await network.RunCliAsync(version, "publish", topic, payload);
+                Assert.True(publish.ExitCode == 0, publish.Output);
+            }
         }
 
         for (var i = 0; i < Messages; i++)
         {
-            var pattern = new Regex($"RECV topic={topic} body=\\{{\"seq\":\"{id}-{i}\"\\}}");
+            var pattern = Received(i);
             var deadline = DateTime.UtcNow + InteropNetwork.Generous;
             while (pattern.Count(go.Output) + pattern.Count(dotnet.Output) == 0 && DateTime.UtcNow < deadline)
             {
@@ -265,9 +271,8 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         Assert.All(expected, n => Assert.True(Listed(listing.Output, n), $"'{n}' missing from Go's listing:\n{listing.Output}"));
 
         var payload = $"{{\"from\":\"go-{id}\"}}";
-        var publish = await network.RunGoClientAsync(version, "publish", topics[1], payload);
-        Assert.True(publish.ExitCode == 0, publish.Output);
-        await dotnet.WaitForAsync($"^RECV topic={topics[1]} body={Regex.Escape(payload)}$", InteropNetwork.Generous);
+        var received = new Regex($"^RECV topic={topics[1]} body={Regex.Escape(payload)}$", RegexOptions.Multiline);
+        await network.PublishFromGoAsync(version, topics[1], payload, () => received.IsMatch(dotnet.Output));
     }
 
     private static bool Listed(string output, string name)

@@ -105,6 +105,33 @@ public sealed class InteropNetwork : IAsyncLifetime
     public Task<(int ExitCode, string Output)> RunGoClientAsync(GoVersion version, params string[] arguments)
         => RunToEndAsync(StartInA(version.Prefix + "-client", [.. DomainArguments(version), .. arguments]));
 
+    /// <summary>
+    /// Publishes from a Go Micro client (<c>gm*-client publish</c>) in namespace A and keeps it running until
+    /// <paramref name="delivered"/> holds. Go Micro's http broker delivers in a goroutine after <c>Publish</c>
+    /// returns, so a client that exits after its default one-second linger can take an undelivered message with it
+    /// on a loaded machine: that loss would be the test tool's, not the subscriber's.
+    /// </summary>
+    public async Task PublishFromGoAsync(GoVersion version, string topic, string payload, Func<bool> delivered)
+    {
+        await using var client = StartInA(version.Prefix + "-client", [.. DomainArguments(version), "-linger", "10m", "publish", topic, payload]);
+        var deadline = DateTime.UtcNow + Generous;
+        while (!delivered())
+        {
+            // Publish fails fast (no subscriber found, bad topic): the client then exits with its error.
+            Assert.False(client.HasExited, $"the Go client exited before delivering:{Environment.NewLine}{client.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"not delivered within {Generous}; Go client:{Environment.NewLine}{client.Output}{Environment.NewLine}{LinesAbout(topic)}");
+            await Task.Delay(100);
+        }
+    }
+
+    private string LinesAbout(string topic)
+    {
+        lock (_servers)
+        {
+            return string.Join(Environment.NewLine, _servers.SelectMany(s => s.Output.Split('\n')).Where(l => l.Contains(topic, StringComparison.Ordinal)));
+        }
+    }
+
     /// <summary>Runs the <c>micro</c> tool in namespace B to its end.</summary>
     public Task<(int ExitCode, string Output)> RunCliAsync(GoVersion version, params string[] arguments)
         => RunToEndAsync(NetworkNamespaces.StartProject(Net.B, "src/MicroHosting.Cli", arguments, DotnetEnvironment(version, [])));
