@@ -62,10 +62,6 @@ public static class NatsBrokerMicroBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<NatsBrokerOptions>, NatsBrokerOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NatsBrokerOptions>, NatsBrokerOptionsValidator>());
         services.TryAddSingleton<NatsConnectionProvider>();
-        if (!services.Any(d => d.ServiceType == typeof(NatsBrokerHealthCheck)))
-        {
-            services.AddSingleton<NatsBrokerHealthCheck>();
-            services.AddHealthChecks().AddCheck<NatsBrokerHealthCheck>("micro-broker-nats", tags: ["micro"]);
-        }
+        builder.AddHealthCheck<NatsBrokerHealthCheck>("micro-broker-nats");
     }
 }

@@ -32,12 +32,6 @@ public static class EtcdMicroBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<EtcdRegistryOptions>, EtcdRegistryOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EtcdRegistryOptions>, EtcdRegistryOptionsValidator>());
         services.TryAddSingleton<EtcdRegistry>();
-        if (!services.Any(d => d.ServiceType == typeof(EtcdRegistryHealthCheck)))
-        {
-            services.AddSingleton<EtcdRegistryHealthCheck>();
-            services.AddHealthChecks().AddCheck<EtcdRegistryHealthCheck>("micro-etcd", tags: ["micro"]);
-        }
-
-        return builder.AddRegistry(EtcdRegistry.RegistryName, sp => sp.GetRequiredService<EtcdRegistry>()).UseRegistry(EtcdRegistry.RegistryName);
+        return builder.AddHealthCheck<EtcdRegistryHealthCheck>("micro-etcd").AddRegistry(EtcdRegistry.RegistryName, sp => sp.GetRequiredService<EtcdRegistry>()).UseRegistry(EtcdRegistry.RegistryName);
     }
 }

@@ -1,8 +1,8 @@
+using MicroHosting.Client;
 using MicroHosting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http;
 
 namespace MicroHosting.Testing.Internal;
 
@@ -38,6 +38,7 @@ internal static class MicroTestServices
             options.Registry = network.Registry.Name;
             options.Broker = network.Broker.Name;
         });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, MicroTestHttpFilter>());
+        // Replaces any factory the app registered: an app under test must never reach a real node.
+        services.Replace(ServiceDescriptor.Singleton<IMicroPrimaryHandlerFactory, MicroTestPrimaryHandlerFactory>());
     }
 }

@@ -17,14 +17,14 @@ public static class MicroBrokerBuilderExtensions
     /// <param name="factory">Creates the broker once, when first needed.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder AddBroker(this IMicroBuilder builder, string name, Func<IServiceProvider, IBroker> factory)
-        => MicroPlugins.Add(builder, name, factory);
+        => MicroPlugins.Broker.Add(builder, name, factory);
 
     /// <summary>Selects the broker named <paramref name="name"/> in code. <c>MICRO_BROKER</c> and <c>Micro:Broker</c> still override it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">A broker name: <c>http</c> (the default), <c>memory</c>, or one added with <see cref="AddBroker"/>.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseBroker(this IMicroBuilder builder, string name)
-        => MicroPlugins.Use(builder, name, static (options, selected) => options.Broker = selected);
+        => MicroPlugins.Broker.Use(builder, name);
 
     /// <summary>
     /// Uses this broker instance, for example one <see cref="InMemoryBroker"/> shared by several hosts in one process.
@@ -35,10 +35,7 @@ public static class MicroBrokerBuilderExtensions
     /// <param name="broker">The broker.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseBroker(this IMicroBuilder builder, IBroker broker)
-    {
-        ArgumentNullException.ThrowIfNull(broker);
-        return builder.UseBroker(MicroPlugins.AddInstance(builder, broker.Name, broker));
-    }
+        => MicroPlugins.Broker.Use(builder, broker);
 
     /// <summary>Configures the http broker (retries, outbound queue and overflow policy, subscriber registration).</summary>
     /// <param name="builder">The builder.</param>

@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using MicroHosting.Codecs;
 using MicroHosting.Hosting;
 using MicroHosting.Hosting.Internal;
 using MicroHosting.Registry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Plug-in points of <see cref="IMicroBuilder"/>: registries, codecs and lifecycle hooks.</summary>
+/// <summary>Plug-in points of <see cref="IMicroBuilder"/>: registries, codecs, health checks and lifecycle hooks.</summary>
 public static class MicroBuilderExtensions
 {
     /// <summary>
@@ -17,14 +19,14 @@ public static class MicroBuilderExtensions
     /// <param name="factory">Creates the registry once, when first needed.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder AddRegistry(this IMicroBuilder builder, string name, Func<IServiceProvider, IRegistry> factory)
-        => MicroPlugins.Add(builder, name, factory);
+        => MicroPlugins.Registry.Add(builder, name, factory);
 
     /// <summary>Selects the registry named <paramref name="name"/> in code. <c>MICRO_REGISTRY</c> and <c>Micro:Registry</c> still override it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">A registry name: <c>mdns</c>, <c>memory</c>, <c>static</c>, or one added with <see cref="AddRegistry"/>.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, string name)
-        => MicroPlugins.Use(builder, name, static (options, selected) => options.Registry = selected);
+        => MicroPlugins.Registry.Use(builder, name);
 
     /// <summary>
     /// Uses this registry instance, for example one <see cref="InMemoryRegistry"/> shared by several hosts in one process.
@@ -34,10 +36,7 @@ public static class MicroBuilderExtensions
     /// <param name="registry">The registry.</param>
     /// <returns>The builder.</returns>
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        return builder.UseRegistry(MicroPlugins.AddInstance(builder, registry.Name, registry));
-    }
+        => MicroPlugins.Registry.Use(builder, registry);
 
     /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>
     /// <param name="builder">The builder.</param>
@@ -48,6 +47,30 @@ public static class MicroBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(codec);
         builder.Services.AddSingleton(codec);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a plug-in's health check under <paramref name="name"/> with the tag <c>micro</c>, as the built-in checks are
+    /// (<c>micro-registration</c>, <c>micro-registry</c>, <c>micro-etcd</c>, <c>micro-broker-nats</c>): its type is a
+    /// singleton, and the check is added once however often this is called with that type.
+    /// </summary>
+    /// <typeparam name="THealthCheck">The health check.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The check's name, for example <c>micro-broker-rabbitmq</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IMicroBuilder AddHealthCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THealthCheck>(this IMicroBuilder builder, string name)
+        where THealthCheck : class, IHealthCheck
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(THealthCheck)))
+        {
+            services.AddSingleton<THealthCheck>();
+            services.AddHealthChecks().AddCheck<THealthCheck>(name, tags: ["micro"]);
+        }
+
         return builder;
     }
 

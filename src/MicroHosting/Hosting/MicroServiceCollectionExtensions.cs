@@ -38,18 +38,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddSingleton<MicroRegistrationState>();
         services.TryAddSingleton<MicroRegistrationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, MicroRegistrationService>(static sp => sp.GetRequiredService<MicroRegistrationService>()));
-        if (!services.Any(d => d.ServiceType == typeof(MicroRegistrationHealthCheck)))
-        {
-            services.AddSingleton<MicroRegistrationHealthCheck>();
-            services.AddHealthChecks().AddCheck<MicroRegistrationHealthCheck>("micro-registration", tags: ["micro"]);
-        }
-
-        if (!services.Any(d => d.ServiceType == typeof(RegistryHealthCheck)))
-        {
-            services.AddSingleton<RegistryHealthCheck>();
-            services.AddHealthChecks().AddCheck<RegistryHealthCheck>("micro-registry", tags: ["micro"]);
-        }
-
+        builder.AddHealthCheck<MicroRegistrationHealthCheck>("micro-registration").AddHealthCheck<RegistryHealthCheck>("micro-registry");
         MicroHosting.Broker.Internal.BrokerServices.AddServer(services);
         return builder;
     }
@@ -93,7 +82,7 @@ public static class MicroServiceCollectionExtensions
         services.TryAddKeyedSingleton<IRegistry>("memory", (sp, _) => new InMemoryRegistry(sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IRegistry>("static", (sp, _) => StaticRegistry.FromConfiguration(sp));
         MdnsMicroBuilderExtensions.AddMdnsCore(services);
-        services.TryAddSingleton(RegistrySelector.Select);
+        services.TryAddSingleton(MicroPlugins.Registry.Resolve);
         MicroClientServices.Add(services);
         MicroHosting.Broker.Internal.BrokerServices.AddCore(services);
         return new MicroBuilder(services);

@@ -2,10 +2,12 @@ using MicroHosting.Broker;
 using MicroHosting.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace MicroHosting.Tests.Hosting;
 
-/// <summary>Registries and brokers are plug-ins of one mechanism: named in any case, found under the lower-case name.</summary>
+/// <summary>Registries and brokers are plug-ins of one mechanism: named in any case, found under the lower-case name; plug-ins add their health checks one way.</summary>
 public sealed class MicroPluginsTests
 {
     [Fact]
@@ -58,12 +60,31 @@ public sealed class MicroPluginsTests
         Assert.Same(consul, services.GetRequiredService<IRegistry>());
     }
 
+    [Fact]
+    public async Task AddHealthCheck_CalledTwice_AddsOneCheckTaggedMicroThatRuns()
+    {
+        using var services = Build(null, micro => micro.AddHealthCheck<PluginHealthCheck>("micro-plugin").AddHealthCheck<PluginHealthCheck>("micro-plugin"));
+
+        var registration = Assert.Single(services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, r => r.Name == "micro-plugin");
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "micro-plugin");
+
+        Assert.Equal(["micro"], registration.Tags);
+        Assert.Equal(HealthStatus.Degraded, report.Entries["micro-plugin"].Status);
+        Assert.Equal("plugin says so", report.Entries["micro-plugin"].Description);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?>? settings, Action<MicroHosting.Hosting.IMicroBuilder> configure)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         configure(services.AddMicroCore());
         return services.BuildServiceProvider();
+    }
+
+    private sealed class PluginHealthCheck : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+            => Task.FromResult(HealthCheckResult.Degraded("plugin says so"));
     }
 
     /// <summary>An in-memory broker under another name, as a third-party plug-in would be.</summary>

@@ -1,5 +1,4 @@
 using MicroHosting.Hosting.Internal;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,17 +24,19 @@ internal static class BrokerServices
         services.TryAddSingleton<HttpBroker>();
         services.TryAddKeyedSingleton<IBroker>("http", (sp, _) => sp.GetRequiredService<HttpBroker>());
         services.TryAddKeyedSingleton<IBroker>("memory", (_, _) => new InMemoryBroker());
-        services.TryAddSingleton(BrokerSelector.Select);
+        services.TryAddSingleton(MicroPlugins.Broker.Resolve);
         services.TryAddSingleton<IMicroPublisher, MicroPublisher>();
         services.TryAddSingleton<MicroSubscriberCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MicroSubscriptionService>());
     }
 
-    /// <summary>The <c>/_sub</c> endpoint (routed, with the <c>POST /?id=</c> rewrite and a fallback).</summary>
+    /// <summary>
+    /// The <c>/_sub</c> endpoint (routed); its <c>POST /?id=</c> rewrite and its fallback are put in place by
+    /// <c>AddMicro</c>'s one startup filter (<see cref="MicroHosting.Server.Internal.MicroStartupFilter"/>).
+    /// </summary>
     public static void AddServer(IServiceCollection services)
     {
         services.TryAddSingleton<HttpBrokerEndpoint>();
         services.TryAddSingleton<HttpBrokerRouting>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HttpBrokerStartupFilter>());
     }
 }

@@ -15,14 +15,6 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed partial class MicroStreamer
 {
-    /// <summary>
-    /// The named HttpClient whose handlers carry the upgrade requests: <see cref="StreamUpgradeHandler"/> over the same
-    /// socket handler and TLS as unary calls (<see cref="MicroHttpClientPipeline.CreatePrimaryHandler"/>), their own,
-    /// since a WebSocket keeps its connection. A named client, so an <c>IHttpMessageHandlerBuilderFilter</c> (the test
-    /// kit's in-memory network) reaches streams as it reaches calls.
-    /// </summary>
-    public const string HttpClientName = "MicroHosting.Streams";
-
     private readonly ILogger _logger;
 
     public MicroStreamer(
@@ -31,7 +23,9 @@ internal sealed partial class MicroStreamer
         Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        Invoker = new HttpMessageInvoker(handlers.CreateHandler(HttpClientName), disposeHandler: false); // the factory owns it
+        // The upgrades go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
+        // and TLS as calls, but a connection per WebSocket, and reached by IMicroPrimaryHandlerFactory as calls are.
+        Invoker = new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false); // the factory owns it
     }
 
     public MicroClientRuntime Runtime { get; }

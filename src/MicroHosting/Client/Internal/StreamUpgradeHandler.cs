@@ -6,7 +6,7 @@ namespace MicroHosting.Client.Internal;
 /// Sits under <see cref="System.Net.WebSockets.ClientWebSocket"/>: when a node answers the upgrade with anything but
 /// <c>101</c>, reads the (bounded) body, usually MicroHosting's error JSON, and throws <see cref="StreamRefusedException"/>,
 /// which the WebSocket hands on as its inner exception. ClientWebSocket alone would report the status code only.
-/// The outermost handler of the named HttpClient <see cref="MicroStreamer.HttpClientName"/>.
+/// The outermost handler of the named HttpClient <see cref="MicroClientOptions.StreamHttpClientName"/>.
 /// </summary>
 internal sealed class StreamUpgradeHandler : DelegatingHandler
 {

@@ -1,62 +1,33 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using MicroHosting.Broker;
+using MicroHosting.Registry;
 
 namespace MicroHosting.Hosting.Internal;
 
-/// <summary>
-/// The one mechanism behind the parts chosen by name (registries, brokers): each is a keyed singleton under its
-/// lower-case name, selected in code through <see cref="MicroOptions"/> (which configuration overrides) and resolved
-/// from the configured name, whatever its case.
-/// </summary>
+/// <summary>The kinds of plug-in chosen by name: registries (<c>MICRO_REGISTRY</c>) and brokers (<c>MICRO_BROKER</c>), over one <see cref="MicroPluginKind{T}"/>.</summary>
 internal static class MicroPlugins
 {
+    public static readonly MicroPluginKind<IRegistry> Registry = new(
+        static o => o.Registry,
+        static (o, name) => o.Registry = name,
+        static registry => registry.Name,
+        static name => name switch
+        {
+            "etcd" => "MICRO_REGISTRY is 'etcd', but the etcd registry is not added: reference the MicroHosting.Registry.Etcd package and call builder.Services.AddMicro().AddEtcdRegistry().",
+            _ => $"Registry '{name}' (Micro:Registry / MICRO_REGISTRY) is not available. Built in: mdns, memory, static; others come from packages (etcd: MicroHosting.Registry.Etcd).",
+        });
+
+    public static readonly MicroPluginKind<IBroker> Broker = new(
+        static o => o.Broker,
+        static (o, name) => o.Broker = name,
+        static broker => broker.Name,
+        static name => name switch
+        {
+            "" => "Broker (Micro:Broker / MICRO_BROKER) is empty: use http (the default), memory, or nats with the MicroHosting.Broker.Nats package.",
+            "nats" => "MICRO_BROKER is 'nats', but the NATS broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsBroker().",
+            "jetstream" => "MICRO_BROKER is 'jetstream', but the NATS JetStream broker is not added: reference the MicroHosting.Broker.Nats package and call builder.Services.AddMicro().AddNatsJetStream().",
+            _ => $"Broker '{name}' (Micro:Broker / MICRO_BROKER) is not available. Built in: http, memory; others come from packages (nats: MicroHosting.Broker.Nats).",
+        });
+
     /// <summary>The key a plug-in is registered and looked up under: its name, trimmed and lower case.</summary>
     public static string Key(string name) => name.Trim().ToLowerInvariant();
-
-    /// <summary>Makes a plug-in available under <paramref name="name"/>, created once when first needed; replaces one of that name.</summary>
-    public static IMicroBuilder Add<T>(IMicroBuilder builder, string name, Func<IServiceProvider, T> factory)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        Replace<T>(builder, name, (services, key) => services.AddKeyedSingleton(key, (sp, _) => factory(sp)));
-        return builder;
-    }
-
-    /// <summary>Makes an instance available under its name and returns the key; replaces one of that name.</summary>
-    public static string AddInstance<T>(IMicroBuilder builder, string name, T instance)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-
-        // Registered as an instance: the container never disposes what it did not create, so hosts can share it.
-        return Replace<T>(builder, name, (services, key) => services.AddKeyedSingleton(key, instance));
-    }
-
-    /// <summary>Selects a plug-in in code by setting its name in <see cref="MicroOptions"/>; configuration still overrides it.</summary>
-    public static IMicroBuilder Use(IMicroBuilder builder, string name, Action<MicroOptions, string> select)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Services.Configure<MicroOptions>(o => select(o, name));
-        return builder;
-    }
-
-    /// <summary>Resolves the plug-in registered under <paramref name="configuredName"/>, or throws with what to add.</summary>
-    public static T Select<T>(IServiceProvider services, string configuredName, Func<string, string> missing)
-        where T : class
-    {
-        var name = Key(configuredName);
-        return services.GetKeyedService<T>(name) ?? throw new InvalidOperationException(missing(name));
-    }
-
-    private static string Replace<T>(IMicroBuilder builder, string name, Action<IServiceCollection, string> register)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var key = Key(name);
-        builder.Services.RemoveAllKeyed(typeof(T), key);
-        register(builder.Services, key);
-        return key;
-    }
 }

@@ -1,3 +1,4 @@
+using MicroHosting.Broker.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -5,8 +6,10 @@ using Microsoft.AspNetCore.Http;
 namespace MicroHosting.Server.Internal;
 
 /// <summary>
-/// Puts the Go Micro request rewrite (and WebSocket support for streams) ahead of everything, including the routing
-/// middleware WebApplication adds.
+/// The one startup filter of <c>AddMicro</c>, for the server and the http broker's endpoint alike. Ahead of everything,
+/// including the routing middleware WebApplication adds: the Go Micro request rewrite, WebSocket support for streams,
+/// and the v2.5+ broker path rewrite. After the app's pipeline: the broker's receive fallback for apps without a routed
+/// broker endpoint.
 /// </summary>
 internal sealed class MicroStartupFilter : IStartupFilter
 {
@@ -16,6 +19,8 @@ internal sealed class MicroStartupFilter : IStartupFilter
         // Only a GET (HTTP/1.1 upgrade) or CONNECT (HTTP/2) can open a stream; the WebSocket middleware allocates a
         // handshake feature for every request it sees, so unary POSTs skip it.
         app.UseWhen(static context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsConnect(context.Request.Method), static branch => branch.UseWebSockets());
+        app.UseMiddleware<HttpBrokerRequestMiddleware>();
         next(app);
+        app.UseMiddleware<HttpBrokerFallbackMiddleware>();
     };
 }

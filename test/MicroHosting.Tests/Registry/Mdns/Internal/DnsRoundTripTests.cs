@@ -60,7 +60,7 @@ public sealed class DnsRoundTripTests
     [Fact]
     public void Read_LabelThatIsNotUtf8_DropsTheRecordNotTheMessage()
     {
-        var message = DnsReader.Read(ForgedPtr("greeter.local.", 4500, andValid: true));
+        var message = DnsReader.Read(ForgedPackets.Ptr("greeter.local.", 4500, andValid: true));
 
         var kept = Assert.Single(message.Answers);
         Assert.Equal("greeter-1.greeter.local.", kept.Target);
@@ -76,46 +76,6 @@ public sealed class DnsRoundTripTests
         var read = DnsReader.Read(DnsWriter.Write(message));
 
         Assert.Equal(names, read.Answers.Select(a => a.Target));
-    }
-
-    /// <summary>
-    /// The forged answer from the bug report: <c>PTR greeter.local. -&gt; &lt;40 bytes of 0xFF&gt;.greeter.local.</c>,
-    /// optionally followed by a valid PTR.
-    /// </summary>
-    internal static byte[] ForgedPtr(string service, uint ttl, bool andValid = false)
-    {
-        var bytes = new List<byte> { 0, 0, 0x84, 0, 0, 0, 0, (byte)(andValid ? 2 : 1), 0, 0, 0, 0 };
-        void Name(IEnumerable<byte[]> labels)
-        {
-            foreach (var label in labels)
-            {
-                bytes.Add((byte)label.Length);
-                bytes.AddRange(label);
-            }
-
-            bytes.Add(0);
-        }
-
-        byte[][] Labels(string name) => [.. name.TrimEnd('.').Split('.').Select(l => System.Text.Encoding.ASCII.GetBytes(l))];
-        void Ptr(byte[][] target)
-        {
-            Name(Labels(service));
-            bytes.AddRange([0, 12, 0, 1, (byte)(ttl >> 24), (byte)(ttl >> 16), (byte)(ttl >> 8), (byte)ttl]);
-            var lengthAt = bytes.Count;
-            bytes.AddRange([0, 0]);
-            Name(target);
-            var length = bytes.Count - lengthAt - 2;
-            bytes[lengthAt] = (byte)(length >> 8);
-            bytes[lengthAt + 1] = (byte)length;
-        }
-
-        Ptr([Enumerable.Repeat((byte)0xFF, 40).ToArray(), .. Labels(service)]);
-        if (andValid)
-        {
-            Ptr(Labels("greeter-1." + service));
-        }
-
-        return [.. bytes];
     }
 
     private static byte[][] Seeds() =>
@@ -138,7 +98,7 @@ public sealed class DnsRoundTripTests
                 new DnsRecord { Name = "\\\\.local.", Type = (DnsRecordType)99, Data = new byte[] { 1, 2, 3 } },
             ],
         }),
-        ForgedPtr("greeter.local.", 4500, andValid: true),
+        ForgedPackets.Ptr("greeter.local.", 4500, andValid: true),
         DnsWriter.Write(new DnsMessage { Questions = [new DnsQuestion("_services._dns-sd._udp.local.", DnsRecordType.Any, true)] }),
     ];
 

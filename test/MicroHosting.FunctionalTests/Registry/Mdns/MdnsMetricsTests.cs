@@ -29,7 +29,7 @@ public sealed class MdnsMetricsTests
         var fromMdnsPort = new IPEndPoint(IPAddress.Loopback, 5353);
 
         await registry.Engine.OnPacketAsync(new MdnsPacket(new byte[5], fromMdnsPort, 1));
-        await registry.Engine.OnPacketAsync(new MdnsPacket(DnsRoundTripTests.ForgedPtr($"greeter.{domain}.", 4500), fromMdnsPort, 1));
+        await registry.Engine.OnPacketAsync(new MdnsPacket(ForgedPackets.Ptr($"greeter.{domain}.", 4500), fromMdnsPort, 1));
         for (var i = 0; i < 100; i++)
         {
             var flood = new GoMicroPacket(0, 0x8400, 0, 2).Srv($"x{i}.flood.{domain}.", 1, $"h{i}.{domain}.", 4000).A($"h{i}.{domain}.", IPAddress.Loopback, 4000);

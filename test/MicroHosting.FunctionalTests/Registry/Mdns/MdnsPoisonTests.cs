@@ -18,7 +18,7 @@ public sealed class MdnsPoisonTests
         Assert.Single(await MdnsTestSupport.EventuallyAsync(() => client.GetServiceAsync("greeter"), s => s.Count == 1));
 
         // The report's packet: PTR greeter.<domain>. -> <40 bytes of 0xFF>.greeter.<domain>. (TTL 4500), sent a few times.
-        var forged = DnsRoundTripTests.ForgedPtr($"greeter.{domain}.", 4500);
+        var forged = ForgedPackets.Ptr($"greeter.{domain}.", 4500);
         for (var i = 0; i < 5; i++)
         {
             await client.Engine.OnPacketAsync(new MdnsPacket(forged, new IPEndPoint(IPAddress.Loopback, 5353), 1));
