@@ -16,6 +16,12 @@ public sealed class MicroClientOptions
     /// </summary>
     public const string HttpClientName = "MicroHosting";
 
+    /// <summary>
+    /// The name of the HttpClient that carries stream upgrades (WebSockets): the same socket settings and TLS as
+    /// <see cref="HttpClientName"/>, without its call pipeline (a stream runs that itself), and a connection per stream.
+    /// </summary>
+    public const string StreamHttpClientName = "MicroHosting.Streams";
+
     /// <summary>Gets or sets how many times a failed attempt is retried (<c>MICRO_CLIENT_RETRIES</c>). Default 1, as in Go Micro; at most 10.</summary>
     public int Retries { get; set; } = 1;
 

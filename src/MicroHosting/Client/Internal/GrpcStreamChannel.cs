@@ -51,7 +51,7 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
             GrpcWire.AddCallHeaders(headers, opening.Left);
             headers.TryAddWithoutValidation(GrpcFraming.AcceptEncodingHeader, GrpcFraming.SupportedEncodings);
 
-            var response = channel._responseTask = opening.Streamer.GrpcInvoker.SendAsync(request, channel._abort.Token);
+            var response = channel._responseTask = opening.Streamer.Invoker.SendAsync(request, channel._abort.Token);
             using (cancellationToken.UnsafeRegister(static c => ((GrpcStreamChannel)c!).Abort(), channel))
             {
                 await Task.WhenAny(channel._requestStream.Task, response).ConfigureAwait(false);

@@ -14,24 +14,20 @@ namespace MicroHosting.Client.Internal;
 /// stream also retries when it fails before its first message.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
-internal sealed partial class MicroStreamer : IDisposable
+internal sealed partial class MicroStreamer
 {
     private readonly ILogger _logger;
 
     public MicroStreamer(
-        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls, MicroHosting.Security.Internal.MicroCredentials credentials)
+        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, IHttpMessageHandlerFactory handlers, MicroHosting.Security.Internal.MicroCredentials credentials)
     {
         Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        // The same socket settings as unary calls (MicroHttpClientPipeline); WebSockets keep a connection each, so the
-        // upgrade requests go through their own handler rather than the HttpClient's pooled one.
-        var sockets = MicroHttpClientPipeline.CreatePrimaryHandler();
-        tls.Apply(sockets.SslOptions);
-        Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
-
-        // gRPC streams are HTTP/2 calls on the same sockets (pooled, multiplexed); a refusal is read from the reply.
-        GrpcInvoker = new HttpMessageInvoker(sockets, disposeHandler: false);
+        // Stream openings go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
+        // and TLS as calls, but a connection per WebSocket (gRPC streams share HTTP/2 connections), and reached by
+        // IMicroPrimaryHandlerFactory as calls are.
+        Invoker = new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false); // the factory owns it
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -39,11 +35,11 @@ internal sealed partial class MicroStreamer : IDisposable
     /// <summary>Gets what puts the call's credential on each attempt's upgrade request.</summary>
     public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
-    /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
+    /// <summary>
+    /// Gets the invoker every stream's opening request goes through (a WebSocket upgrade, or a gRPC stream's HTTP/2 POST):
+    /// no proxy, the same connect timeout as calls.
+    /// </summary>
     public HttpMessageInvoker Invoker { get; }
-
-    /// <summary>Gets the invoker of gRPC streams (<see cref="GrpcStreamChannel"/>): the same handler as <see cref="Invoker"/>, without the upgrade check.</summary>
-    public HttpMessageInvoker GrpcInvoker { get; }
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, CancellationToken cancellationToken)
@@ -80,12 +76,6 @@ internal sealed partial class MicroStreamer : IDisposable
             await call.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-    }
-
-    public void Dispose()
-    {
-        GrpcInvoker.Dispose();
-        Invoker.Dispose();
     }
 
     private async IAsyncEnumerable<TResponse> ServerStreamCoreAsync<TRequest, TResponse>(
