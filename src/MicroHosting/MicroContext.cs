@@ -58,7 +58,10 @@ public sealed class MicroContext
     /// <summary>Gets the time left until <see cref="Deadline"/>, or <see langword="null"/> when there is no deadline.</summary>
     public TimeSpan? RemainingTime => Deadline is { } deadline ? deadline - _timeProvider.GetUtcNow() : null;
 
-    /// <summary>Gets the token cancelled when the deadline passes or the caller disconnects.</summary>
+    /// <summary>
+    /// Gets the token cancelled when the deadline passes or the caller disconnects. Valid while the handler runs: as with
+    /// <c>HttpContext.RequestAborted</c>, the source behind a deadline is reused by later requests once this one is over.
+    /// </summary>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Gets the caller's metadata: request headers other than transport and routing headers. Case-insensitive keys.</summary>

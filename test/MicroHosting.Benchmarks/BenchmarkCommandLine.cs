@@ -17,7 +17,8 @@ internal static class BenchmarkCommandLine
           --in-process         run the servers in this process (default: a child process)
           --no-pin             do not pin server and load generator to one core each
           --rate <n>           fixed rate per second of the latency measurements (pubsub; default 1000)
-          --target <text>      run only the rows whose name contains the text (e.g. under a profiler)
+          --target <text>      run only the rows whose name contains the text (e.g. under a profiler),
+                               or every row of a table whose title does; "a|b" for either
           --alloc-profile      sample allocations by type (server and load generator) and print them with each run
           --                   (micro) pass the rest to BenchmarkDotNet, e.g. -- --filter *Json*
         """;

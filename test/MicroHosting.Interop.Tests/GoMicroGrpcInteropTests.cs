@@ -50,16 +50,16 @@ public sealed class GoMicroGrpcInteropTests(InteropNetwork network) : IClassFixt
     [GoPeerFact]
     public async Task Deadline_DotnetHandlerPastTheGoGrpcCallersDeadline_IsATimeout()
     {
-        // The .NET handler waits 10 s, honouring its cancellation; the Go caller gives it 2 s (grpc-timeout and Go Micro's
+        // The .NET handler waits 30 s, honouring its cancellation; the Go caller gives it 6 s (room for a cold start on a loaded machine) (grpc-timeout and Go Micro's
         // timeout metadata), which the handler runs under. Go reports a timeout (408), whichever side's deadline ends it.
         var pair = await network.PairAsync(Grpc);
 
-        var call = await network.RunGoClientAsync(Grpc, "-wait", "20s", "-timeout", "2s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"wait:10s\"}");
+        var call = await network.RunGoClientAsync(Grpc, "-wait", "20s", "-timeout", "6s", "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"wait:30s\"}");
 
         Assert.True(call.ExitCode == 1, call.Output);
         Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":408,", call.Output);
-        await pair.Dotnet.WaitForAsync("CALL Greeter.Hello name=wait:10s", InteropNetwork.Generous);
-        await pair.Dotnet.WaitForAsync("^DEADLINE [12]$", InteropNetwork.Generous);
+        await pair.Dotnet.WaitForAsync("CALL Greeter.Hello name=wait:30s", InteropNetwork.Generous);
+        await pair.Dotnet.WaitForAsync("^DEADLINE [1-6]$", InteropNetwork.Generous);
     }
 
     [GoPeerFact]
@@ -119,11 +119,11 @@ public sealed class GoMicroGrpcInteropTests(InteropNetwork network) : IClassFixt
         // reports a timeout (408), whichever of the two ends first.
         var pair = await network.PairAsync(Grpc);
 
-        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:5s\"}", "application/json", "00:00:02");
+        var call = await network.RunDotnetCallAsync(Grpc, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:30s\"}", "application/json", "00:00:06");
 
         Assert.True(call.ExitCode == 1, call.Output);
         Assert.Contains("ERROR 408 ", call.Output, StringComparison.Ordinal);
-        await pair.Go.WaitForAsync("CALL Greeter.Hello name=\"wait:5s\"", InteropNetwork.Generous);
+        await pair.Go.WaitForAsync("CALL Greeter.Hello name=\"wait:30s\"", InteropNetwork.Generous);
     }
 
     [GoPeerFact]

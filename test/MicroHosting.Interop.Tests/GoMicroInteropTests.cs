@@ -94,7 +94,7 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
         var version = GoVersion.Parse(line);
         var pair = await network.PairAsync(version);
 
-        var call = await network.RunDotnetCallAsync(version, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:5s\"}", "application/json", "00:00:02");
+        var call = await network.RunDotnetCallAsync(version, pair.GoName, "Greeter.Hello", "{\"name\":\"wait:30s\"}", "application/json", "00:00:06");
 
         Assert.True(call.ExitCode == 1, call.Output);
         Assert.Contains("ERROR 408 ", call.Output, StringComparison.Ordinal);
@@ -106,19 +106,19 @@ public sealed class GoMicroInteropTests(InteropNetwork network) : IClassFixture<
     [InlineData("v5")]
     public async Task Deadline_DotnetHandlerPastTheGoCallersDeadline_IsATimeout(string line)
     {
-        // The .NET handler waits 10 s, honouring its cancellation; the Go caller gives it 2 s, which Go Micro sends as the
+        // The .NET handler waits 30 s, honouring its cancellation; the Go caller gives it 6 s (room for a cold start on a loaded machine), which Go Micro sends as the
         // Timeout header and the handler runs under. Go reports a timeout (408), whichever side's deadline ends the call.
         var version = GoVersion.Parse(line);
         var pair = await network.PairAsync(version);
 
         // Go Micro v4+ sends its per-attempt bound (-connection_timeout, default 5 s) as the Timeout header: set both.
-        string[] bounds = line == "v5" ? ["-timeout", "2s", "-connection_timeout", "2s"] : ["-timeout", "2s"];
-        var call = await network.RunGoClientAsync(version, ["-wait", "20s", .. bounds, "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"wait:10s\"}"]);
+        string[] bounds = line == "v5" ? ["-timeout", "6s", "-connection_timeout", "6s"] : ["-timeout", "6s"];
+        var call = await network.RunGoClientAsync(version, ["-wait", "20s", .. bounds, "call", pair.DotnetName, "Greeter.Hello", "{\"name\":\"wait:30s\"}"]);
 
         Assert.True(call.ExitCode == 1, call.Output);
         Assert.Matches("ERROR \\{\"id\":\"[^\"]*\",\"code\":408,", call.Output);
-        await pair.Dotnet.WaitForAsync("CALL Greeter.Hello name=wait:10s", InteropNetwork.Generous);
-        await pair.Dotnet.WaitForAsync("^DEADLINE [12]$", InteropNetwork.Generous); // the handler ran under Go's 2 s deadline
+        await pair.Dotnet.WaitForAsync("CALL Greeter.Hello name=wait:30s", InteropNetwork.Generous);
+        await pair.Dotnet.WaitForAsync("^DEADLINE [1-6]$", InteropNetwork.Generous); // the handler ran under Go's 6 s deadline
     }
 
     [GoPeerTheory]

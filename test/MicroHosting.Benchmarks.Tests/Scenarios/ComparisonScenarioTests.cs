@@ -1,3 +1,5 @@
+using MicroHosting.Benchmarks.Scenarios;
+
 namespace MicroHosting.Benchmarks.Tests.Scenarios;
 
 /// <summary>The benchmark smoke run: each load scenario in quick mode, in-process. No timing assertions.</summary>
@@ -18,6 +20,7 @@ public sealed class ComparisonScenarioTests
             Assert.Equal(0, row.Result.Errors);
             Assert.True(row.Result.Calls > 0, $"{row.Target} made no calls");
             Assert.True(row.Result.P99 >= row.Result.P50, $"{row.Target}: p99 below p50");
+            Assert.True(row.Result.ClientCpuPerCall > 0, $"{row.Target}: no client CPU per call");
             Assert.All(row.ThroughputRatios.Values, ratio => Assert.True(ratio > 0, $"{row.Target}: ratio {ratio}"));
         });
         var measured = report.Rows.Where(r => r.Baseline is null).ToArray();
@@ -30,5 +33,20 @@ public sealed class ComparisonScenarioTests
             row.Table.Contains("TLS", StringComparison.Ordinal) ? "gRPC TLS" : row.Table.StartsWith("gRPC wire", StringComparison.Ordinal) ? "gRPC" : baselines,
             string.Join(',', row.ThroughputRatios.Keys.Order(StringComparer.Ordinal))));
         Assert.Contains($"s/s vs {baselines.Split(',')[^1]} |", report.Markdown, StringComparison.Ordinal);
+        Assert.Contains("| client CPU µs/", report.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetWithAlternatives_RunsTheNamedTableAndTheNamedRows()
+    {
+        var options = QuickOptions.For("unary") with { Target = "~600-byte protobuf, Bench.Echo | registry cache" };
+
+        var report = await BenchmarkApp.RunScenarioAsync(options, TextWriter.Null, CancellationToken.None);
+
+        // The protobuf table whole (five rows), and the one row of the JSON table the second alternative names.
+        Assert.Equal(6, report.Rows.Count);
+        Assert.Equal(5, report.Rows.Count(r => r.Table == "~600-byte protobuf, Bench.Echo"));
+        var json = Assert.Single(report.Rows, r => r.Table.StartsWith("small JSON, Greeter.Hello", StringComparison.Ordinal));
+        Assert.Equal(UnaryScenario.MicroRow, json.Target);
     }
 }

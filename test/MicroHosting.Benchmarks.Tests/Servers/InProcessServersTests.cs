@@ -15,6 +15,6 @@ public sealed class InProcessServersTests
         var node = Assert.Single(addresses.Service!.Nodes);
         Assert.Equal(BenchApps.MicroServiceName, addresses.Service.Name);
         Assert.Equal(addresses.Micro.Port, node.Port);
-        Assert.Null(await servers.GetAllocatedBytesAsync(CancellationToken.None));
+        Assert.Null(await servers.GetUsageAsync(CancellationToken.None));
     }
 }

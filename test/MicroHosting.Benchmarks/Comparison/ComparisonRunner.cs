@@ -67,7 +67,7 @@ internal static class ComparisonRunner
 
                             if (clientSampler is not null)
                             {
-                                await log.WriteLineAsync("  load generator (client) allocations by type (sampled, warm-up included):\n" + clientSampler.Take()).ConfigureAwait(false);
+                                await log.WriteLineAsync("  load generator (client) allocations by type (sampled, warm-up included):\n" + clientSampler.Take(40)).ConfigureAwait(false);
                             }
 
                             var key = (table, callers, t);
@@ -137,6 +137,8 @@ internal static class ComparisonRunner
             P99 = TimeSpan.FromTicks((long)Median(results.Select(r => (double)r.P99.Ticks))),
             ClientBytesPerCall = Median(results.Select(r => r.ClientBytesPerCall)),
             ServerBytesPerCall = results.All(r => r.ServerBytesPerCall is not null) ? Median(results.Select(r => r.ServerBytesPerCall!.Value)) : null,
+            ClientCpuPerCall = Median(results.Select(r => r.ClientCpuPerCall)),
+            ServerCpuPerCall = results.All(r => r.ServerCpuPerCall is not null) ? Median(results.Select(r => r.ServerCpuPerCall!.Value)) : null,
         };
     }
 

@@ -21,7 +21,7 @@ internal static class MarkdownReport
             text.AppendLine();
             var streams = table.MessagesPerCall > 1;
             var unit = streams ? "stream" : "call";
-            text.Append(invariant, $"| {levelName} | target | {unit}s/s |{(streams ? " msgs/s |" : string.Empty)} p50 ms | p99 ms | client B/{unit} | server B/{unit} | errors |");
+            text.Append(invariant, $"| {levelName} | target | {unit}s/s |{(streams ? " msgs/s |" : string.Empty)} p50 ms | p99 ms | client B/{unit} | server B/{unit} | client CPU µs/{unit} | server CPU µs/{unit} | errors |");
             foreach (var baseline in baselines)
             {
                 text.Append(invariant, $" {unit}s/s vs {baseline} |");
@@ -33,13 +33,13 @@ internal static class MarkdownReport
             }
 
             text.AppendLine();
-            text.Append(streams ? "|---:|---|---:|---:|---:|---:|---:|---:|---:|" : "|---:|---|---:|---:|---:|---:|---:|---:|");
+            text.Append(streams ? "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             text.Append(string.Concat(Enumerable.Repeat("---:|", baselines.Length + (baselines.Length > 0 ? 1 : 0))));
             text.AppendLine();
             foreach (var row in rows.Where(r => r.Table == table.Title))
             {
                 var result = row.Result;
-                text.Append(invariant, $"| {row.Concurrency} | {row.Target} | {result.Throughput:N0} |{(streams ? string.Create(invariant, $" {result.Throughput * table.MessagesPerCall:N0} |") : string.Empty)} {result.P50.TotalMilliseconds:F3} | {result.P99.TotalMilliseconds:F3} | {result.ClientBytesPerCall:N0} | {(result.ServerBytesPerCall is { } server ? server.ToString("N0", invariant) : "n/a")} | {result.Errors} |");
+                text.Append(invariant, $"| {row.Concurrency} | {row.Target} | {result.Throughput:N0} |{(streams ? string.Create(invariant, $" {result.Throughput * table.MessagesPerCall:N0} |") : string.Empty)} {result.P50.TotalMilliseconds:F3} | {result.P99.TotalMilliseconds:F3} | {result.ClientBytesPerCall:N0} | {(result.ServerBytesPerCall is { } server ? server.ToString("N0", invariant) : "n/a")} | {result.ClientCpuPerCall:N1} | {(result.ServerCpuPerCall is { } serverCpu ? serverCpu.ToString("N1", invariant) : "n/a")} | {result.Errors} |");
                 foreach (var baseline in baselines)
                 {
                     text.Append(row.ThroughputRatios.TryGetValue(baseline, out var ratio) ? string.Create(invariant, $" {ratio:F2}x |") : " |");

@@ -32,15 +32,15 @@ internal static class ClosedLoopLoadGenerator
 
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
         _ = await servers.TakeAllocationProfileAsync(cancellationToken).ConfigureAwait(false);
-        var serverBefore = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
-        var clientBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var serverBefore = await servers.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+        var clientBefore = ProcessUsage.Current();
         var started = Stopwatch.GetTimestamp();
         Volatile.Write(ref phase[0], Measuring);
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref phase[0], Stopped);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var clientAfter = GC.GetTotalAllocatedBytes(precise: true);
-        var serverAfter = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+        var clientAfter = ProcessUsage.Current();
+        var serverAfter = await servers.GetUsageAsync(cancellationToken).ConfigureAwait(false);
         var profile = await servers.TakeAllocationProfileAsync(cancellationToken).ConfigureAwait(false);
 
         var results = await Task.WhenAll(workers).ConfigureAwait(false);

@@ -22,13 +22,13 @@ internal static class FixedRateLoadGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(rate, 1);
         await RunScheduleAsync(target, rate, warmup, histogram: null, cancellationToken).ConfigureAwait(false);
         var histogram = new LatencyHistogram();
-        var serverBefore = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
-        var clientBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var serverBefore = await servers.GetUsageAsync(cancellationToken).ConfigureAwait(false);
+        var clientBefore = ProcessUsage.Current();
         var started = Stopwatch.GetTimestamp();
         var errors = await RunScheduleAsync(target, rate, duration, histogram, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var clientAfter = GC.GetTotalAllocatedBytes(precise: true);
-        var serverAfter = await servers.GetAllocatedBytesAsync(cancellationToken).ConfigureAwait(false);
+        var clientAfter = ProcessUsage.Current();
+        var serverAfter = await servers.GetUsageAsync(cancellationToken).ConfigureAwait(false);
         return LoadResult.From(histogram, errors, elapsed, clientAfter - clientBefore, serverAfter - serverBefore);
     }
 

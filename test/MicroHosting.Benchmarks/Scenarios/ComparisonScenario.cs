@@ -7,12 +7,15 @@ internal abstract class ComparisonScenario : Scenario
 {
     public override async Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var tables = options.Target is not { } filter
+        // --target "a|b": the rows (or whole tables) any of the alternatives names.
+        var filters = options.Target?.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        bool Matches(string text) => filters.Any(f => text.Contains(f, StringComparison.OrdinalIgnoreCase));
+        var tables = filters.Length == 0
             ? Tables
             : [.. Tables
-                .Select(t => t.Title.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                .Select(t => Matches(t.Title)
                     ? t // the whole table, its baselines included
-                    : t with { Targets = [.. t.Targets.Where(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))] })
+                    : t with { Targets = [.. t.Targets.Where(s => Matches(s.Name))] })
                 .Where(t => t.Targets.Count > 0)];
         var levels = Levels(options);
         await using var servers = await StartServersAsync(options, cancellationToken).ConfigureAwait(false);

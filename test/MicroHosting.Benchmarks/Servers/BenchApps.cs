@@ -1,6 +1,7 @@
-using Google.Protobuf;
 using System.Net;
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using MicroHosting.Benchmarks.Load;
 using MicroHosting.Benchmarks.Protos;
 using MicroHosting.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -91,8 +92,8 @@ internal static class BenchApps
     }
 
     /// <summary>
-    /// Answers <c>GET /allocated</c> with the process's allocated bytes, so the load generator can report server bytes per
-    /// call, <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off), and
+    /// Answers <c>GET /usage</c> with the process's allocated bytes and CPU time (<see cref="ProcessUsage"/>), so the load
+    /// generator can report server bytes and CPU per call, <c>GET /profile</c> with the sampled allocation profile since the last request (empty when off), and
     /// <c>GET /service</c> with the MicroHosting service as registered.
     /// </summary>
     public static Task<WebApplication> StartControlAsync(WebApplication micro, AllocationSampler? sampler, CancellationToken cancellationToken, WebApplication? microTls = null)
@@ -104,7 +105,7 @@ internal static class BenchApps
             app.MapGet("/service-tls", (CancellationToken ct) => GetRegisteredAsync(microTls, ct));
         }
 
-        app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        app.MapGet("/usage", () => ProcessUsage.Current().Format());
         app.MapGet("/profile", () => sampler?.Take() ?? string.Empty);
         return StartAsync(app, cancellationToken);
     }

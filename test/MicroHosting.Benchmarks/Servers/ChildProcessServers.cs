@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MicroHosting.Benchmarks.Load;
 using MicroHosting.Registry;
 
 namespace MicroHosting.Benchmarks.Servers;
@@ -97,10 +98,10 @@ internal sealed class ChildProcessServers : IBenchServers
         }
     }
 
-    public async ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken)
+    public async ValueTask<ProcessUsage?> GetUsageAsync(CancellationToken cancellationToken)
     {
-        var text = await _control.GetStringAsync(new Uri("/allocated", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-        return long.Parse(text, CultureInfo.InvariantCulture);
+        var text = await _control.GetStringAsync(new Uri("/usage", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        return ProcessUsage.Parse(text);
     }
 
     public async ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken)

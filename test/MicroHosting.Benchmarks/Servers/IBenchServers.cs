@@ -1,3 +1,5 @@
+using MicroHosting.Benchmarks.Load;
+
 namespace MicroHosting.Benchmarks.Servers;
 
 /// <summary>A running set of servers under test, in this process or in a child process.</summary>
@@ -9,10 +11,10 @@ internal interface IBenchServers : IAsyncDisposable
     /// <summary>Gets how the servers share the machine's cores with the load generator, for the report.</summary>
     string Placement { get; }
 
-    /// <summary>Reads the servers' allocated bytes so far; <see langword="null"/> when they cannot be told apart from the load generator's.</summary>
+    /// <summary>Reads the server process's allocated bytes and CPU time so far; <see langword="null"/> when they cannot be told apart from the load generator's.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The total bytes the server process allocated.</returns>
-    ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken);
+    /// <returns>The total bytes the server process allocated and the processor time it used.</returns>
+    ValueTask<ProcessUsage?> GetUsageAsync(CancellationToken cancellationToken);
 
     /// <summary>Takes the server's sampled allocation profile since the last take; <see langword="null"/> when not sampling.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -1,3 +1,4 @@
+using MicroHosting.Benchmarks.Load;
 using Microsoft.AspNetCore.Builder;
 
 namespace MicroHosting.Benchmarks.Servers;
@@ -38,7 +39,7 @@ internal sealed class InProcessServers : IBenchServers
         return new InProcessServers([raw, micro, grpc, microTls, grpcTls], addresses, pki);
     }
 
-    public ValueTask<long?> GetAllocatedBytesAsync(CancellationToken cancellationToken) => ValueTask.FromResult<long?>(null);
+    public ValueTask<ProcessUsage?> GetUsageAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ProcessUsage?>(null);
 
     public ValueTask<string?> TakeAllocationProfileAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 

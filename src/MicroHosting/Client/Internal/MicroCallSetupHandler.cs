@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 using Polly;
@@ -65,7 +66,10 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
     private ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
         => runtime.CallPipeline.ExecuteOutcomeAsync(
-            static async (context, args) =>
+            // Pooled: the attempt callback's state machine box is reused instead of allocated per attempt, 152 B less
+            // per call (unary benchmark, client B/call at c=1 and c=64: 4,216 -> 4,064 small JSON).
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            static async ValueTask<Outcome<object>> (ResilienceContext context, (MicroCallSetupHandler Handler, HttpRequestMessage Request) args) =>
             {
                 try
                 {
@@ -96,7 +100,10 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     }
 
     /// <summary>One attempt: the rest of the pipeline (resolution, then the socket handler).</summary>
-    private Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
+    private ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => InnerHandler is MicroResolutionHandler resolution
+            ? resolution.SendAttemptAsync(request, cancellationToken)
+            : new(base.SendAsync(request, cancellationToken));
 
     private static int StatusOf(Exception? error) => MicroClientCallContext.StatusOf(error);
 

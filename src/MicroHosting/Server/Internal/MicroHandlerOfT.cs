@@ -47,7 +47,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         if (deadline is { } due)
         {
             var left = due - runtime.TimeProvider.GetUtcNow();
-            deadlineSource = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider);
+            deadlineSource = DeadlineSourcePool.Rent(left > TimeSpan.Zero ? left : TimeSpan.Zero, runtime.TimeProvider);
             abortRegistration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadlineSource);
             cancellationToken = deadlineSource.Token;
         }
@@ -95,7 +95,10 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
             MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, status, started);
             MicroContext.Current = previous;
             abortRegistration.Dispose();
-            deadlineSource?.Dispose();
+            if (deadlineSource is not null)
+            {
+                DeadlineSourcePool.Return(deadlineSource, runtime.TimeProvider);
+            }
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed partial class MdnsEngine
     public async Task RegisterAsync(MicroService service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
+
+        // The first probe's random wait runs from here: starting the sockets and building the records count toward it.
+        var ready = _timeProvider.GetTimestamp();
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var built = service.Nodes.Select(n => _zone.Build(service, n)).ToList();
         foreach (var node in built)
@@ -30,7 +33,8 @@ internal sealed partial class MdnsEngine
 
             if (isNew && _options.Probe)
             {
-                await ProbeAsync(node, cancellationToken).ConfigureAwait(false);
+                await ProbeAsync(node, ready, cancellationToken).ConfigureAwait(false);
+                ready = _timeProvider.GetTimestamp(); // a further node waits from the end of this one's probing
             }
 
             MdnsLocalNode? listing;
@@ -69,7 +73,7 @@ internal sealed partial class MdnsEngine
         }
     }
 
-    private async Task ProbeAsync(MdnsLocalNode node, CancellationToken cancellationToken)
+    private async Task ProbeAsync(MdnsLocalNode node, long readyTimestamp, CancellationToken cancellationToken)
     {
         var probe = new MdnsProbe(node);
         lock (_gate)
@@ -82,8 +86,12 @@ internal sealed partial class MdnsEngine
 
         try
         {
-            // RFC 6762 section 8.1: three probes 250 ms apart, the first after a random delay of up to 250 ms.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), _timeProvider, cancellationToken).ConfigureAwait(false);
+            // RFC 6762 section 8.1: three probes 250 ms apart, the first after a random delay of up to 250 ms (counted
+            // from when RegisterAsync began), then 250 ms more for a conflicting answer. Each wait runs to a time fixed
+            // from the first probe, so a timer that fires late (a busy machine) does not push the later ones back:
+            // waiting 250 ms after each send instead added up to ~50 ms, which took the mdns benchmark's p99 past 1 s.
+            await DelayUntilAsync(readyTimestamp, TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), cancellationToken).ConfigureAwait(false);
+            var first = _timeProvider.GetTimestamp();
             for (var i = 0; i < 3 && probe.Conflict is null; i++)
             {
                 var message = new DnsMessage
@@ -92,7 +100,7 @@ internal sealed partial class MdnsEngine
                     Authorities = probe.Claimed,
                 };
                 await SendMulticastAsync(message, cancellationToken).ConfigureAwait(false);
-                await Task.Delay(ProbeInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+                await DelayUntilAsync(first, ProbeInterval * (i + 1), cancellationToken).ConfigureAwait(false);
             }
 
             lock (_gate)
@@ -121,6 +129,13 @@ internal sealed partial class MdnsEngine
                 _probes.Remove(node.InstanceKey);
             }
         }
+    }
+
+    /// <summary>Waits until <paramref name="after"/> has passed since <paramref name="timestamp"/> (not at all if it has).</summary>
+    private Task DelayUntilAsync(long timestamp, TimeSpan after, CancellationToken cancellationToken)
+    {
+        var left = after - _timeProvider.GetElapsedTime(timestamp);
+        return left > TimeSpan.Zero ? Task.Delay(left, _timeProvider, cancellationToken) : Task.CompletedTask;
     }
 
     private async Task AnnounceAsync(MdnsLocalNode node, bool repeat, CancellationToken cancellationToken)
