@@ -195,6 +195,11 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
                     innerException: null);
             }
 
+            if (response.Headers.NonValidated.TryGetValues(GrpcWire.DetailsHeader, out var details))
+            {
+                error.Data[GrpcWire.DetailsHeader] = details.ToString(); // kept raw by the gRPC wire (GrpcWire.ErrorOf)
+            }
+
             throw error;
         }
 
@@ -219,11 +224,22 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
         try
         {
+            if (codec is GrpcFramedMicroCodec framed && body.WrittenCount > 0 && body.WrittenSpan[0] != 0 && state.Wire is GrpcWire)
+            {
+                // A gRPC server that compresses whatever the caller accepts (grpc-go with a compressor set, say).
+                return GrpcWire.DecodeCompressed<TResponse>(framed, body.WrittenMemory, response, runtime.Options.MaxStreamMessageSize);
+            }
+
             return codec.Decode<TResponse>(new ReadOnlySequence<byte>(body.WrittenMemory));
         }
         catch (MicroCodecException ex)
         {
             throw BadReply(state, $"replied with a body that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
+        }
+        catch (GrpcFrameException ex)
+        {
+            var limit = ex.Status == GrpcStatusMap.ResourceExhausted ? " (Micro:Client:MaxStreamMessageSize)" : string.Empty;
+            throw BadReply(state, $"replied with a gRPC message the client cannot read: {ex.Message}{limit}", ex);
         }
     }
 

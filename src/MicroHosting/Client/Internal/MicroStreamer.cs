@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Streams to MicroHosting nodes over WebSockets (the server's stream protocol): server streaming, client streaming and
-/// bidirectional. A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
+/// Streams: server streaming, client streaming and bidirectional, to MicroHosting nodes over WebSockets (the server's
+/// stream protocol) and to <c>protocol=grpc</c> nodes as gRPC streams over HTTP/2 (the node's wire opens the channel,
+/// <see cref="MicroWire.OpenStreamAsync"/>). A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
 /// (<see cref="MicroAttempt"/>), call pipeline and retry rule; opening it is retried on another node, and a server
 /// stream also retries when it fails before its first message.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
@@ -28,6 +29,9 @@ internal sealed partial class MicroStreamer : IDisposable
         var sockets = MicroHttpClientPipeline.CreatePrimaryHandler();
         tls.Apply(sockets.SslOptions);
         Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
+
+        // gRPC streams are HTTP/2 calls on the same sockets (pooled, multiplexed); a refusal is read from the reply.
+        GrpcInvoker = new HttpMessageInvoker(sockets, disposeHandler: false);
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -37,6 +41,9 @@ internal sealed partial class MicroStreamer : IDisposable
 
     /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
     public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>Gets the invoker of gRPC streams (<see cref="GrpcStreamChannel"/>): the same handler as <see cref="Invoker"/>, without the upgrade check.</summary>
+    public HttpMessageInvoker GrpcInvoker { get; }
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, CancellationToken cancellationToken)
@@ -75,7 +82,11 @@ internal sealed partial class MicroStreamer : IDisposable
         }
     }
 
-    public void Dispose() => Invoker.Dispose();
+    public void Dispose()
+    {
+        GrpcInvoker.Dispose();
+        Invoker.Dispose();
+    }
 
     private async IAsyncEnumerable<TResponse> ServerStreamCoreAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, [EnumeratorCancellation] CancellationToken cancellationToken)
