@@ -145,7 +145,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroException AttemptTimedOut(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         var why = state.IsIdempotent ? "no retry left" : "not retried: the endpoint is not idempotent, and the handler may have run";
         return new MicroException(
             MicroClientErrors.Id,
@@ -156,12 +156,16 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroNodesFailedException NodesFailed(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         return new MicroNodesFailedException(
             state.Service,
             $"call to {state.Service} {state.Endpoint} failed on every node tried ({state.Attempts} attempt(s)): {failures}",
             state.LastError ?? inner);
     }
+
+    /// <summary>What went wrong on each attempt, one entry per failed attempt; the transport error when none was recorded.</summary>
+    private static string FailureList(MicroCallState state, HttpRequestException inner)
+        => state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
 
     internal static string Shorten(string text) => text.Length <= MaxDetailLength ? text : string.Concat(text.AsSpan(0, MaxDetailLength), "...");
 
