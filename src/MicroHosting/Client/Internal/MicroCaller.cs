@@ -11,7 +11,8 @@ using Polly.Timeout;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// One typed call through a MicroHosting <see cref="HttpClient"/>: builds the request, sends it through the pipeline
+/// One typed call through the handlers of a MicroHosting <see cref="HttpClient"/> (or the client itself, for a typed
+/// client): builds the request, sends it through the pipeline
 /// (setup, Polly timeout and retries, resolution), and turns the reply into the response message or a <see cref="MicroException"/>.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
@@ -22,7 +23,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     /// <summary>Sends one call and returns the reply with the node that served it.</summary>
     public async Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(
-        HttpClient http,
+        HttpMessageInvoker http,
         MicroClientProfile? profile,
         string service,
         string endpoint,
@@ -43,7 +44,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     /// <summary>Sends one call and returns the reply alone: one async state machine per call, no <see cref="MicroResponse{TResponse}"/>.</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(
-        HttpClient http,
+        HttpMessageInvoker http,
         MicroClientProfile? profile,
         string service,
         string endpoint,
@@ -76,7 +77,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         return new MicroCallState(plan) { Body = new MicroRequestBody<TRequest>(request) };
     }
 
-    private async Task<TResponse> InvokeAsync<TResponse>(HttpClient http, MicroCallState state, CancellationToken cancellationToken)
+    private async Task<TResponse> InvokeAsync<TResponse>(HttpMessageInvoker http, MicroCallState state, CancellationToken cancellationToken)
     {
         using var message = new MicroCallRequest(state, LogicalUri(state.Service, state.Endpoint!));
 
@@ -90,7 +91,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(message, linked?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -244,8 +245,8 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
     }
 
     /// <summary>
-    /// Copies the reply's body into a pooled buffer. HttpClient has buffered it already (the resolution handler and
-    /// <see cref="HttpCompletionOption.ResponseContentRead"/>), so the stream is memory and reading it does no I/O; this
+    /// Copies the reply's body into a pooled buffer. The resolution handler has buffered it already (inside the attempt,
+    /// so a reply cut off halfway is retried), so the stream is memory and reading it does no I/O; this
     /// avoids ReadAsByteArrayAsync's copy into a new array and its task.
     /// </summary>
     private static PooledBufferWriter ReadBody(HttpContent content)
