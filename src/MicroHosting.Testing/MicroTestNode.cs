@@ -2,26 +2,30 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using MicroHosting.Testing.Internal;
+using Microsoft.AspNetCore.TestHost;
 
 namespace MicroHosting.Testing;
 
 /// <summary>
 /// One node on a <see cref="MicroTestNetwork"/>: an app under test or a fake service, reached in memory at its
 /// <see cref="Address"/>. Its faults make it misbehave for the code under test, as a real node can: refuse connections,
-/// answer with an error, hang, or answer slowly. Faults apply to every request from now on until <see cref="Heal"/>.
+/// answer with an error, hang, or answer slowly. Faults apply to every request from now on until <see cref="Heal"/>,
+/// calls and stream openings alike (a stream already open is not affected).
 /// </summary>
 public sealed class MicroTestNode
 {
+    private readonly TestServer _server;
     private readonly Lazy<HttpMessageHandler> _handler;
     private readonly TimeProvider _timeProvider;
     private volatile Fault _fault = Fault.None;
     private int _requests;
 
-    internal MicroTestNode(string service, string address, Func<HttpMessageHandler> handler, TimeProvider timeProvider)
+    internal MicroTestNode(string service, string address, TestServer server, TimeProvider timeProvider)
     {
         Service = service;
         Address = address;
-        _handler = new Lazy<HttpMessageHandler>(handler, LazyThreadSafetyMode.ExecutionAndPublication);
+        _server = server;
+        _handler = new Lazy<HttpMessageHandler>(server.CreateHandler, LazyThreadSafetyMode.ExecutionAndPublication);
         _timeProvider = timeProvider;
     }
 
@@ -32,7 +36,7 @@ public sealed class MicroTestNode
     public string Address { get; }
 
     /// <summary>
-    /// Gets how many requests reached the node (faulty or not), retries included. A request is counted once the delay of
+    /// Gets how many requests reached the node (faulty or not), retries and stream openings included. A request is counted once the delay of
     /// <see cref="Hang"/> or <see cref="RespondAfter"/> is on the network's clock, so a test can wait for the count, then
     /// advance a fake clock.
     /// </summary>
@@ -87,7 +91,9 @@ public sealed class MicroTestNode
                 break;
         }
 
-        return await new HttpMessageInvoker(_handler.Value, disposeHandler: false).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return MicroTestWebSocketUpgrade.IsUpgrade(request)
+            ? await MicroTestWebSocketUpgrade.SendAsync(_server, request, cancellationToken).ConfigureAwait(false)
+            : await new HttpMessageInvoker(_handler.Value, disposeHandler: false).SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private static HttpResponseMessage ErrorResponse(MicroException error, HttpRequestMessage request) => new((HttpStatusCode)error.Code)

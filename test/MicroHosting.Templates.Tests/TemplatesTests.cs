@@ -1,17 +1,21 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MicroHosting.TestUtilities;
+using Xunit.Abstractions;
 
 namespace MicroHosting.Templates.Tests;
 
 /// <summary>
 /// The templates as a new user meets them: MicroHosting, MicroHosting.Testing and MicroHosting.Templates packed from this
 /// repository to a local folder feed (with a version of their own, so no cached package stands in), the templates installed
-/// from it into a private template hive, each template created outside the repository, built, and its tests run. Only
-/// NuGet is reached, for packages not in the local cache.
+/// from it into a private template hive, each template created outside the repository, built, and its tests run; then the
+/// README's first-hour "run, then call with micro" on the created service. Only NuGet is reached, for packages not in the
+/// local cache; mDNS stays on <c>lo</c>.
 /// </summary>
-public sealed partial class TemplatesTests : IAsyncLifetime
+public sealed partial class TemplatesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromMinutes(10); // cold restores and builds on a loaded 2-core machine
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(90); // the service's start and first mDNS answer, under load
     private readonly string _work = Path.Combine(Path.GetTempPath(), "microhosting-templates-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _version = $"0.1.0-templatetest.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
 
@@ -93,6 +97,46 @@ public sealed partial class TemplatesTests : IAsyncLifetime
         await using var caller = ChildProcess.Start("dotnet", [Path.Combine(apps, "Caller", "bin", "Debug", "net10.0", "Caller.dll"), "--name", "Ann"], new Dictionary<string, string?> { ["MICRO_REGISTRY"] = "memory" });
         Assert.Equal(1, await caller.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("Calling greeter failed", caller.Output, StringComparison.Ordinal);
+
+        // The README's first hour, from the solution's folder: `dotnet run --project Orders &`, then
+        // `MICRO_MDNS_INTERFACES=lo micro call orders Orders.Hello '{"name":"John"}'` with this repository's micro tool.
+        // Both sides in an mDNS domain of this run's own (and on lo), so parallel runs never see each other's "orders".
+        var solution = Path.Combine(apps, "Orders");
+        var mdns = new Dictionary<string, string?> { ["MICRO_MDNS_INTERFACES"] = "lo", ["Micro__Mdns__Domain"] = "t" + Guid.NewGuid().ToString("N")[..10] };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var service = ChildProcess.Start("dotnet", ["run", "--project", "Orders", "--no-build"], mdns, solution);
+        await service.WaitForAsync("Registered orders node", RegistrationWait);
+        var (reply, runs) = await UntilFoundAsync(service, () => ChildProcess.Start("dotnet", [RepositoryPaths.ProjectOutput("src/MicroHosting.Cli"), "call", "orders", "Orders.Hello", """{"name":"John"}"""], mdns, solution), notFoundExitCode: 3);
+        output.WriteLine($"micro call answered {started.Elapsed.TotalSeconds:0.0}s after the service started, on run {runs} of the tool. The service:{Environment.NewLine}{service.Output}");
+        Assert.Equal("Hello John", JsonDocument.Parse(reply).RootElement.GetProperty("message").GetString());
+
+        // And the next line: `dotnet run --project Orders.Client -- --name John`, the client generated from Orders.proto.
+        var (greeting, _) = await UntilFoundAsync(service, () => ChildProcess.Start("dotnet", ["run", "--project", "Orders.Client", "--no-build", "--", "--name", "John"], mdns, solution), notFoundExitCode: 1);
+        Assert.Equal("Hello John", greeting.Trim());
+    }
+
+    /// <summary>
+    /// Runs a caller of the service until it is found: each run is a fresh process with one mDNS query, whose answer can
+    /// miss the query window on a loaded machine (the micro tool exits 3 for "not found", the generated client 1 for any
+    /// failure). Bounded by <see cref="RegistrationWait"/>; any other failure, or the service exiting, fails at once.
+    /// </summary>
+    private static async Task<(string Output, int Runs)> UntilFoundAsync(ChildProcess service, Func<ChildProcess> start, int notFoundExitCode)
+    {
+        var deadline = DateTime.UtcNow + RegistrationWait;
+        for (var runs = 1; ; runs++)
+        {
+            await using var caller = start();
+            var exitCode = await caller.WaitForExitAsync(TimeSpan.FromMinutes(1));
+            if (exitCode == 0)
+            {
+                return (caller.Output, runs);
+            }
+
+            Assert.False(service.HasExited, $"The service exited:{Environment.NewLine}{service.Output}");
+            Assert.True(
+                exitCode == notFoundExitCode && caller.Output.Contains("not found", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline,
+                $"The caller exited {exitCode} on run {runs}:{Environment.NewLine}{caller.Output}{Environment.NewLine}The service:{Environment.NewLine}{service.Output}");
+        }
     }
 
     private static async Task<string> DotnetAsync(string workingDirectory, params string[] arguments)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MicroHosting;
 using MicroHosting.Broker;
 using MicroHosting.Client;
@@ -14,8 +15,29 @@ public sealed record ChargeReply(string Receipt);
 
 public sealed record Shipment(string Item);
 
-/// <summary>Orders.Place charges "billing", publishes orders.placed and answers with the receipt.</summary>
-public sealed class Orders(IMicroClient client, IMicroPublisher publisher)
+public sealed record TrackRequest(string Item);
+
+public sealed record TrackingUpdate(string Item, string Status);
+
+public sealed record BatchTotal(int Orders, int Cents);
+
+/// <summary>The streams of "orders" as a contract: the service implements it, callers get a generated client.</summary>
+[MicroContract("Orders")]
+public interface IOrderStreams
+{
+    IAsyncEnumerable<TrackingUpdate> TrackAsync(TrackRequest request, CancellationToken cancellationToken = default);
+
+    Task<BatchTotal> TotalAsync(IAsyncEnumerable<PlaceOrder> orders, CancellationToken cancellationToken = default);
+
+    // Bidirectional streams are not in C# contracts (MICRO001); Orders.Running is mapped from the class.
+}
+
+/// <summary>
+/// Orders.Place charges "billing", publishes orders.placed and answers with the receipt. The streams: Orders.Track
+/// (server) relays the "shipping" service's Shipping.Track stream, Orders.Total (client) totals a batch of orders and
+/// Orders.Running (bidirectional) answers each order with the running total (<see cref="IOrderStreams"/>).
+/// </summary>
+public sealed class Orders(IMicroClient client, IMicroPublisher publisher) : IOrderStreams
 {
     public async Task<OrderPlaced> Place(PlaceOrder order, MicroContext context, CancellationToken cancellationToken)
     {
@@ -23,6 +45,35 @@ public sealed class Orders(IMicroClient client, IMicroPublisher publisher)
         var placed = new OrderPlaced(order.Item, charge.Receipt);
         await publisher.PublishAsync("orders.placed", placed, new MicroPublishOptions { Metadata = { ["X-Order-Item"] = order.Item } }, cancellationToken);
         return placed;
+    }
+
+    public async IAsyncEnumerable<TrackingUpdate> TrackAsync(TrackRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var update in client.ServerStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Track", request, cancellationToken: cancellationToken))
+        {
+            yield return update;
+        }
+    }
+
+    public async Task<BatchTotal> TotalAsync(IAsyncEnumerable<PlaceOrder> orders, CancellationToken cancellationToken)
+    {
+        var total = new BatchTotal(0, 0);
+        await foreach (var order in orders.WithCancellation(cancellationToken))
+        {
+            total = new BatchTotal(total.Orders + 1, total.Cents + order.Cents);
+        }
+
+        return total;
+    }
+
+    public async IAsyncEnumerable<BatchTotal> Running(IAsyncEnumerable<PlaceOrder> orders, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var total = new BatchTotal(0, 0);
+        await foreach (var order in orders.WithCancellation(cancellationToken))
+        {
+            total = new BatchTotal(total.Orders + 1, total.Cents + order.Cents);
+            yield return total;
+        }
     }
 }
 

@@ -30,6 +30,39 @@ public sealed class MicroTestNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefuseConnections_OneOfTwoStreamingNodes_EveryStreamOpensOnTheOther()
+    {
+        var a = await AddShippingAsync("a");
+        var b = await AddShippingAsync("b");
+        a.RefuseConnections();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var update = await _network.Client.ServerStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Track", new TrackRequest("box")).SingleAsync();
+            Assert.Equal(new TrackingUpdate("box", "b"), update);
+        }
+
+        Assert.Equal(5, b.Requests);
+    }
+
+    [Fact]
+    public async Task FailWith_OnlyStreamingNode_OpeningFailsWithThatErrorAndHealRestoresIt()
+    {
+        var node = await AddShippingAsync("a");
+        node.FailWith(new MicroException("shipping", 503, "maintenance"));
+
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _network.Client.ClientStreamAsync<TrackRequest, TrackingUpdate>(
+            "shipping", "Shipping.Last", Items("box"), new MicroCallOptions { Retries = 0 }));
+        node.Heal();
+        var last = await _network.Client.ClientStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Last", Items("box", "bag"));
+
+        Assert.Equal(503, error.Code);
+        Assert.Equal("maintenance", error.Detail);
+        Assert.Equal(new TrackingUpdate("bag", "a"), last);
+        Assert.Equal(2, node.Requests);
+    }
+
+    [Fact]
     public async Task FailWith_OnlyNode_CallerGetsThatErrorAndHealRestoresService()
     {
         var node = await AddBillingAsync("a");
@@ -84,13 +117,30 @@ public sealed class MicroTestNodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FailWith_NonErrorStatus_ThrowsSayingWhatToUse()
+    public async Task FailWith_NonErrorStatus_ThrowsSayingWhatToUse()
     {
-        var node = new MicroTestNode("x", "x.microtest:1", () => new HttpClientHandler(), TimeProvider.System);
+        var node = await AddBillingAsync("x");
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => node.FailWith(new MicroException("x", 200, "ok")));
 
         Assert.Contains("400 to 599", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A fake "shipping" node whose streams answer with its <paramref name="status"/>.</summary>
+    private Task<MicroTestNode> AddShippingAsync(string status)
+        => _network.AddFakeServiceAsync("shipping", app =>
+        {
+            app.MapMicroHandler("Shipping.Track", (TrackRequest r) => new[] { new TrackingUpdate(r.Item, status) }.ToAsyncEnumerable());
+            app.MapMicroHandler("Shipping.Last", async (IAsyncEnumerable<TrackRequest> requests) => new TrackingUpdate((await requests.LastAsync()).Item, status));
+        });
+
+    private static async IAsyncEnumerable<TrackRequest> Items(params string[] items)
+    {
+        foreach (var item in items)
+        {
+            await Task.Yield();
+            yield return new TrackRequest(item);
+        }
     }
 
     private Task<MicroTestNode> AddBillingAsync(string receipt)

@@ -27,7 +27,7 @@ internal sealed class MicroTestNodeRegistration(IServer server, IOptions<MicroOp
                 "Use WebApplicationFactory (it uses TestServer) or builder.WebHost.UseTestServer().");
         }
 
-        var node = new MicroTestNode(value.Name, value.Advertise, testServer.CreateHandler, network.TimeProvider);
+        var node = new MicroTestNode(value.Name, value.Advertise, testServer, network.TimeProvider);
         network.Add(node);
         route.Node = node;
         return Task.CompletedTask;

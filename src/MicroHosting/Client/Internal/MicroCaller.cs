@@ -146,7 +146,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroException AttemptTimedOut(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         var why = state.IsIdempotent ? "no retry left" : "not retried: the endpoint is not idempotent, and the handler may have run";
         return new MicroException(
             MicroClientErrors.Id,
@@ -157,12 +157,16 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroNodesFailedException NodesFailed(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         return new MicroNodesFailedException(
             state.Service,
             $"call to {state.Service} {state.Endpoint} failed on every node tried ({state.Attempts} attempt(s)): {failures}",
             state.LastError ?? inner);
     }
+
+    /// <summary>What went wrong on each attempt, one entry per failed attempt; the transport error when none was recorded.</summary>
+    private static string FailureList(MicroCallState state, HttpRequestException inner)
+        => state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
 
     internal static string Shorten(string text) => text.Length <= MaxDetailLength ? text : string.Concat(text.AsSpan(0, MaxDetailLength), "...");
 
@@ -192,6 +196,11 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
                     innerException: null);
             }
 
+            if (response.Headers.NonValidated.TryGetValues(GrpcWire.DetailsHeader, out var details))
+            {
+                error.Data[GrpcWire.DetailsHeader] = details.ToString(); // kept raw by the gRPC wire (GrpcWire.ErrorOf)
+            }
+
             throw error;
         }
 
@@ -216,11 +225,22 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
         try
         {
+            if (codec is GrpcFramedMicroCodec framed && body.WrittenCount > 0 && body.WrittenSpan[0] != 0 && state.Wire is GrpcWire)
+            {
+                // A gRPC server that compresses whatever the caller accepts (grpc-go with a compressor set, say).
+                return GrpcWire.DecodeCompressed<TResponse>(framed, body.WrittenMemory, response, runtime.Options.MaxStreamMessageSize);
+            }
+
             return codec.Decode<TResponse>(new ReadOnlySequence<byte>(body.WrittenMemory));
         }
         catch (MicroCodecException ex)
         {
             throw BadReply(state, $"replied with a body that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
+        }
+        catch (GrpcFrameException ex)
+        {
+            var limit = ex.Status == GrpcStatusMap.ResourceExhausted ? " (Micro:Client:MaxStreamMessageSize)" : string.Empty;
+            throw BadReply(state, $"replied with a gRPC message the client cannot read: {ex.Message}{limit}", ex);
         }
     }
 

@@ -29,6 +29,11 @@ internal static class MicroClientServices
         services.AddHttpClient(MicroClientOptions.HttpClientName)
             .AddMicroPipeline(profile: null)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroClient; connections still recycle (PooledConnectionLifetime)
+        MicroHosting.Security.Internal.MicroClientTls.Configure(services.AddHttpClient(MicroClientOptions.StreamHttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => MicroHttpClientPipeline.CreatePrimaryHandler()))
+            .RemoveAllLoggers()
+            .AddHttpMessageHandler(static () => new StreamUpgradeHandler())
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan); // held by the singleton MicroStreamer, as above
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, MicroPrimaryHandlerFilter>());
         services.TryAddSingleton<IMicroClient, MicroClient>();
     }

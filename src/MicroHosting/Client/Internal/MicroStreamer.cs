@@ -7,27 +7,27 @@ using Microsoft.Extensions.Logging;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Streams to MicroHosting nodes over WebSockets (the server's stream protocol): server streaming, client streaming and
-/// bidirectional. A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
+/// Streams: server streaming, client streaming and bidirectional, to MicroHosting nodes over WebSockets (the server's
+/// stream protocol) and to <c>protocol=grpc</c> nodes as gRPC streams over HTTP/2 (the node's wire opens the channel,
+/// <see cref="MicroWire.OpenStreamAsync"/>). A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
 /// (<see cref="MicroAttempt"/>), call pipeline and retry rule; opening it is retried on another node, and a server
 /// stream also retries when it fails before its first message.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
-internal sealed partial class MicroStreamer : IDisposable
+internal sealed partial class MicroStreamer
 {
     private readonly ILogger _logger;
 
     public MicroStreamer(
-        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, MicroHosting.Security.Internal.MicroClientTls tls, MicroHosting.Security.Internal.MicroCredentials credentials)
+        MicroClientRuntime runtime, ILogger<MicroStreamer> logger, IHttpMessageHandlerFactory handlers, MicroHosting.Security.Internal.MicroCredentials credentials)
     {
         Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        // The same socket settings as unary calls (MicroHttpClientPipeline); WebSockets keep a connection each, so the
-        // upgrade requests go through their own handler rather than the HttpClient's pooled one.
-        var sockets = MicroHttpClientPipeline.CreatePrimaryHandler();
-        tls.Apply(sockets.SslOptions);
-        Invoker = new HttpMessageInvoker(new StreamUpgradeHandler(sockets), disposeHandler: true);
+        // Stream openings go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
+        // and TLS as calls, but a connection per WebSocket (gRPC streams share HTTP/2 connections), and reached by
+        // IMicroPrimaryHandlerFactory as calls are.
+        Invoker = new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false); // the factory owns it
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -35,7 +35,10 @@ internal sealed partial class MicroStreamer : IDisposable
     /// <summary>Gets what puts the call's credential on each attempt's upgrade request.</summary>
     public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
-    /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
+    /// <summary>
+    /// Gets the invoker every stream's opening request goes through (a WebSocket upgrade, or a gRPC stream's HTTP/2 POST):
+    /// no proxy, the same connect timeout as calls.
+    /// </summary>
     public HttpMessageInvoker Invoker { get; }
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(
@@ -74,8 +77,6 @@ internal sealed partial class MicroStreamer : IDisposable
             throw;
         }
     }
-
-    public void Dispose() => Invoker.Dispose();
 
     private async IAsyncEnumerable<TResponse> ServerStreamCoreAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, [EnumeratorCancellation] CancellationToken cancellationToken)
