@@ -17,6 +17,7 @@ namespace MicroHosting.Client.Internal;
 internal sealed partial class MicroStreamer
 {
     private readonly ILogger _logger;
+    private readonly Lazy<HttpMessageInvoker> _invoker;
 
     public MicroStreamer(
         MicroClientRuntime runtime, ILogger<MicroStreamer> logger, IHttpMessageHandlerFactory handlers, MicroHosting.Security.Internal.MicroCredentials credentials)
@@ -27,7 +28,8 @@ internal sealed partial class MicroStreamer
         // Stream openings go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
         // and TLS as calls, but a connection per WebSocket (gRPC streams share HTTP/2 connections), and reached by
         // IMicroPrimaryHandlerFactory as calls are.
-        Invoker = new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false); // the factory owns it
+        // Built on the first stream: a process that only makes calls never creates the streams' handlers.
+        _invoker = new(() => new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false)); // the factory owns it
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -39,7 +41,7 @@ internal sealed partial class MicroStreamer
     /// Gets the invoker every stream's opening request goes through (a WebSocket upgrade, or a gRPC stream's HTTP/2 POST):
     /// no proxy, the same connect timeout as calls.
     /// </summary>
-    public HttpMessageInvoker Invoker { get; }
+    public HttpMessageInvoker Invoker => _invoker.Value;
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, CancellationToken cancellationToken)
