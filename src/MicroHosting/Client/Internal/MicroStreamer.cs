@@ -16,6 +16,7 @@ namespace MicroHosting.Client.Internal;
 internal sealed partial class MicroStreamer
 {
     private readonly ILogger _logger;
+    private readonly Lazy<HttpMessageInvoker> _invoker;
 
     public MicroStreamer(
         MicroClientRuntime runtime, ILogger<MicroStreamer> logger, IHttpMessageHandlerFactory handlers, MicroHosting.Security.Internal.MicroCredentials credentials)
@@ -25,7 +26,10 @@ internal sealed partial class MicroStreamer
         _logger = logger;
         // The upgrades go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
         // and TLS as calls, but a connection per WebSocket, and reached by IMicroPrimaryHandlerFactory as calls are.
-        Invoker = new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false); // the factory owns it
+        // Built on the first stream: an app that never streams builds no handler chain for it. The factory owns the handler.
+        _invoker = new Lazy<HttpMessageInvoker>(
+            () => new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public MicroClientRuntime Runtime { get; }
@@ -34,7 +38,7 @@ internal sealed partial class MicroStreamer
     public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
     /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
-    public HttpMessageInvoker Invoker { get; }
+    public HttpMessageInvoker Invoker => _invoker.Value;
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(
         string service, string endpoint, TRequest request, MicroCallOptions? options, MicroClientProfile? profile, CancellationToken cancellationToken)
