@@ -99,7 +99,8 @@ public sealed class MicroClientOptions
 
     /// <summary>
     /// Gets or sets the largest stream message the client accepts from a node, in bytes; a larger one ends the stream with
-    /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take. Default 16 MiB.
+    /// a 413 <see cref="MicroException"/>. Bounds the memory one stream can take. Also the bound of a gzip-compressed gRPC
+    /// message once inflated (stream messages and compressed unary replies). Default 16 MiB.
     /// </summary>
     public int MaxStreamMessageSize { get; set; } = 16 * 1024 * 1024;
 
@@ -107,7 +108,8 @@ public sealed class MicroClientOptions
     /// Gets or sets whether unary calls to a MicroHosting node use HTTP/2, multiplexed over few connections: on a TLS node
     /// (<c>secure=true</c>) its main port, negotiated by ALPN; on a node that advertises a cleartext HTTP/2 port (node
     /// metadata <c>h2c=&lt;port&gt;</c>, set by the server's <c>Micro:Http2Address</c>) that port. Other nodes, and Go Micro
-    /// nodes, are called over HTTP/1.1 either way; streams always use WebSockets on the node's main port. Default <see langword="true"/>.
+    /// nodes, are called over HTTP/1.1 either way; streams use WebSockets on the node's main port. Nodes that registered
+    /// <c>protocol=grpc</c> are called, streams included, over HTTP/2 whatever this says (gRPC needs it). Default <see langword="true"/>.
     /// </summary>
     public bool UseHttp2 { get; set; } = true;
 

@@ -7,7 +7,8 @@ namespace MicroHosting.Codecs;
 /// <summary>
 /// Go Micro's <c>application/grpc</c>, <c>application/grpc+proto</c> and <c>application/grpc+json</c>: one message in gRPC's
 /// 5-byte frame (flag 0, then the length as a 4-byte big-endian integer) around the inner codec's bytes.
-/// Compressed frames (flag 1) are rejected.
+/// The codec reads uncompressed frames (flag 0) only; on MicroHosting's gRPC wire (HTTP/2) a message compressed with the
+/// call's <c>grpc-encoding</c> (gzip) is decompressed before it reaches the codec.
 /// </summary>
 public sealed class GrpcFramedMicroCodec : MicroCodec
 {
@@ -48,7 +49,7 @@ public sealed class GrpcFramedMicroCodec : MicroCodec
         data.Slice(0, HeaderSize).CopyTo(header);
         if (header[0] != 0)
         {
-            throw new MicroCodecException($"Compressed {ContentType} frames (flag {header[0]}) are not supported; send flag 0.");
+            throw new MicroCodecException($"Compressed {ContentType} frames (flag {header[0]}) are read only on the gRPC wire (HTTP/2 with grpc-encoding: gzip); send flag 0.");
         }
 
         var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
@@ -59,6 +60,9 @@ public sealed class GrpcFramedMicroCodec : MicroCodec
 
         return _inner.Decode<T>(data.Slice(HeaderSize));
     }
+
+    /// <summary>Decodes one message already taken out of its frame (and decompressed) by the gRPC wire.</summary>
+    internal T DecodeMessage<T>(ReadOnlySequence<byte> message) => _inner.Decode<T>(message);
 
     /// <inheritdoc />
     public override void Encode<T>(IBufferWriter<byte> output, T value)

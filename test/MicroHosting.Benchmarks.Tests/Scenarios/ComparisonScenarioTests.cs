@@ -9,7 +9,7 @@ public sealed class ComparisonScenarioTests
     [InlineData("server", 8, "raw,raw+headers")]
     [InlineData("unary", 20, "gRPC,raw")]
     [InlineData("call-path", 4, "direct")]
-    [InlineData("streaming", 6, "gRPC")]
+    [InlineData("streaming", 8, "gRPC")]
     public async Task RunAsync_Quick_EveryTargetAnswersAndGetsRatios(string scenario, int rows, string baselines)
     {
         var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For(scenario), TextWriter.Null, CancellationToken.None);

@@ -23,7 +23,7 @@ internal static class ClosedLoopLoadGenerator
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        var phase = new int[1]; // 0: warming up
+        var phase = new int[2]; // [0]: 0 warming up, Measuring, Stopped; [1]: calls ended in the measured window
         var workers = new Task<WorkerResult>[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
@@ -37,6 +37,14 @@ internal static class ClosedLoopLoadGenerator
         var started = Stopwatch.GetTimestamp();
         Volatile.Write(ref phase[0], Measuring);
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
+
+        // The window also lasts until one call ended in it: a short run on a starved machine still measures something
+        // (throughput divides by the window's real length).
+        while (Volatile.Read(ref phase[1]) == 0)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
         Volatile.Write(ref phase[0], Stopped);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var clientAfter = ProcessUsage.Current();
@@ -78,6 +86,7 @@ internal static class ClosedLoopLoadGenerator
             // A call counts when it ends inside the measured window.
             if (Volatile.Read(ref phase[0]) == Measuring)
             {
+                Interlocked.Increment(ref phase[1]);
                 if (ok)
                 {
                     histogram.Record((long)Stopwatch.GetElapsedTime(start).TotalNanoseconds);

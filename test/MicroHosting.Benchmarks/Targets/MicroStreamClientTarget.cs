@@ -8,7 +8,9 @@ namespace MicroHosting.Benchmarks.Targets;
 
 /// <summary>
 /// A MicroHosting server stream through the MicroHosting client (<see cref="IMicroClient.ServerStreamAsync{TRequest, TResponse}"/>)
-/// by service name: registry cache, selector, one WebSocket per stream, protobuf chosen because the node takes it.
+/// by service name: registry cache, selector, one WebSocket per stream, protobuf chosen because the node takes it; with
+/// <c>grpc</c>, the node registered as <c>protocol=grpc</c> (its h2c listener), so each stream is a gRPC stream, one
+/// HTTP/2 call multiplexed on a shared connection.
 /// </summary>
 internal sealed class MicroStreamClientTarget : CallTarget
 {
@@ -18,9 +20,9 @@ internal sealed class MicroStreamClientTarget : CallTarget
     private readonly int _count;
     private readonly bool _large;
 
-    public MicroStreamClientTarget(ServerAddresses addresses, int count, bool large)
+    public MicroStreamClientTarget(ServerAddresses addresses, int count, bool large, bool grpc = false)
     {
-        _provider = MicroClientTarget.CreateClientServices(addresses, out MicroNode _);
+        _provider = MicroClientTarget.CreateClientServices(addresses, out MicroNode _, grpc: grpc);
         _client = _provider.GetRequiredService<IMicroClient>();
         _request = new CountRequest { Count = count };
         _count = count;

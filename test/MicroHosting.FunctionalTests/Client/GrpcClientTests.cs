@@ -151,6 +151,122 @@ public sealed class GrpcClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Call_StatusDetailsBin_KeptRawInTheErrorsData()
+    {
+        await StartStockServerAsync("stock", context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = "5";
+            context.Response.Headers["grpc-message"] = "no such greeter";
+            context.Response.Headers["grpc-status-details-bin"] = StatusDetails;
+            return Task.CompletedTask;
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var ex = await Assert.ThrowsAsync<MicroException>(() => services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { Retries = 0 }));
+
+        Assert.Equal(404, ex.Code);
+        Assert.Equal("no such greeter", ex.Detail);
+        Assert.Equal(StatusDetails, ex.Data["grpc-status-details-bin"]);
+    }
+
+    [Fact]
+    public async Task ServerStream_StockServerEndsWithStatusDetails_MessagesThenTheErrorWithItsDetailsRaw()
+    {
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            await context.Response.Body.WriteAsync(Frame("{\"message\":\"one\"}"u8.ToArray()));
+            await context.Response.Body.FlushAsync();
+            context.Response.AppendTrailer("grpc-status", "7");
+            context.Response.AppendTrailer("grpc-message", "not yours");
+            context.Response.AppendTrailer("grpc-status-details-bin", StatusDetails);
+        });
+        await using var services = TestClient.Create(_registry);
+        var replies = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<MicroException>(async () =>
+        {
+            await foreach (var reply in services.GetRequiredService<IMicroClient>().ServerStreamAsync<GreeterRequest, GreeterReply>(
+                "stock", "Greeter.Watch", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json", Retries = 0 }))
+            {
+                replies.Add(reply.Message);
+            }
+        });
+
+        Assert.Equal(["one"], replies);
+        Assert.Equal(403, ex.Code);
+        Assert.Equal("not yours", ex.Detail);
+        Assert.Equal(StatusDetails, ex.Data["grpc-status-details-bin"]);
+    }
+
+    [Fact]
+    public async Task Call_StockServerCompressesItsReply_InflatedAndDecoded()
+    {
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            context.Response.Headers["grpc-encoding"] = "gzip";
+            await context.Response.Body.WriteAsync(Frame(Gzip("{\"message\":\"squeezed\"}"u8.ToArray()), compressed: true));
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var reply = await services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json" });
+
+        Assert.Equal("squeezed", reply.Message);
+    }
+
+    [Fact]
+    public async Task Call_StockServerRepliesWithACompressionBomb_ErrorAtTheLimitNotUnboundedMemory()
+    {
+        var bomb = Gzip(System.Text.Encoding.UTF8.GetBytes("{\"message\":\"" + new string(' ', 8 * 1024 * 1024) + "\"}"));
+        await StartStockServerAsync("stock", async context =>
+        {
+            context.Response.ContentType = "application/grpc+json";
+            context.Response.Headers["grpc-encoding"] = "gzip";
+            await context.Response.Body.WriteAsync(Frame(bomb, compressed: true));
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await using var services = TestClient.Create(_registry, new() { ["Micro:Client:MaxStreamMessageSize"] = "1048576" });
+
+        var ex = await Assert.ThrowsAsync<MicroException>(() => services.GetRequiredService<IMicroClient>().CallAsync<GreeterRequest, GreeterReply>(
+            "stock", "Greeter.Hello", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json", Retries = 0 }));
+
+        Assert.Equal(500, ex.Code);
+        Assert.Contains("exceeds the limit of 1048576 bytes (Micro:Client:MaxStreamMessageSize)", ex.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerStream_NodeAnswersAnHttpError_RefusedWithItsStatusAndBody()
+    {
+        var calls = 0;
+        await StartStockServerAsync("stock", async context =>
+        {
+            Interlocked.Increment(ref calls);
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await context.Response.WriteAsync("no grpc here");
+        });
+        await using var services = TestClient.Create(_registry);
+
+        var ex = await Assert.ThrowsAsync<MicroException>(async () =>
+        {
+            await foreach (var reply in services.GetRequiredService<IMicroClient>().ServerStreamAsync<GreeterRequest, GreeterReply>(
+                "stock", "Greeter.Watch", new GreeterRequest { Name = "x" }, new MicroCallOptions { ContentType = "application/json" }))
+            {
+                Assert.Fail($"received {reply.Message}");
+            }
+        });
+
+        Assert.Equal(415, ex.Code);
+        Assert.Contains("refused the stream with 415", ex.Detail, StringComparison.Ordinal);
+        Assert.Contains("no grpc here", ex.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, calls); // a 415 is not worth another attempt
+    }
+
+    [Fact]
     public async Task Call_ReplyWithoutGrpcStatus_BadGatewaySayingSo()
     {
         await StartStockServerAsync("stock", async context =>
@@ -191,6 +307,9 @@ public sealed class GrpcClientTests : IAsyncDisposable
         Assert.All(replies, r => Assert.Equal(TestClient.NodeId(live), r.Node.Id));
         Assert.True(replies.Sum(r => r.Attempts - 1) >= 1); // the dead node was tried, and the call moved on
     }
+
+    /// <summary>A google.rpc.Status (code 5, message "nope") in base64, as grpc-status-details-bin carries it; the client does not decode it.</summary>
+    private const string StatusDetails = "CAUSBG5vcGU";
 
     private readonly TaskCompletionSource<TimeSpan?> _handlerDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -250,9 +369,21 @@ public sealed class GrpcClientTests : IAsyncDisposable
         return buffer.ToArray();
     }
 
-    private static byte[] Frame(byte[] message)
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Frame(byte[] message, bool compressed = false)
     {
         var framed = new byte[message.Length + 5];
+        framed[0] = compressed ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
         message.CopyTo(framed, 5);
         return framed;

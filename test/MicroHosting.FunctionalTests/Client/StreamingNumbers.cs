@@ -34,7 +34,8 @@ internal sealed class StreamingNumbers
     /// <summary>Gets the signal on which <c>Numbers.Abort</c> drops the connection, once the test holds the messages sent before.</summary>
     public TaskCompletionSource AbortNow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task<WebApplication> StartAsync(IRegistry registry, long maxRequestBodySize = 8 * 1024 * 1024, string? advertise = null, string? address = null)
+    /// <summary>Starts the service; <paramref name="grpc"/> registers it as a gRPC node (<c>Micro:Server=grpc</c>, its h2c listener), whose streams are gRPC streams.</summary>
+    public Task<WebApplication> StartAsync(IRegistry registry, long maxRequestBodySize = 8 * 1024 * 1024, string? advertise = null, string? address = null, bool grpc = false)
         => MicroTestHost.StartAsync(
             Service,
             app =>
@@ -109,6 +110,12 @@ internal sealed class StreamingNumbers
                 o.MaxRequestBodySize = maxRequestBodySize;
                 o.Advertise = advertise;
                 o.Address = address;
+                if (grpc)
+                {
+                    o.Address ??= "127.0.0.1:0";
+                    o.Http2Address = "127.0.0.1:0";
+                    o.Server = MicroHosting.Hosting.MicroOptions.GrpcServer;
+                }
             });
 
     private static async Task Misbehave(HttpContext context, Func<WebSocket, Task> misbehave)

@@ -95,6 +95,36 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Client_SecureGrpcNode_StreamsAsGrpcOverTls()
+    {
+        await using var node = await TlsTestNodes.StartAsync(
+            _registry,
+            _pki.IssueServer(),
+            configuration: new() { ["Micro:Server"] = "grpc" },
+            map: app => app.MapMicroHandler("Greeter.Wire", (HelloRequest r, MicroContext c) => Wire(c)));
+        await using var services = TlsTestNodes.Client(_registry, _pki.AuthorityFile);
+        var client = services.GetRequiredService<IMicroClient>();
+        var registered = Assert.Single(Assert.Single(await _registry.GetServiceAsync("greeter")).Nodes);
+
+        var streamed = new List<string>();
+        await foreach (var item in client.ServerStreamAsync<HelloRequest, HelloReply>("greeter", "Greeter.Wire", new HelloRequest("x")))
+        {
+            streamed.Add(item.Message);
+        }
+
+        Assert.Equal("grpc", registered.Metadata["protocol"]);
+        Assert.Equal("true", registered.Metadata["secure"]);
+        Assert.Equal(["HTTP/2 https application/grpc+json"], streamed);
+
+        static async IAsyncEnumerable<HelloReply> Wire(MicroContext context)
+        {
+            await Task.Yield();
+            var request = context.HttpContext.Request;
+            yield return new HelloReply($"{request.Protocol} {request.Scheme} {request.ContentType}");
+        }
+    }
+
+    [Fact]
     public async Task KestrelsOwnHttpsEndpoint_RegistersSecureAndIsCalledOverHttp2()
     {
         var server = _pki.IssueServer();

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using MicroHosting.Hosting;
+using MicroHosting.Internal;
 using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
@@ -153,6 +154,53 @@ public sealed class GrpcServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Call_StockGrpcClientWithGzip_CompressedRequestIsReadAndAnswered()
+    {
+        await using var app = await StartAsync();
+        using var channel = await ChannelToRegisteredNodeAsync();
+
+        // Grpc.Net.Client's per-call compression: the request message goes gzip-compressed, with grpc-encoding: gzip.
+        var reply = await new ContractClient(channel).HelloAsync(
+            new GreeterRequest { Name = "encoding" }, new Metadata { { "grpc-internal-encoding-request", "gzip" } }, DateTime.UtcNow.AddMinutes(1));
+
+        Assert.Equal("grpc-encoding=gzip", reply.Message);
+    }
+
+    [Fact]
+    public async Task Post_CompressionBomb_ResourceExhaustedWithoutInflatingIt()
+    {
+        await using var app = await StartAsync(); // MaxRequestBodySize 4 MiB
+        using var http = Http2Client();
+        var json = Encoding.UTF8.GetBytes("{\"name\":\"" + new string(' ', 64 * 1024 * 1024) + "\"}");
+        var request = GrpcRequest(await RegisteredUriAsync("/greeter.Greeter/Hello"), "application/grpc+json", Frame(Gzip(json), compressed: true));
+        request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal("8", Assert.Single(response.Headers.GetValues("grpc-status")));
+        var error = MicroException.Parse(GrpcMessageEncoding.Decode(Assert.Single(response.Headers.GetValues("grpc-message"))));
+        Assert.Equal(413, error.Code);
+        Assert.Contains("exceeds the limit of 4194304 bytes (MicroOptions.MaxRequestBodySize)", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_UnknownGrpcEncoding_UnimplementedListingWhatIsAccepted()
+    {
+        await using var app = await StartAsync();
+        using var http = Http2Client();
+        var request = GrpcRequest(await RegisteredUriAsync("/greeter.Greeter/Hello"), "application/grpc+json", Frame("{\"name\":\"x\"}"u8.ToArray()));
+        request.Headers.TryAddWithoutValidation("grpc-encoding", "br");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal("12", Assert.Single(response.Headers.GetValues("grpc-status")));
+        Assert.Equal("identity,gzip", Assert.Single(response.Headers.GetValues("grpc-accept-encoding")));
+        var error = MicroException.Parse(GrpcMessageEncoding.Decode(Assert.Single(response.Headers.GetValues("grpc-message"))));
+        Assert.Equal(501, error.Code);
+        Assert.Contains("grpc-encoding 'br' is not supported", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Register_ServerGrpc_RegistersTheHttp2ListenerWithGoMicroGrpcMetadata()
     {
         await using var app = await StartAsync();
@@ -194,6 +242,8 @@ public sealed class GrpcServerTests : IAsyncDisposable
                 {
                     case "":
                         throw MicroException.BadRequest(context.Service, "name is required");
+                    case "encoding":
+                        return new GreeterReply { Message = $"grpc-encoding={context.HttpContext.Request.Headers["grpc-encoding"]}" };
                     case "meta":
                         return new GreeterReply { Message = string.Join(',', context.Metadata.Where(m => m.Key.StartsWith("x-", StringComparison.Ordinal) || m.Key.StartsWith("grpc-", StringComparison.Ordinal)).Select(m => $"{m.Key}={m.Value}")) };
                     case "wait":
@@ -242,9 +292,21 @@ public sealed class GrpcServerTests : IAsyncDisposable
         return request;
     }
 
-    private static byte[] Frame(byte[] message)
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Frame(byte[] message, bool compressed = false)
     {
         var framed = new byte[message.Length + 5];
+        framed[0] = compressed ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
         message.CopyTo(framed, 5);
         return framed;

@@ -15,6 +15,7 @@ namespace MicroHosting.Tests.Server;
 public sealed class GrpcStreamServerTests : IAsyncLifetime
 {
     private readonly InMemoryRegistry _registry = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _encodings = new();
     private WebApplication? _app;
     private GrpcChannel? _channel;
 
@@ -27,8 +28,9 @@ public sealed class GrpcStreamServerTests : IAsyncLifetime
             app =>
             {
                 app.MapMicroHandler("Greeter.Repeat", (GreeterRequest request, MicroContext context) => RepeatAsync(request.Name, 3, context.CancellationToken));
-                app.MapMicroHandler("Greeter.Join", async (IAsyncEnumerable<GreeterRequest> requests, CancellationToken cancellationToken) =>
+                app.MapMicroHandler("Greeter.Join", async (IAsyncEnumerable<GreeterRequest> requests, MicroContext context, CancellationToken cancellationToken) =>
                 {
+                    _encodings.Enqueue(context.HttpContext.Request.Headers["grpc-encoding"].ToString());
                     var names = new List<string>();
                     await foreach (var request in requests.WithCancellation(cancellationToken))
                     {
@@ -86,6 +88,22 @@ public sealed class GrpcStreamServerTests : IAsyncLifetime
         var reply = await call.ResponseAsync;
 
         Assert.Equal("x+y+z", reply.Message);
+    }
+
+    [Fact]
+    public async Task ClientStream_GzipCompressedRequests_HandlerReadsThemDecompressed()
+    {
+        using var call = Client.Join(new Metadata { { "grpc-internal-encoding-request", "gzip" } }, deadline: DateTime.UtcNow.AddMinutes(1));
+        foreach (var name in new[] { new string('x', 5000), "y", "z" })
+        {
+            await call.RequestStream.WriteAsync(new GreeterRequest { Name = name });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var reply = await call.ResponseAsync;
+
+        Assert.Equal(new string('x', 5000) + "+y+z", reply.Message);
+        Assert.Equal("gzip", _encodings.Single());
     }
 
     [Fact]

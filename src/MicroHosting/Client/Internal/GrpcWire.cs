@@ -20,6 +20,8 @@ internal sealed class GrpcWire : MicroWire
 
     private const string StatusHeader = "grpc-status";
     private const string MessageHeader = "grpc-message";
+    /// <summary>The <c>grpc-status-details-bin</c> trailer (a google.rpc.Status, base64), and the key it is kept under in an error's <see cref="Exception.Data"/>.</summary>
+    public const string DetailsHeader = "grpc-status-details-bin";
     private static readonly ConditionalWeakTable<MicroCodec, GrpcFramedMicroCodec> Framed = [];
 
     /// <summary>Gets whether a node's registration says it speaks gRPC (<c>protocol=grpc</c>).</summary>
@@ -36,9 +38,12 @@ internal sealed class GrpcWire : MicroWire
 
     public override string Name => "grpc";
 
+    /// <summary>gRPC streams: server, client and bidirectional streaming are one HTTP/2 call each (<see cref="GrpcStreamChannel"/>).</summary>
+    public override bool CanStream => true;
+
     /// <summary>The gRPC framing around the codec the call chose for the node (JSON or protobuf, or raw bytes).</summary>
     public override MicroCodec BodyCodec(MicroCodec codec)
-        => codec as GrpcFramedMicroCodec ?? Framed.GetValue(codec, static inner => new GrpcFramedMicroCodec(SubtypeOf(inner), inner));
+        => codec as GrpcFramedMicroCodec ?? Framed.GetValue(codec, static inner => new GrpcFramedMicroCodec(ContentTypeOf(inner), inner));
 
     /// <summary>Points one attempt at a gRPC node: URI, HTTP/2 and gRPC's headers; Go Micro's <c>timeout</c> is added by the attempt.</summary>
     public override void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime)
@@ -61,12 +66,24 @@ internal sealed class GrpcWire : MicroWire
             state.GoMicroHeaders = false;
         }
 
-        var leftTicks = Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
         headers.Remove("Accept");
+        AddCallHeaders(headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
+    }
+
+    /// <summary>A stream on the node: one HTTP/2 gRPC call carrying every message (<see cref="GrpcStreamChannel"/>).</summary>
+    public override ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)
+        => GrpcStreamChannel.OpenAsync(opening, cancellationToken);
+
+    /// <summary>gRPC's request headers of every call and stream: <c>te: trailers</c>, and the time left as <c>grpc-timeout</c> when there is a deadline.</summary>
+    public static void AddCallHeaders(HttpRequestHeaders headers, TimeSpan? left)
+    {
         headers.Remove("TE");
         headers.TryAddWithoutValidation("TE", "trailers");
         headers.Remove(GrpcTimeout.Header);
-        headers.TryAddWithoutValidation(GrpcTimeout.Header, GrpcTimeout.Format(TimeSpan.FromTicks(leftTicks)));
+        if (left is { } value)
+        {
+            headers.TryAddWithoutValidation(GrpcTimeout.Header, GrpcTimeout.Format(value));
+        }
     }
 
     /// <summary>
@@ -81,31 +98,9 @@ internal sealed class GrpcWire : MicroWire
             return response; // an HTTP-level answer (a proxy, or not a gRPC server): reported as such
         }
 
-        // A trailers-only reply carries the status in its one header block.
-        var status = Value(response.TrailingHeaders, StatusHeader) ?? Value(response.Headers, StatusHeader);
-        if (status == "0")
+        if (ErrorOf(response, MicroCallState.Get(request)?.Node?.Node) is not { } error)
         {
             return response;
-        }
-
-        MicroException error;
-        if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
-        {
-            var node = MicroCallState.Get(request)?.Node?.Node;
-            error = new MicroException(
-                MicroClientErrors.Id,
-                502,
-                $"node {node?.Id} at {node?.HostPort} registered protocol=grpc but its reply has {(status is null ? "no grpc-status" : $"grpc-status '{status}'")}");
-        }
-        else
-        {
-            var message = GrpcMessageEncoding.Decode(Value(response.TrailingHeaders, MessageHeader) ?? Value(response.Headers, MessageHeader) ?? string.Empty);
-            error = MicroException.Parse(message);
-            if (error.Code == 0)
-            {
-                // Not Go Micro's error JSON (a stock gRPC server, or Go's own "unknown service" text): the status says what it was.
-                error = new MicroException(MicroClientErrors.Id, GrpcStatusMap.ToMicroCode(code), message.Length > 0 ? message : $"grpc-status {code}");
-            }
         }
 
         var json = error.ToJson();
@@ -116,11 +111,77 @@ internal sealed class GrpcWire : MicroWire
             Content = new StringContent(json, System.Text.Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
         };
         normalised.Headers.TryAddWithoutValidation(MicroHeaders.Error, json);
+        if (error.Data[DetailsHeader] is string details)
+        {
+            normalised.Headers.TryAddWithoutValidation(DetailsHeader, details); // MicroCaller puts it back on the error it throws
+        }
         response.Dispose();
         return normalised;
     }
 
-    private static string SubtypeOf(MicroCodec codec) => codec.ContentType switch
+    /// <summary>
+    /// The error a gRPC reply ended with, from its trailers or a trailers-only reply's headers, or <see langword="null"/>
+    /// for <c>grpc-status: 0</c>: Go Micro's error JSON from <c>grpc-message</c> when it holds one, else an error whose
+    /// code is mapped from the status (<see cref="GrpcStatusMap.ToMicroCode"/>) and whose detail is the message. A reply
+    /// without a (numeric) <c>grpc-status</c> is a 502. The one rule for unary calls and streams. A
+    /// <c>grpc-status-details-bin</c> (google.rpc.Status, which Go Micro v2's server also sends) is not decoded: it is
+    /// kept, as received (base64), in the error's <see cref="Exception.Data"/> under <c>grpc-status-details-bin</c>.
+    /// </summary>
+    public static MicroException? ErrorOf(HttpResponseMessage response, Registry.MicroNode? node)
+    {
+        // A trailers-only reply carries the status in its one header block.
+        var status = Value(response.TrailingHeaders, StatusHeader) ?? Value(response.Headers, StatusHeader);
+        if (status == "0")
+        {
+            return null;
+        }
+
+        MicroException error;
+        if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            return new MicroException(
+                MicroClientErrors.Id,
+                502,
+                $"node {node?.Id} at {node?.HostPort} registered protocol=grpc but its reply has {(status is null ? "no grpc-status" : $"grpc-status '{status}'")}");
+        }
+
+        var message = GrpcMessageEncoding.Decode(Value(response.TrailingHeaders, MessageHeader) ?? Value(response.Headers, MessageHeader) ?? string.Empty);
+        error = MicroException.Parse(message);
+        if (error.Code == 0)
+        {
+            // Not Go Micro's error JSON (a stock gRPC server, or Go's own "unknown service" text): the status says what it was.
+            error = new MicroException(MicroClientErrors.Id, GrpcStatusMap.ToMicroCode(code), message.Length > 0 ? message : $"grpc-status {code}");
+        }
+
+        if ((Value(response.TrailingHeaders, DetailsHeader) ?? Value(response.Headers, DetailsHeader)) is { Length: > 0 } details)
+        {
+            error.Data[DetailsHeader] = details;
+        }
+
+        return error;
+    }
+
+    /// <summary>
+    /// Decodes a unary reply whose one frame is compressed (flag 1), in the reply's <c>grpc-encoding</c> (gzip), inflated
+    /// up to <paramref name="maxMessageSize"/>. Unary calls do not advertise gzip, so only a server that compresses
+    /// regardless sends one.
+    /// </summary>
+    /// <exception cref="GrpcFrameException">The frame cannot be read or inflates past the limit.</exception>
+    /// <exception cref="MicroCodecException">The body is not one whole frame, or the message is not valid for the codec.</exception>
+    public static T DecodeCompressed<T>(GrpcFramedMicroCodec codec, ReadOnlyMemory<byte> body, HttpResponseMessage response, long maxMessageSize)
+    {
+        using var scratch = new PooledBufferWriter();
+        var rest = new System.Buffers.ReadOnlySequence<byte>(body);
+        if (!GrpcFraming.TryRead(ref rest, maxMessageSize, Value(response.Headers, GrpcFraming.EncodingHeader), scratch, out var message) || !rest.IsEmpty)
+        {
+            throw new MicroCodecException($"A unary {codec.ContentType} reply is one whole frame; this one has {body.Length} bytes that are not.");
+        }
+
+        return codec.DecodeMessage<T>(message);
+    }
+
+    /// <summary>The gRPC content type of a codec: <c>application/grpc+json</c>, <c>application/grpc+proto</c> or <c>application/grpc+bytes</c>.</summary>
+    public static string ContentTypeOf(MicroCodec codec) => codec.ContentType switch
     {
         var t when t.Contains("json", StringComparison.OrdinalIgnoreCase) => "application/grpc+json",
         var t when t.Contains("proto", StringComparison.OrdinalIgnoreCase) => "application/grpc+proto",

@@ -11,11 +11,11 @@ internal sealed partial class MicroCaller
     private static TimeSpan? HedgeDelay(MicroCallState state) => state.Plan.HedgeDelay;
 
     private async Task<TResponse> HedgedValueAsync<TRequest, TResponse>(
-        HttpClient http, MicroCallState state, TRequest request, TimeSpan delay, CancellationToken cancellationToken)
+        HttpMessageInvoker http, MicroCallState state, TRequest request, TimeSpan delay, CancellationToken cancellationToken)
         => (await HedgedAsync<TRequest, TResponse>(http, state, request, delay, cancellationToken).ConfigureAwait(false)).Value;
 
     private async Task<(TResponse Value, MicroCallState State)> HedgedAsync<TRequest, TResponse>(
-        HttpClient http, MicroCallState state, TRequest request, TimeSpan delay, CancellationToken cancellationToken)
+        HttpMessageInvoker http, MicroCallState state, TRequest request, TimeSpan delay, CancellationToken cancellationToken)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var first = InvokeAsync<TResponse>(http, state, both.Token);

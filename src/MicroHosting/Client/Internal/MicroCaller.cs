@@ -11,7 +11,8 @@ using Polly.Timeout;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// One typed call through a MicroHosting <see cref="HttpClient"/>: builds the request, sends it through the pipeline
+/// One typed call through the handlers of a MicroHosting <see cref="HttpClient"/> (or the client itself, for a typed
+/// client): builds the request, sends it through the pipeline
 /// (setup, Polly timeout and retries, resolution), and turns the reply into the response message or a <see cref="MicroException"/>.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
@@ -22,7 +23,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     /// <summary>Sends one call and returns the reply with the node that served it.</summary>
     public async Task<MicroResponse<TResponse>> SendAsync<TRequest, TResponse>(
-        HttpClient http,
+        HttpMessageInvoker http,
         MicroClientProfile? profile,
         string service,
         string endpoint,
@@ -43,7 +44,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     /// <summary>Sends one call and returns the reply alone: one async state machine per call, no <see cref="MicroResponse{TResponse}"/>.</summary>
     public Task<TResponse> CallAsync<TRequest, TResponse>(
-        HttpClient http,
+        HttpMessageInvoker http,
         MicroClientProfile? profile,
         string service,
         string endpoint,
@@ -76,7 +77,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         return new MicroCallState(plan) { Body = new MicroRequestBody<TRequest>(request) };
     }
 
-    private async Task<TResponse> InvokeAsync<TResponse>(HttpClient http, MicroCallState state, CancellationToken cancellationToken)
+    private async Task<TResponse> InvokeAsync<TResponse>(HttpMessageInvoker http, MicroCallState state, CancellationToken cancellationToken)
     {
         using var message = new MicroCallRequest(state, LogicalUri(state.Service, state.Endpoint!));
 
@@ -90,7 +91,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(message, linked?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -145,7 +146,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroException AttemptTimedOut(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         var why = state.IsIdempotent ? "no retry left" : "not retried: the endpoint is not idempotent, and the handler may have run";
         return new MicroException(
             MicroClientErrors.Id,
@@ -156,12 +157,16 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
     private static MicroNodesFailedException NodesFailed(MicroCallState state, HttpRequestException inner)
     {
-        var failures = state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
+        var failures = FailureList(state, inner);
         return new MicroNodesFailedException(
             state.Service,
             $"call to {state.Service} {state.Endpoint} failed on every node tried ({state.Attempts} attempt(s)): {failures}",
             state.LastError ?? inner);
     }
+
+    /// <summary>What went wrong on each attempt, one entry per failed attempt; the transport error when none was recorded.</summary>
+    private static string FailureList(MicroCallState state, HttpRequestException inner)
+        => state.Failures is { Count: > 0 } list ? string.Join("; ", list) : inner.Message;
 
     internal static string Shorten(string text) => text.Length <= MaxDetailLength ? text : string.Concat(text.AsSpan(0, MaxDetailLength), "...");
 
@@ -191,6 +196,11 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
                     innerException: null);
             }
 
+            if (response.Headers.NonValidated.TryGetValues(GrpcWire.DetailsHeader, out var details))
+            {
+                error.Data[GrpcWire.DetailsHeader] = details.ToString(); // kept raw by the gRPC wire (GrpcWire.ErrorOf)
+            }
+
             throw error;
         }
 
@@ -215,17 +225,28 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
 
         try
         {
+            if (codec is GrpcFramedMicroCodec framed && body.WrittenCount > 0 && body.WrittenSpan[0] != 0 && state.Wire is GrpcWire)
+            {
+                // A gRPC server that compresses whatever the caller accepts (grpc-go with a compressor set, say).
+                return GrpcWire.DecodeCompressed<TResponse>(framed, body.WrittenMemory, response, runtime.Options.MaxStreamMessageSize);
+            }
+
             return codec.Decode<TResponse>(new ReadOnlySequence<byte>(body.WrittenMemory));
         }
         catch (MicroCodecException ex)
         {
             throw BadReply(state, $"replied with a body that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
         }
+        catch (GrpcFrameException ex)
+        {
+            var limit = ex.Status == GrpcStatusMap.ResourceExhausted ? " (Micro:Client:MaxStreamMessageSize)" : string.Empty;
+            throw BadReply(state, $"replied with a gRPC message the client cannot read: {ex.Message}{limit}", ex);
+        }
     }
 
     /// <summary>
-    /// Copies the reply's body into a pooled buffer. HttpClient has buffered it already (the resolution handler and
-    /// <see cref="HttpCompletionOption.ResponseContentRead"/>), so the stream is memory and reading it does no I/O; this
+    /// Copies the reply's body into a pooled buffer. The resolution handler has buffered it already (inside the attempt,
+    /// so a reply cut off halfway is retried), so the stream is memory and reading it does no I/O; this
     /// avoids ReadAsByteArrayAsync's copy into a new array and its task.
     /// </summary>
     private static PooledBufferWriter ReadBody(HttpContent content)

@@ -19,8 +19,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         MicroException error;
         switch (ex)
         {
-            case WebSocketException { InnerException: StreamRefusedException refused }:
-                // The upgrade was refused: the stream's handler never ran, so any "try elsewhere" status may be retried.
+            case WebSocketException or StreamRefusedException when RefusalOf(ex) is { } refused:
+                // The upgrade (or the gRPC call) was refused: the stream's handler never ran, so any "try elsewhere" status may be retried.
                 error = Refused(node, refused);
                 if (refused.Status >= 500)
                 {
@@ -50,7 +50,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
                 break;
             case WebSocketException or HttpRequestException or IOException or OperationCanceledException:
                 // Before the upgrade completed the handler had not started; after it, only an idempotent one runs again.
-                step.RecordTransportFailure(state, node, ex, notSent: _socket is null, Describe(ex));
+                step.RecordTransportFailure(state, node, ex, notSent: _channel is null, Describe(ex));
                 error = NodesFailed(ex);
                 break;
             default:
@@ -71,6 +71,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
                 return attempt.Error;
             case MicroException:
                 return ex;
+            case StreamRefusedException refused when _state.Node is { } refusedBy:
+                return Refused(refusedBy, refused); // a gRPC stream's refusal arrives with its first receive
         }
 
         if (_callerToken.IsCancellationRequested)
@@ -93,7 +95,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             return new OperationCanceledException("The stream was cancelled: the calling handler's caller went away.", ex, _contextToken);
         }
 
-        if (ex is WebSocketException or IOException or OperationCanceledException && _state.Node is { } node)
+        if (ex is WebSocketException or HttpRequestException or IOException or OperationCanceledException && _state.Node is { } node)
         {
             if (_remoteError is { } remote)
             {
@@ -107,6 +109,10 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
 
         return ex;
     }
+
+    /// <summary>The refusal behind a failed opening: a WebSocket upgrade's (<see cref="StreamUpgradeHandler"/>) or a gRPC call's reply that is not HTTP 200.</summary>
+    private static StreamRefusedException? RefusalOf(Exception ex)
+        => ex as StreamRefusedException ?? (ex as WebSocketException)?.InnerException as StreamRefusedException;
 
     private MicroException Refused(NodeCandidate node, StreamRefusedException refused)
     {

@@ -1,16 +1,12 @@
-using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using MicroHosting.Codecs;
 using MicroHosting.Internal;
 
 namespace MicroHosting.Client.Internal;
 
-/// <summary>Sending, receiving and closing: one binary WebSocket message per message, a text message for an error.</summary>
+/// <summary>Sending, receiving and closing, through the attempt's <see cref="MicroStreamChannel"/>.</summary>
 internal sealed partial class MicroStreamCall<TRequest, TResponse>
 {
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
-    private WebSocketReceiveBuffer? _receiveBuffer;
     private PooledBufferWriter? _sendBuffer;
     private MicroException? _remoteError;
     private bool _errorReceived;
@@ -87,7 +83,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         }
         catch (Exception ex)
         {
-            _socket?.Abort();
+            _channel?.Abort();
             try
             {
                 await reply.ConfigureAwait(false);
@@ -138,7 +134,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
 
     private async ValueTask SendCoreAsync(TRequest message, CancellationToken token)
     {
-        var socket = _socket ?? throw NotOpen();
+        var channel = _channel ?? throw NotOpen();
         var codec = _codec!;
         var buffer = _sendBuffer ??= new PooledBufferWriter();
         buffer.Clear();
@@ -151,36 +147,27 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             throw new MicroException(MicroClientErrors.Id, 400, $"a stream message ({typeof(TRequest).Name}) cannot be encoded as {codec.ContentType}: {ex.Message}", innerException: ex);
         }
 
-        await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, token).ConfigureAwait(false);
+        await channel.SendAsync(buffer.WrittenMemory, token).ConfigureAwait(false);
     }
 
-    private async ValueTask CompleteCoreAsync(CancellationToken token)
-    {
-        var socket = _socket ?? throw NotOpen();
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, token).ConfigureAwait(false);
-        }
-    }
+    private ValueTask CompleteCoreAsync(CancellationToken token) => (_channel ?? throw NotOpen()).CompleteAsync(token);
 
     private async ValueTask<bool> ReceiveCoreAsync(CancellationToken token)
     {
-        var socket = _socket ?? throw NotOpen();
+        var channel = _channel ?? throw NotOpen();
         if (_remoteError is { } ended)
         {
             throw ended;
         }
 
-        var buffer = _receiveBuffer ??= new WebSocketReceiveBuffer();
-        WebSocketMessageType type;
+        MicroStreamRead read;
         Interlocked.Increment(ref _receiving);
         try
         {
-            type = await buffer.ReceiveAsync(socket, _runtime.Options.MaxStreamMessageSize, token).ConfigureAwait(false);
+            read = await channel.ReceiveAsync(_runtime.Options.MaxStreamMessageSize, token).ConfigureAwait(false);
         }
-        catch (WebSocketMessageTooLargeException)
+        catch (MicroStreamMessageTooLargeException)
         {
-            socket.Abort();
             throw Failed(413, $"sent a stream message over the client's limit of {_runtime.Options.MaxStreamMessageSize} bytes (Micro:Client:MaxStreamMessageSize)");
         }
         finally
@@ -188,44 +175,33 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             Interlocked.Decrement(ref _receiving);
         }
 
-        switch (type)
+        switch (read.Kind)
         {
-            case WebSocketMessageType.Binary:
+            case MicroStreamReadKind.Message:
                 var codec = _codec!;
                 try
                 {
-                    Current = codec.Decode<TResponse>(buffer.Message);
+                    Current = codec.Decode<TResponse>(read.Message);
                 }
                 catch (MicroCodecException ex)
                 {
-                    socket.Abort();
+                    channel.Abort();
                     throw BadReply($"sent a message that is not valid {codec.ContentType} for {typeof(TResponse).Name}: {ex.Message}", ex);
                 }
 
                 Received++;
                 return true;
-            case WebSocketMessageType.Text:
-                // The node's terminal error, as Go Micro's error JSON; its close follows.
-                var text = Encoding.UTF8.GetString(buffer.Message);
-                var error = MicroException.Parse(text);
-                if (error.Code == 0)
-                {
-                    error = Failed(500, $"ended the stream with an error that is not error JSON: {MicroCaller.Shorten(text)}");
-                }
-
+            case MicroStreamReadKind.Error:
+                // The node's terminal error (Go Micro's error JSON); the end of the stream follows.
+                var error = read.Error ?? Failed(500, $"ended the stream with an error that is not error JSON: {MicroCaller.Shorten(read.Text ?? string.Empty)}");
                 _errorReceived = true;
                 _remoteError = error;
                 throw error;
+            case MicroStreamReadKind.End:
+                Ended();
+                return false;
             default:
-                if (socket.CloseStatus == WebSocketCloseStatus.NormalClosure)
-                {
-                    Ended();
-                    return false;
-                }
-
-                throw Failed(
-                    socket.CloseStatus == WebSocketCloseStatus.EndpointUnavailable ? 503 : 500,
-                    $"closed the stream with {(int?)socket.CloseStatus} {socket.CloseStatusDescription} and no error message");
+                throw Failed(read.ClosedCode, read.Text ?? "closed the stream");
         }
     }
 
@@ -236,16 +212,13 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             return;
         }
 
-        if (_socket is { } socket)
+        if (_channel is { } channel)
         {
-            await CloseAsync(socket).ConfigureAwait(false);
-            socket.Dispose();
-        }
+            // The close handshake when both sides are done, otherwise an abort, which the server's handler sees as the caller going away.
+            await channel.CloseAsync(_errorReceived, Volatile.Read(ref _receiving) != 0, _runtime.Options.MaxStreamMessageSize, _runtime.TimeProvider).ConfigureAwait(false);
 
-        // A receive still running (a reader on another task when the stream was disposed) keeps its buffer: it ends with the socket.
-        if (Volatile.Read(ref _receiving) == 0)
-        {
-            _receiveBuffer?.Dispose();
+            // A receive still running (a reader on another task when the stream was disposed) keeps its buffer: it ends with the channel.
+            channel.Dispose(keepReceiveBuffer: Volatile.Read(ref _receiving) != 0);
         }
 
         _sendBuffer?.Dispose();
@@ -253,37 +226,6 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         _linked?.Dispose();
         _deadline?.Dispose();
         _request.Dispose();
-    }
-
-    /// <summary>Ends the socket: the close handshake when both sides are done, otherwise an abort, which the server's handler sees as the caller going away.</summary>
-    private async ValueTask CloseAsync(ClientWebSocket socket)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(CloseTimeout, _runtime.TimeProvider);
-            if (socket.State == WebSocketState.Open && _errorReceived && Volatile.Read(ref _receiving) == 0)
-            {
-                // After its error the node closes: take that close, then answer it.
-                var buffer = _receiveBuffer ??= new WebSocketReceiveBuffer();
-                while (await buffer.ReceiveAsync(socket, _runtime.Options.MaxStreamMessageSize, timeout.Token).ConfigureAwait(false) != WebSocketMessageType.Close)
-                {
-                }
-            }
-
-            if (socket.State == WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or WebSocketMessageTooLargeException or ObjectDisposedException)
-        {
-            // Closing politely failed; the abort below ends it.
-        }
-
-        if (socket.State != WebSocketState.Closed)
-        {
-            socket.Abort();
-        }
     }
 
     /// <summary>Runs one operation under the stream's token and the operation's own, and maps its failure for the caller.</summary>

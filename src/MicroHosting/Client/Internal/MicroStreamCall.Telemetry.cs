@@ -55,22 +55,10 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         => MicroTelemetry.StopDetached(attempt, error switch
         {
             WebSocketException { InnerException: StreamRefusedException refused } => refused.Status,
+            StreamRefusedException refused => refused.Status,
             MicroException micro => micro.Code,
             _ => 0,
         }, error);
-
-    /// <summary>The attempt's W3C trace context, on the upgrade request: the server's span continues it.</summary>
-    private static void SetTraceContext(ClientWebSocketOptions options, Activity? attempt)
-    {
-        if ((attempt ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } current)
-        {
-            options.SetRequestHeader(MicroTelemetry.TraceParent, MicroTelemetry.FormatTraceParent(current));
-            if (current.TraceStateString is { Length: > 0 } traceState)
-            {
-                options.SetRequestHeader(MicroTelemetry.TraceState, traceState);
-            }
-        }
-    }
 
     private void StopTelemetry()
     {

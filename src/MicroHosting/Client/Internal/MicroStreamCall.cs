@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.WebSockets;
 using MicroHosting.Codecs;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
@@ -9,7 +8,7 @@ namespace MicroHosting.Client.Internal;
 
 /// <summary>
 /// One stream: its resolved options, headers and tokens (the caller's, the calling handler's, the deadline), and the
-/// WebSocket of the attempt that got through. Partial: opening here, messages in <c>.Messages</c>, errors in <c>.Errors</c>.
+/// channel of the attempt that got through (<see cref="MicroStreamChannel"/>: a WebSocket, or a gRPC call). Partial: opening here, messages in <c>.Messages</c>, errors in <c>.Errors</c>.
 /// </summary>
 internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDisposable
 {
@@ -27,7 +26,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     private readonly CancellationToken _contextToken;
     private readonly CancellationTokenSource? _deadline;
     private readonly CancellationTokenSource? _linked;
-    private ClientWebSocket? _socket;
+    private MicroStreamChannel? _channel;
     private long _attemptStarted;
     private MicroCodec? _codec;
     private bool _sendFirst;
@@ -78,7 +77,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
     /// <summary>Gets how many attempts opening took.</summary>
     public int Attempts => _state.Attempts;
 
-    /// <summary>Opens a client or bidirectional stream, on another node when an attempt fails before the upgrade completes.</summary>
+    /// <summary>Opens a client or bidirectional stream, on another node when an attempt fails before it opened (the WebSocket upgrade completed, the gRPC call's headers went out).</summary>
     public async ValueTask OpenAsync()
     {
         _sendFirst = false;
@@ -167,8 +166,8 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         var step = _runtime.Attempt;
         var node = await step.BeginAsync(state, token).ConfigureAwait(false);
         _attemptStarted = _runtime.TimeProvider.GetTimestamp();
+        _channel = null;
         var attempt = default(System.Diagnostics.Activity);
-        var socket = default(ClientWebSocket);
         var openTimedOut = false;
         try
         {
@@ -180,11 +179,7 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             }
 
             attempt = StartAttemptSpan(node);
-            socket = new ClientWebSocket();
-            Configure(socket.Options, codec);
-            SetTraceContext(socket.Options, attempt);
-            await _streamer.Credentials.ApplyAsync(state, node, socket.Options, _request, token).ConfigureAwait(false);
-
+            var wire = state.Wire!;
             // Opening is bounded by the attempt's own timeout even when the stream itself has no deadline, so a node that
             // accepts TCP but never answers the upgrade costs one attempt (and counts toward its ejection), not the call.
             var openTimeout = MicroAttemptTimeout.ForOpening(state, _runtime.Options.RequestTimeout, _runtime.TimeProvider);
@@ -193,17 +188,16 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
             {
                 try
                 {
-                    await socket.ConnectAsync(state.Wire!.StreamUri(node, state.Endpoint!, codec), _streamer.Invoker, opening.Token).ConfigureAwait(false);
+                    _channel = await wire.OpenStreamAsync(new MicroStreamOpening(_streamer, state, node, codec, _request, attempt), opening.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (openTimer.IsCancellationRequested && !token.IsCancellationRequested)
                 {
                     openTimedOut = true;
                     throw new TimeoutException(
-                        $"no answer to the stream upgrade within the attempt timeout of {openTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s");
+                        $"no answer to the stream's opening within the attempt timeout of {openTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s");
                 }
             }
 
-            _socket = socket;
             var more = true;
             if (_sendFirst)
             {
@@ -220,41 +214,22 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse> : IAsyncDispo
         catch (Exception ex) when (!token.IsCancellationRequested && AttemptFailure(ex, node, openTimedOut) is { } failure)
         {
             StopAttemptSpan(attempt, ex);
-            _socket = null;
+            var channel = _channel;
+            _channel = null;
             _errorReceived = false;
-            socket?.Abort();
-            socket?.Dispose();
+            _remoteError = null;
+            channel?.Abort();
+            channel?.Dispose();
             throw failure;
         }
         catch (Exception ex)
         {
             StopAttemptSpan(attempt, ex);
-            if (_socket is null)
-            {
-                socket?.Dispose();
-            }
-
             throw;
         }
         finally
         {
             MicroAttempt.End(state, node);
-        }
-    }
-
-    private void Configure(ClientWebSocketOptions options, MicroCodec codec)
-    {
-        foreach (var (name, values) in _request.Headers.NonValidated)
-        {
-            options.SetRequestHeader(name, values.ToString());
-        }
-
-        options.SetRequestHeader("Accept", codec.ContentType);
-        if (_state.Plan.HasDeadline)
-        {
-            // Go Micro's Timeout header: what is left of the budget, in nanoseconds; the server ends the stream on it.
-            var left = Math.Max(1, _state.Plan.Deadline - _runtime.TimeProvider.GetUtcNow().UtcTicks);
-            options.SetRequestHeader(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
         }
     }
 }

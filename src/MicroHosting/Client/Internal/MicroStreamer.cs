@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace MicroHosting.Client.Internal;
 
 /// <summary>
-/// Streams to MicroHosting nodes over WebSockets (the server's stream protocol): server streaming, client streaming and
-/// bidirectional. A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
+/// Streams: server streaming, client streaming and bidirectional, to MicroHosting nodes over WebSockets (the server's
+/// stream protocol) and to <c>protocol=grpc</c> nodes as gRPC streams over HTTP/2 (the node's wire opens the channel,
+/// <see cref="MicroWire.OpenStreamAsync"/>). A stream is a call like a unary one: the same plan (<see cref="MicroCallPlan"/>), state, attempt step
 /// (<see cref="MicroAttempt"/>), call pipeline and retry rule; opening it is retried on another node, and a server
 /// stream also retries when it fails before its first message.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
@@ -24,9 +25,10 @@ internal sealed partial class MicroStreamer
         Credentials = credentials;
         Runtime = runtime;
         _logger = logger;
-        // The upgrades go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
-        // and TLS as calls, but a connection per WebSocket, and reached by IMicroPrimaryHandlerFactory as calls are.
-        // Built on the first stream: an app that never streams builds no handler chain for it. The factory owns the handler.
+        // Stream openings go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
+        // and TLS as calls, but a connection per WebSocket (gRPC streams share HTTP/2 connections), and reached by
+        // IMicroPrimaryHandlerFactory as calls are. Built on the first stream: an app that never streams builds no handler
+        // chain for it. The factory owns the handler.
         _invoker = new Lazy<HttpMessageInvoker>(
             () => new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false),
             LazyThreadSafetyMode.ExecutionAndPublication);
@@ -37,7 +39,10 @@ internal sealed partial class MicroStreamer
     /// <summary>Gets what puts the call's credential on each attempt's upgrade request.</summary>
     public MicroHosting.Security.Internal.MicroCredentials Credentials { get; }
 
-    /// <summary>Gets the invoker every stream's upgrade request goes through: no proxy, the same connect timeout as calls.</summary>
+    /// <summary>
+    /// Gets the invoker every stream's opening request goes through (a WebSocket upgrade, or a gRPC stream's HTTP/2 POST):
+    /// no proxy, the same connect timeout as calls.
+    /// </summary>
     public HttpMessageInvoker Invoker => _invoker.Value;
 
     public IAsyncEnumerable<TResponse> ServerStreamAsync<TRequest, TResponse>(

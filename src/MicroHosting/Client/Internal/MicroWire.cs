@@ -15,7 +15,7 @@ internal abstract class MicroWire
     /// <summary>Gets the wire's name, for diagnostics.</summary>
     public abstract string Name { get; }
 
-    /// <summary>Gets whether the wire carries MicroHosting streams.</summary>
+    /// <summary>Gets whether the wire carries MicroHosting streams (server, client and bidirectional streaming).</summary>
     public virtual bool CanStream => false;
 
     /// <summary>
@@ -33,8 +33,8 @@ internal abstract class MicroWire
     /// <summary>Turns the node's reply into the native form; the default takes it as it is.</summary>
     public virtual HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request) => response;
 
-    /// <summary>The WebSocket URI of a stream on <paramref name="node"/>.</summary>
-    public virtual Uri StreamUri(NodeCandidate node, string endpoint, MicroCodec codec)
+    /// <summary>Opens one attempt's stream on its node in the wire's form (<see cref="CanStream"/> wires only).</summary>
+    public virtual ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)
         => throw new NotSupportedException($"The {Name} wire carries no streams.");
 
     protected static void SetVersion(HttpRequestMessage request, bool http2)

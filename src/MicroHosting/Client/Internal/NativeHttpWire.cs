@@ -36,7 +36,11 @@ internal sealed class NativeHttpWire : MicroWire
         }
     }
 
-    public override Uri StreamUri(NodeCandidate node, string endpoint, MicroCodec codec)
+    /// <summary>Streams go over a WebSocket to the endpoint's path (<see cref="WebSocketStreamChannel"/>).</summary>
+    public override ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)
+        => WebSocketStreamChannel.OpenAsync(opening, StreamUri(opening.Node, opening.State.Endpoint!, opening.Codec), cancellationToken);
+
+    private static Uri StreamUri(NodeCandidate node, string endpoint, MicroCodec codec)
     {
         var scheme = node.BaseUri.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
 

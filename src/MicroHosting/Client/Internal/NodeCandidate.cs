@@ -55,7 +55,7 @@ internal sealed class NodeCandidate
     /// <summary>Gets whether the node is MicroHosting (native <c>POST /Type/Method</c>); otherwise Go Micro's <c>POST /</c>.</summary>
     public bool Native { get; }
 
-    /// <summary>Gets whether the node registered <c>protocol=grpc</c>: it is called over gRPC (<see cref="GrpcWire"/>), MicroHosting or not, and takes no streams.</summary>
+    /// <summary>Gets whether the node registered <c>protocol=grpc</c>: it is called over gRPC (<see cref="GrpcWire"/>), MicroHosting or not, streams included (<see cref="GrpcStreamChannel"/>).</summary>
     public bool Grpc { get; }
 
     public bool AcceptsProtobuf { get; }

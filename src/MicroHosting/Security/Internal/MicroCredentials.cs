@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using MicroHosting.Client;
 using MicroHosting.Client.Internal;
 
@@ -6,7 +5,7 @@ namespace MicroHosting.Security.Internal;
 
 /// <summary>
 /// Puts the <see cref="IMicroCredentialProvider"/>'s credential on an attempt: unary calls through
-/// <see cref="MicroCredentialHandler"/>, streams on their upgrade request. A call that sets <c>Authorization</c> itself
+/// <see cref="MicroCredentialHandler"/>, streams on their opening request (WebSocket upgrade, gRPC call). A call that sets <c>Authorization</c> itself
 /// (<c>MicroCallOptions.Metadata</c>) keeps its own.
 /// </summary>
 internal sealed class MicroCredentials(IMicroCredentialProvider? provider = null)
@@ -19,18 +18,14 @@ internal sealed class MicroCredentials(IMicroCredentialProvider? provider = null
     public ValueTask<string?> GetAsync(string service, string? endpoint, string address, bool secure, CancellationToken cancellationToken)
         => provider is null ? ValueTask.FromResult<string?>(null) : provider.GetAuthorizationAsync(new MicroCredentialContext(service, endpoint, address, secure), cancellationToken);
 
-    /// <summary>Adds the credential to a stream's upgrade request, unless the call's own metadata (<paramref name="headers"/>) carries one.</summary>
-    public async ValueTask ApplyAsync(MicroCallState state, NodeCandidate node, ClientWebSocketOptions options, HttpRequestMessage headers, CancellationToken cancellationToken)
+    /// <summary>Gets the credential for a stream's opening request, unless the call's own metadata (<paramref name="headers"/>) carries one.</summary>
+    public async ValueTask<string?> ForStreamAsync(MicroCallState state, NodeCandidate node, HttpRequestMessage headers, CancellationToken cancellationToken)
     {
         if (!Enabled || headers.Headers.Contains(AuthorizationHeader))
         {
-            return;
+            return null;
         }
 
-        var value = await GetAsync(state.Service, state.Endpoint, node.Node.HostPort, node.BaseUri.Scheme == Uri.UriSchemeHttps, cancellationToken).ConfigureAwait(false);
-        if (value is not null)
-        {
-            options.SetRequestHeader(AuthorizationHeader, value);
-        }
+        return await GetAsync(state.Service, state.Endpoint, node.Node.HostPort, node.BaseUri.Scheme == Uri.UriSchemeHttps, cancellationToken).ConfigureAwait(false);
     }
 }

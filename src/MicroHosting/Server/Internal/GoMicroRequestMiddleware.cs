@@ -55,6 +55,11 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
             return GrpcServerWire.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), GrpcStatusMap.Unimplemented);
         }
 
+        if (GrpcServerWire.TryRejectEncoding(context, runtime.ServiceName, out var rejected))
+        {
+            return rejected;
+        }
+
         context.Features.Set(new GrpcRequestFeature(endpoint));
         context.Request.Path = path;
         return next(context);

@@ -59,6 +59,38 @@ internal static class GrpcServerWire
         return true;
     }
 
+    /// <summary>
+    /// Answers a call whose <c>grpc-encoding</c> MicroHosting cannot read: <c>UNIMPLEMENTED</c> (12), trailers-only, with
+    /// <c>grpc-accept-encoding</c> listing what it reads (gRPC's compression spec). Returns <see langword="false"/> (nothing
+    /// written) for no encoding, <c>identity</c> or <c>gzip</c>.
+    /// </summary>
+    public static bool TryRejectEncoding(HttpContext context, string serviceName, out Task written)
+    {
+        var encoding = context.Request.Headers[GrpcFraming.EncodingHeader];
+        if (encoding.Count <= 1 && GrpcFraming.IsSupported(encoding.ToString()))
+        {
+            written = Task.CompletedTask;
+            return false;
+        }
+
+        context.Response.Headers[GrpcFraming.AcceptEncodingHeader] = GrpcFraming.SupportedEncodings;
+        var error = new MicroException(
+            serviceName, StatusCodes.Status501NotImplemented, $"grpc-encoding '{encoding}' is not supported; send one of {GrpcFraming.SupportedEncodings}");
+        written = WriteErrorAsync(context, error, GrpcStatusMap.Unimplemented);
+        return true;
+    }
+
+    /// <summary>
+    /// The error of a request message that cannot be read: a message over the limit (before or after decompression) is
+    /// 413, sent as <c>RESOURCE_EXHAUSTED</c> (8); a malformed frame or one that does not inflate is 400.
+    /// </summary>
+    public static MicroException ToError(string serviceName, GrpcFrameException ex)
+        => new(
+            serviceName,
+            ex.MicroCode,
+            ex.Status == GrpcStatusMap.ResourceExhausted ? ex.Message + " (MicroOptions.MaxRequestBodySize)" : ex.Message,
+            innerException: ex);
+
     /// <summary>Writes one framed message and the <c>grpc-status: 0</c> trailer.</summary>
     public static async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value)
     {

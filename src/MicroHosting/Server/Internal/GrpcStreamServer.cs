@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using MicroHosting.Codecs;
@@ -15,8 +14,6 @@ namespace MicroHosting.Server.Internal;
 /// </summary>
 internal static class GrpcStreamServer
 {
-    private const int HeaderSize = 5;
-
     /// <summary>Serves the stream; returns the status it ended with (499 when the caller went away).</summary>
     public static async Task<int> ServeAsync<TRequest, TResponse>(
         HttpContext context,
@@ -45,7 +42,8 @@ internal static class GrpcStreamServer
         MicroContext.Current = microContext;
         try
         {
-            var input = ReadAllAsync<TRequest>(context.Request.BodyReader, codec, runtime.Reader.MaxRequestBodySize, runtime.ServiceName, cancellationToken);
+            var encoding = context.Request.Headers[GrpcFraming.EncodingHeader].ToString();
+            var input = ReadAllAsync<TRequest>(context.Request.BodyReader, codec, encoding, runtime.Reader.MaxRequestBodySize, runtime.ServiceName, cancellationToken);
             var output = filters is null
                 ? invoke(input, microContext)
                 : await filters(EndpointFilterInvocationContext.Create(context, input, microContext)).ConfigureAwait(false) as IAsyncEnumerable<TResponse>
@@ -92,15 +90,16 @@ internal static class GrpcStreamServer
         }
     }
 
-    /// <summary>Reads gRPC frames from the request body, one message each, until the caller half-closes.</summary>
+    /// <summary>Reads gRPC frames from the request body, one message each (decompressed per the call's <c>grpc-encoding</c>), until the caller half-closes.</summary>
     private static async IAsyncEnumerable<T> ReadAllAsync<T>(
-        PipeReader reader, GrpcFramedMicroCodec codec, long maxMessageSize, string serviceName, [EnumeratorCancellation] CancellationToken cancellationToken)
+        PipeReader reader, GrpcFramedMicroCodec codec, string? encoding, long maxMessageSize, string serviceName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var scratch = new PooledBufferWriter();
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (TryReadFrame(ref buffer, codec, maxMessageSize, serviceName, out T? message))
+            if (TryReadFrame(ref buffer, codec, encoding, maxMessageSize, serviceName, scratch, out T? message))
             {
                 // The frame is consumed; what follows it is not examined yet, so the next read returns it at once.
                 reader.AdvanceTo(buffer.Start);
@@ -123,38 +122,27 @@ internal static class GrpcStreamServer
         }
     }
 
-    private static bool TryReadFrame<T>(ref ReadOnlySequence<byte> buffer, GrpcFramedMicroCodec codec, long maxMessageSize, string serviceName, out T? message)
+    private static bool TryReadFrame<T>(
+        ref ReadOnlySequence<byte> buffer, GrpcFramedMicroCodec codec, string? encoding, long maxMessageSize, string serviceName, PooledBufferWriter scratch, out T? message)
     {
         message = default;
-        if (buffer.Length < HeaderSize)
-        {
-            return false;
-        }
-
-        Span<byte> header = stackalloc byte[HeaderSize];
-        buffer.Slice(0, HeaderSize).CopyTo(header);
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-        if (length > maxMessageSize)
-        {
-            throw new MicroException(serviceName, StatusCodes.Status413PayloadTooLarge, $"a stream message of {length} bytes exceeds the limit of {maxMessageSize} bytes (MicroOptions.MaxRequestBodySize)");
-        }
-
-        if (buffer.Length < HeaderSize + length)
-        {
-            return false;
-        }
-
-        var frame = buffer.Slice(0, HeaderSize + length);
         try
         {
-            message = codec.Decode<T>(frame);
+            if (!GrpcFraming.TryRead(ref buffer, maxMessageSize, encoding, scratch, out var payload))
+            {
+                return false;
+            }
+
+            message = codec.DecodeMessage<T>(payload);
+            return true;
+        }
+        catch (GrpcFrameException ex)
+        {
+            throw GrpcServerWire.ToError(serviceName, ex);
         }
         catch (MicroCodecException ex)
         {
             throw new MicroException(serviceName, StatusCodes.Status400BadRequest, ex.Message, innerException: ex);
         }
-
-        buffer = buffer.Slice(frame.End);
-        return true;
     }
 }

@@ -108,7 +108,9 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             {
                 try
                 {
-                    return codec.Decode<T>(buffer);
+                    return codec is GrpcFramedMicroCodec framed && context.Features.Get<GrpcRequestFeature>() is not null
+                        ? ReadGrpcMessage<T>(buffer, framed, request.Headers[GrpcFraming.EncodingHeader].ToString())
+                        : codec.Decode<T>(buffer);
                 }
                 catch (MicroCodecException ex)
                 {
@@ -121,6 +123,27 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>A gRPC call's one message: its frame, decompressed when the call's <c>grpc-encoding</c> says so, within the same limit.</summary>
+    private T ReadGrpcMessage<T>(System.Buffers.ReadOnlySequence<byte> body, GrpcFramedMicroCodec codec, string encoding)
+    {
+        using var scratch = new PooledBufferWriter();
+        var rest = body;
+        try
+        {
+            if (!GrpcFraming.TryRead(ref rest, MaxRequestBodySize, encoding, scratch, out var message) || !rest.IsEmpty)
+            {
+                throw new MicroException(
+                    serviceName, StatusCodes.Status400BadRequest, $"a unary gRPC call's body is one whole frame; this one has {body.Length} bytes that are {(rest.IsEmpty ? "less" : "more")} than a frame");
+            }
+
+            return codec.DecodeMessage<T>(message);
+        }
+        catch (GrpcFrameException ex)
+        {
+            throw GrpcServerWire.ToError(serviceName, ex);
         }
     }
 

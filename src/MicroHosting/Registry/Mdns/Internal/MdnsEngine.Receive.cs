@@ -9,20 +9,11 @@ internal sealed partial class MdnsEngine
     /// <summary>Handles one datagram. Never throws: a packet that breaks a rule is counted and dropped.</summary>
     internal async ValueTask OnPacketAsync(MdnsPacket packet)
     {
-        Statistics.Receive();
-        DnsMessage message;
-        try
+        if (Read(packet) is not { } message)
         {
-            message = DnsReader.Read(packet.Data.Span);
-        }
-        catch (DnsFormatException ex)
-        {
-            Statistics.Malform();
-            LogMalformed(packet.Source.ToString(), ex.Message);
             return;
         }
 
-        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
         if (message.Opcode != 0 || message.ResponseCode != 0)
         {
             Statistics.Ignore(); // RFC 6762 section 18.3 and 18.11
@@ -54,20 +45,11 @@ internal sealed partial class MdnsEngine
     /// </summary>
     internal ValueTask OnOneShotPacketAsync(MdnsPacket packet)
     {
-        Statistics.Receive();
-        DnsMessage message;
-        try
+        if (Read(packet) is not { } message)
         {
-            message = DnsReader.Read(packet.Data.Span);
-        }
-        catch (DnsFormatException ex)
-        {
-            Statistics.Malform();
-            LogMalformed(packet.Source.ToString(), ex.Message);
             return ValueTask.CompletedTask;
         }
 
-        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
         if (!message.IsResponse || message.Opcode != 0 || message.ResponseCode != 0)
         {
             Statistics.Ignore();
@@ -85,6 +67,26 @@ internal sealed partial class MdnsEngine
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Counts the datagram and reads it; a malformed one is counted, logged and gives <see langword="null"/>.</summary>
+    private DnsMessage? Read(MdnsPacket packet)
+    {
+        Statistics.Receive();
+        DnsMessage message;
+        try
+        {
+            message = DnsReader.Read(packet.Data.Span);
+        }
+        catch (DnsFormatException ex)
+        {
+            Statistics.Malform();
+            LogMalformed(packet.Source.ToString(), ex.Message);
+            return null;
+        }
+
+        Statistics.DropRecords(message.DroppedRecords, "invalid_name");
+        return message;
     }
 
     private void OnResponse(DnsMessage message, IPEndPoint source, bool oneShot = false)
