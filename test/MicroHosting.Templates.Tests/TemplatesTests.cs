@@ -113,6 +113,7 @@ public sealed partial class TemplatesTests(ITestOutputHelper output) : IAsyncLif
         // And the next line: `dotnet run --project Orders.Client -- --name John`, the client generated from Orders.proto.
         var (greeting, _) = await UntilFoundAsync(service, () => ChildProcess.Start("dotnet", ["run", "--project", "Orders.Client", "--no-build", "--", "--name", "John"], mdns, solution), notFoundExitCode: 1);
         Assert.Equal("Hello John", greeting.Trim());
+        output.WriteLine($"Orders.Client answered {started.Elapsed.TotalSeconds:0.0}s after the service started.");
     }
 
     /// <summary>

@@ -27,9 +27,11 @@ internal sealed partial class MicroStreamer
         _logger = logger;
         // Stream openings go through their own named client (MicroClientOptions.StreamHttpClientName): the same socket settings
         // and TLS as calls, but a connection per WebSocket (gRPC streams share HTTP/2 connections), and reached by
-        // IMicroPrimaryHandlerFactory as calls are.
-        // Built on the first stream: a process that only makes calls never creates the streams' handlers.
-        _invoker = new(() => new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false)); // the factory owns it
+        // IMicroPrimaryHandlerFactory as calls are. Built on the first stream: an app that never streams builds no handler
+        // chain for it. The factory owns the handler.
+        _invoker = new Lazy<HttpMessageInvoker>(
+            () => new HttpMessageInvoker(handlers.CreateHandler(MicroClientOptions.StreamHttpClientName), disposeHandler: false),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public MicroClientRuntime Runtime { get; }

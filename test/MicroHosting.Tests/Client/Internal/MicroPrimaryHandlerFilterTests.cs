@@ -25,7 +25,7 @@ public sealed class MicroPrimaryHandlerFilterTests
     }
 
     [Fact]
-    public async Task CreateClient_FactoryRegistered_ReplacesTheHandlerOfTypedClientsAndTheBroker_ButNotOtherClients()
+    public async Task CreateClient_FactoryRegistered_ReplacesTheHandlerOfTypedClientsStreamsAndTheBroker_ButNotOtherClients()
     {
         var factory = new RecordingFactory();
         await using var services = TestClient.Create(new InMemoryRegistry(), configure: s =>
@@ -39,8 +39,9 @@ public sealed class MicroPrimaryHandlerFilterTests
         clients.CreateClient("unrelated").Dispose();
         services.GetRequiredService<GreeterClient>();
         clients.CreateClient(HttpBroker.ClientName).Dispose();
+        clients.CreateClient(MicroClientOptions.StreamHttpClientName).Dispose();
 
-        Assert.Equal([typeof(GreeterClient).Name, HttpBroker.ClientName], factory.Names);
+        Assert.Equal([typeof(GreeterClient).Name, HttpBroker.ClientName, MicroClientOptions.StreamHttpClientName], factory.Names);
     }
 
     [Fact]
