@@ -197,6 +197,10 @@ public sealed class InteropNetwork : IAsyncLifetime
             // One-shot lookups collect answers for 100 ms by default (Go Micro's timeout); a loaded CI machine's Go
             // responders can take longer.
             ["Micro__Mdns__QueryTimeout"] = "00:00:01",
+
+            // A call without its own timeout gets 30 s instead of 5 s: a cold .NET process on a loaded 2-core machine can
+            // spend 5 s before its first attempt (the lookup included). These tests are about the wire, not latency.
+            ["Micro__Client__RequestTimeout"] = "00:00:30",
         };
         return environment;
     }
