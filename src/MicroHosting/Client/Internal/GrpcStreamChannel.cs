@@ -16,7 +16,6 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class GrpcStreamChannel : MicroStreamChannel
 {
-    private const int MaxErrorLength = 8 * 1024;
     private readonly NodeCandidate _node;
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource<Stream> _requestStream = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -261,7 +260,7 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
         if (response.StatusCode != HttpStatusCode.OK)
         {
             _ended = true;
-            throw new StreamRefusedException((int)response.StatusCode, response.ReasonPhrase, await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false));
+            throw await StreamRefusedException.FromAsync(response, cancellationToken).ConfigureAwait(false);
         }
 
         _encoding = Value(response.Headers, GrpcFraming.EncodingHeader);
@@ -274,30 +273,6 @@ internal sealed class GrpcStreamChannel : MicroStreamChannel
 
         _reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         return null;
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                var buffer = new byte[MaxErrorLength];
-                var length = 0;
-                int read;
-                while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    length += read;
-                }
-
-                return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            return string.Empty; // the status is what matters
-        }
     }
 
     private static string? Value(HttpHeaders headers, string name)

@@ -10,8 +10,6 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class StreamUpgradeHandler : DelegatingHandler
 {
-    private const int MaxErrorLength = 8 * 1024;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -22,32 +20,7 @@ internal sealed class StreamUpgradeHandler : DelegatingHandler
             return response;
         }
 
-        using (response)
-        {
-            var body = string.Empty;
-            try
-            {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    var buffer = new byte[MaxErrorLength];
-                    var length = 0;
-                    int read;
-                    while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        length += read;
-                    }
-
-                    body = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                // The status is what matters; a body cut short is not worth a second error.
-            }
-
-            throw new StreamRefusedException((int)response.StatusCode, response.ReasonPhrase, body);
-        }
+        throw await StreamRefusedException.FromAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     // ClientWebSocket asks for an HTTP/1.1 upgrade, or over HTTP/2 sends an extended CONNECT (RFC 8441).
