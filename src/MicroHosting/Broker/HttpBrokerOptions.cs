@@ -58,6 +58,10 @@ public sealed class HttpBrokerOptions
     /// </summary>
     public bool WaitForDelivery { get; set; }
 
-    /// <summary>Gets or sets how long disposing the broker (app shutdown) waits for queued messages to be delivered. Default 5 s.</summary>
+    /// <summary>
+    /// Gets or sets how long disposing the broker waits for messages still queued or in flight. Default 5 s. With a host,
+    /// the drain runs earlier, when stopping begins, bounded by the host's shutdown timeout; this bound applies to what is
+    /// published after that (or to a broker used without a host).
+    /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

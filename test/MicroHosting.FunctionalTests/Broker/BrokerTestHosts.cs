@@ -12,7 +12,7 @@ internal static class BrokerTestHosts
 {
     public static Task<WebApplication> StartAsync(
         string name,
-        IRegistry registry,
+        IRegistry? registry,
         Action<IServiceCollection>? services = null,
         Action<IMicroBuilder>? micro = null,
         Action<WebApplication>? map = null)

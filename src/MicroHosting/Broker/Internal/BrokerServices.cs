@@ -27,6 +27,9 @@ internal static class BrokerServices
         services.TryAddSingleton(MicroPlugins.Broker.Resolve);
         services.TryAddSingleton<IMicroPublisher, MicroPublisher>();
         services.TryAddSingleton<MicroSubscriberCatalog>();
+        // Before the subscription service: hosts stop in reverse order, so its handlers (which may publish) finish first.
+        services.TryAddSingleton<HttpBrokerDrainService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HttpBrokerDrainService>(static sp => sp.GetRequiredService<HttpBrokerDrainService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MicroSubscriptionService>());
     }
 

@@ -23,8 +23,8 @@ internal sealed partial class HttpBroker
     [LoggerMessage(EventId = MicroEventIds.BrokerSubscriberGone, EventName = "BrokerSubscriberGone", Level = LogLevel.Debug, Message = "Subscriber {Subscriber} of {Topic} unsubscribed before the message reached it.")]
     private partial void LogSubscriberGone(string topic, string subscriber);
 
-    [LoggerMessage(EventId = MicroEventIds.BrokerDrainTimedOut, EventName = "BrokerDrainTimedOut", Level = LogLevel.Warning, Message = "Stopping: {Count} queued message(s) were not delivered before the drain timeout.")]
-    private partial void LogDrainTimedOut(int count);
+    [LoggerMessage(EventId = MicroEventIds.BrokerDrainTimedOut, EventName = "BrokerDrainTimedOut", Level = LogLevel.Error, Message = "Stopping: {Count} message(s) of {Topic} (queued or in flight) were not delivered before the shutdown deadline and are lost.")]
+    private partial void LogDrainTimedOut(string topic, int count);
 
     [LoggerMessage(EventId = MicroEventIds.BrokerRefreshFailed, EventName = "BrokerRefreshFailed", Level = LogLevel.Warning, Message = "Refreshing the registration of subscriber {NodeId} of {Topic} failed; retrying with backoff (1 s doubling, at most the refresh interval).")]
     internal partial void LogRefreshFailed(string topic, string nodeId, Exception exception);

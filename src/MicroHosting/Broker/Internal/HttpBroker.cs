@@ -48,7 +48,8 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         TimeProvider timeProvider,
         MicroMetrics metrics,
         ILogger<HttpBroker> logger,
-        RegistryCache registryCache)
+        RegistryCache registryCache,
+        HttpBrokerDrainService? drain = null)
     {
         _services = services;
         _httpClientFactory = httpClientFactory;
@@ -60,6 +61,7 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         // Injected, not resolved later: the container then disposes the cache after the broker, whose drain still looks nodes up.
         _discovery = new HttpBrokerDiscovery(registryCache, timeProvider, _options.DiscoveryCacheTtl);
         _retry = BuildRetryPipeline();
+        drain?.Track(this);
     }
 
     public string Name => "http";
@@ -81,9 +83,27 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         headers[GoMicroEnvelope.V1TopicHeader] = topic;
         headers[GoMicroEnvelope.TopicHeader] = topic;
         var envelope = GoMicroEnvelope.Write(headers, message.Body.Span);
-        var queue = _queues.GetOrAdd(topic, CreateQueue);
+        if (_stopping.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"The http broker stopped: a message of {topic} published after the shutdown deadline is not sent.");
+        }
+
         var done = _options.WaitForDelivery ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-        await queue.EnqueueAsync(envelope, done, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var queue = _queues.GetOrAdd(topic, CreateQueue);
+            try
+            {
+                await queue.EnqueueAsync(envelope, done, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+                // A drain took this queue meanwhile; the next one starts afresh.
+                _queues.TryRemove(KeyValuePair.Create(topic, queue));
+            }
+        }
+
         _metrics.Published(Name, topic);
         if (done is not null)
         {
@@ -161,20 +181,55 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
             await subscription.UnsubscribeAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        // Give queued messages a chance to go out, then abandon what is left.
-        var drained = Task.WhenAll(_queues.Values.Select(q => q.CompleteAsync()));
-        try
+        // Without a host (or for messages published after its drain), DrainTimeout bounds the last drain.
+        using (var timeout = new CancellationTokenSource(_options.DrainTimeout, _timeProvider))
         {
-            await drained.WaitAsync(_options.DrainTimeout, _timeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            LogDrainTimedOut(_queues.Values.Sum(q => q.Count));
+            await DrainAsync(timeout.Token).ConfigureAwait(false);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await drained.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Sends every queued and in-flight message, until <paramref name="cancellationToken"/> fires: then what is left is
+    /// abandoned and logged per topic with its count. Called when the host stops, before the registry and the
+    /// <see cref="HttpClient"/> the deliveries need are stopped or disposed. A later publish starts a new queue.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var queues = new List<KeyValuePair<string, HttpBrokerTopicQueue>>();
+        foreach (var entry in _queues)
+        {
+            if (_queues.TryRemove(entry))
+            {
+                queues.Add(entry);
+            }
+        }
+
+        if (queues.Count == 0)
+        {
+            return;
+        }
+
+        var drained = Task.WhenAll(queues.Select(q => q.Value.CompleteAsync()));
+        try
+        {
+            await drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (topic, queue) in queues)
+            {
+                if (queue.Pending is var pending and > 0)
+                {
+                    LogDrainTimedOut(topic, pending);
+                }
+            }
+
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await drained.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     /// <summary>For containers disposed synchronously; <see cref="DisposeAsync"/> is the real path.</summary>

@@ -39,6 +39,9 @@ internal sealed class HttpBrokerTopicQueue
 
     public int Count => _channel.Reader.Count;
 
+    /// <summary>Messages not delivered yet: queued, and on their way.</summary>
+    public int Pending => _channel.Reader.Count + _inFlight.Count;
+
     /// <summary>Queues a message; <paramref name="done"/>, when given, completes once it was delivered or failed.</summary>
     public ValueTask EnqueueAsync(byte[] envelope, TaskCompletionSource? done, CancellationToken cancellationToken)
     {
