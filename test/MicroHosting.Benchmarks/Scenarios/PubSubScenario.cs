@@ -89,6 +89,7 @@ internal sealed class PubSubScenario : Scenario
                     ComparisonRunner.Median(mine.Select(r => r.Published)),
                     ComparisonRunner.Median(mine.Select(r => r.Delivered)),
                     ComparisonRunner.Median(mine.Select(r => r.BytesPerMessage)),
+                    ComparisonRunner.Median(mine.Select(r => r.CpuPerMessage)),
                     mine[0].Rate,
                     TimeSpan.FromTicks((long)ComparisonRunner.Median(mine.Select(r => (double)r.P50.Ticks))),
                     TimeSpan.FromTicks((long)ComparisonRunner.Median(mine.Select(r => (double)r.P99.Ticks))),
@@ -121,12 +122,12 @@ internal sealed class PubSubScenario : Scenario
         }
 
         text.AppendLine();
-        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS | published/s vs raw NATS with the header |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | CPU µs/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS | published/s vs raw NATS with the header |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var r = row.Result;
-            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} | {Ratio(row.PublishedVsRawHeaders)} |");
+            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.CpuPerMessage:N2} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} | {Ratio(row.PublishedVsRawHeaders)} |");
         }
 
         return text.ToString();
