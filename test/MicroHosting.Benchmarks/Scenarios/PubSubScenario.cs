@@ -39,6 +39,10 @@ internal sealed class PubSubScenario : Scenario
         }
 
         targets.Add((HttpBroker, BrokerApps.StartHttpAsync));
+
+        // --target "a|b": only the rows any of the alternatives names (e.g. one row, to attach a profiler).
+        var filters = options.Target?.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        targets.RemoveAll(t => filters.Length > 0 && !filters.Any(f => t.Name.Contains(f, StringComparison.OrdinalIgnoreCase)));
         var results = new Dictionary<(string, int), List<PubSubResult>>();
         foreach (var publishers in options.ConcurrencyOr(16))
         {
