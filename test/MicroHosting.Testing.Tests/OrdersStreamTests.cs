@@ -112,6 +112,29 @@ public sealed class OrdersStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerStreamAsync_DeadlinePasses_CallerGets408AndTheHandlerIsCancelled()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _network.AddFakeServiceAsync("shipping", app => app.MapMicroHandler("Shipping.Track", (TrackRequest r, CancellationToken token) => FirstThenWait(r.Item, cancelled, token)));
+        List<TrackingUpdate> updates = [];
+        using var bound = new CancellationTokenSource(Bound);
+
+        // The deadline covers the whole stream: the first update arrives, then neither end waits past it.
+        var error = await Assert.ThrowsAnyAsync<MicroException>(async () =>
+        {
+            var options = new MicroCallOptions { Timeout = TimeSpan.FromSeconds(1) };
+            await foreach (var update in _network.Client.ServerStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Track", new TrackRequest("desk"), options).WithCancellation(bound.Token))
+            {
+                updates.Add(update);
+            }
+        });
+
+        await cancelled.Task.WaitAsync(Bound);
+        Assert.Equal(408, error.Code);
+        Assert.Equal([new("desk", "packed")], updates);
+    }
+
+    [Fact]
     public async Task ServerStreamAsync_DownstreamStreamFails_CallerGetsTheDownstreamError()
     {
         var shipping = await _network.AddFakeServiceAsync("shipping", app => app.MapMicroHandler("Shipping.Track", (TrackRequest r) => Statuses(r.Item, "packed")));
@@ -156,6 +179,14 @@ public sealed class OrdersStreamTests : IAsyncLifetime
             await Task.Yield();
             yield return new TrackingUpdate(item, $"update {i}");
         }
+    }
+
+    private static async IAsyncEnumerable<TrackingUpdate> FirstThenWait(string item, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
+        yield return new TrackingUpdate(item, "packed");
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield return new TrackingUpdate(item, "never");
     }
 
     private static async IAsyncEnumerable<PlaceOrder> Orders(params (string Item, int Cents)[] orders)
