@@ -19,23 +19,18 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
-        MicroCallHeaders.Apply(runtime, state.Plan, request.Headers);
-        state.CallerToken = cancellationToken;
-        var started = Stopwatch.GetTimestamp();
-        using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
+        var call = Begin(state, request, cancellationToken);
         HttpResponseMessage? response = null;
         Exception? error = null;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.SetCallRequest(request);
         try
         {
             if (runtime.Middleware is { } middleware)
             {
-                response = await WithMiddlewareAsync(middleware, state, request, context).ConfigureAwait(false);
+                response = await WithMiddlewareAsync(middleware, state, request, call.Context).ConfigureAwait(false);
             }
             else
             {
-                var outcome = await ExecuteAsync(request, context).ConfigureAwait(false);
+                var outcome = await ExecuteAsync(request, call.Context).ConfigureAwait(false);
                 outcome.ThrowIfException();
                 response = (HttpResponseMessage)outcome.Result!;
             }
@@ -49,21 +44,44 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
-            var status = response is not null ? (int)response.StatusCode : StatusOf(error);
-            MicroTelemetry.Stop(activity, status, error);
-            if (activity is not null)
-            {
-                activity.SetTag("micro.attempts", state.Attempts);
-            }
-
-            var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
-            runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
+            End(state, call, response, error);
         }
     }
 
+    /// <summary>Gets whether <see cref="MicroCaller"/> may run a call's setup itself (<see cref="Begin"/>, <see cref="ExecuteAsync"/>, <see cref="End"/>): no client middleware to run around it.</summary>
+    internal bool RunsDirectly => runtime.Middleware is null;
+
+    /// <summary>Starts a call: its headers, the caller's token, the call's span and clock, and the Polly context its attempts run with.</summary>
+    internal CallScope Begin(MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        MicroCallHeaders.Apply(runtime, state.Plan, request.Headers);
+        state.CallerToken = cancellationToken;
+        var started = Stopwatch.GetTimestamp();
+        var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.SetCallRequest(request);
+        return new CallScope(started, activity, context);
+    }
+
+    /// <summary>Ends a call begun by <see cref="Begin"/>: returns its Polly context, ends its span and records its duration.</summary>
+    internal void End(MicroCallState state, CallScope call, HttpResponseMessage? response, Exception? error)
+    {
+        ResilienceContextPool.Shared.Return(call.Context);
+        var activity = call.Activity;
+        var status = response is not null ? (int)response.StatusCode : StatusOf(error);
+        MicroTelemetry.Stop(activity, status, error);
+        if (activity is not null)
+        {
+            activity.SetTag("micro.attempts", state.Attempts);
+            activity.Dispose();
+        }
+
+        var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
+        runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(call.Started));
+    }
+
     /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
-    private ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
+    internal ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
         => InnerHandler is MicroResolutionHandler resolution
             ? runtime.CallPipeline.ExecuteOutcomeAsync(
                 static (context, args) => args.Resolution.AttemptAsync(args.Request, context.CancellationToken),
@@ -117,4 +135,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         state.AttachTo(request);
         return state;
     }
+
+    /// <summary>A call between <see cref="Begin"/> and <see cref="End"/>.</summary>
+    internal readonly record struct CallScope(long Started, Activity? Activity, ResilienceContext Context);
 }
