@@ -59,6 +59,21 @@ public sealed class MicroCodecNegotiatorTests
         Assert.Equal(MicroContentTypes.Json, codec.ContentType);
     }
 
+    [Theory]
+    [InlineData(typeof(byte[]), MicroContentTypes.OctetStream)]
+    [InlineData(typeof(HelloReply), MicroContentTypes.Json)]
+    public void ForResponse_AcceptIsTheRequestContentType_RequestCodecWhenItCanWriteTheReply(Type responseType, string expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = MicroContentTypes.OctetStream;
+        context.Request.Headers.Accept = MicroContentTypes.OctetStream;
+        var bytes = _negotiator.Codecs.Codecs.OfType<BytesMicroCodec>().Single();
+
+        var codec = _negotiator.ForResponse(context.Request, MicroWire.Native, bytes, responseType);
+
+        Assert.Equal(expected, codec.ContentType);
+    }
+
     [Fact]
     public void SupportedFor_PlainType_ListsTheCodecsThatCarryIt()
     {
