@@ -27,13 +27,13 @@ internal static class PubSubRunner
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
         var publishedBefore = Interlocked.Read(ref published[0]);
         var deliveredBefore = sink.Delivered;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var usageBefore = ProcessUsage.Current();
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var publishedCount = Interlocked.Read(ref published[0]) - publishedBefore;
         var deliveredCount = sink.Delivered - deliveredBefore;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var usage = ProcessUsage.Current() - usageBefore;
         Volatile.Write(ref stop[0], 1);
         await Task.WhenAll(workers).ConfigureAwait(false);
         await sink.WaitForQuietAsync(cancellationToken).ConfigureAwait(false);
@@ -45,7 +45,8 @@ internal static class PubSubRunner
         return new PubSubResult(
             publishedCount / elapsed,
             deliveredCount / elapsed,
-            (double)allocated / Math.Max(1, publishedCount),
+            (double)usage.AllocatedBytes / Math.Max(1, publishedCount),
+            usage.Cpu.TotalMicroseconds / Math.Max(1, publishedCount),
             rate,
             TimeSpan.FromTicks((long)(histogram.Percentile(50) / 100)),
             TimeSpan.FromTicks((long)(histogram.Percentile(99) / 100)),

@@ -39,6 +39,10 @@ internal sealed class PubSubScenario : Scenario
         }
 
         targets.Add((HttpBroker, BrokerApps.StartHttpAsync));
+
+        // --target "a|b": only the rows any of the alternatives names (e.g. one row, to attach a profiler).
+        var filters = options.Target?.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        targets.RemoveAll(t => filters.Length > 0 && !filters.Any(f => t.Name.Contains(f, StringComparison.OrdinalIgnoreCase)));
         var results = new Dictionary<(string, int), List<PubSubResult>>();
         foreach (var publishers in options.ConcurrencyOr(16))
         {
@@ -54,7 +58,7 @@ internal sealed class PubSubScenario : Scenario
                         var result = await PubSubRunner.RunAsync(target, publishers, options.Rate, options.EffectiveWarmup, options.EffectiveDuration, cancellationToken).ConfigureAwait(false);
                         await log.WriteLineAsync(string.Create(
                             CultureInfo.InvariantCulture,
-                            $"[{repeat}/{options.EffectiveRepeat}] pubsub, {publishers} publishers, {name}: {result.Published:F0} published/s, {result.Delivered:F0} delivered/s, at {result.Rate}/s p50 {result.P50.TotalMilliseconds:F3} ms p99 {result.P99.TotalMilliseconds:F3} ms, lost {result.Lost}")).ConfigureAwait(false);
+                            $"[{repeat}/{options.EffectiveRepeat}] pubsub, {publishers} publishers, {name}: {result.Published:F0} published/s, {result.Delivered:F0} delivered/s, {result.BytesPerMessage:F0} B/msg, {result.CpuPerMessage:F2} CPU µs/msg, at {result.Rate}/s p50 {result.P50.TotalMilliseconds:F3} ms p99 {result.P99.TotalMilliseconds:F3} ms, lost {result.Lost}")).ConfigureAwait(false);
                         if (sampler is not null)
                         {
                             await log.WriteLineAsync("  allocations by type (sampled, publisher and subscriber):\n" + sampler.Take()).ConfigureAwait(false);
@@ -89,6 +93,7 @@ internal sealed class PubSubScenario : Scenario
                     ComparisonRunner.Median(mine.Select(r => r.Published)),
                     ComparisonRunner.Median(mine.Select(r => r.Delivered)),
                     ComparisonRunner.Median(mine.Select(r => r.BytesPerMessage)),
+                    ComparisonRunner.Median(mine.Select(r => r.CpuPerMessage)),
                     mine[0].Rate,
                     TimeSpan.FromTicks((long)ComparisonRunner.Median(mine.Select(r => (double)r.P50.Ticks))),
                     TimeSpan.FromTicks((long)ComparisonRunner.Median(mine.Select(r => (double)r.P99.Ticks))),
@@ -101,7 +106,8 @@ internal sealed class PubSubScenario : Scenario
                     median,
                     baseline is null ? null : ComparisonRunner.Median(mine.Zip(baseline, (m, b) => b.Published > 0 ? m.Published / b.Published : 0)),
                     baseline is null ? null : ComparisonRunner.Median(mine.Zip(baseline, (m, b) => b.Delivered > 0 ? m.Delivered / b.Delivered : 0)),
-                    headersBaseline is null ? null : ComparisonRunner.Median(mine.Zip(headersBaseline, (m, b) => b.Published > 0 ? m.Published / b.Published : 0))));
+                    headersBaseline is null ? null : ComparisonRunner.Median(mine.Zip(headersBaseline, (m, b) => b.Published > 0 ? m.Published / b.Published : 0)),
+                    headersBaseline is null ? null : ComparisonRunner.Median(mine.Zip(headersBaseline, (m, b) => b.CpuPerMessage > 0 ? m.CpuPerMessage / b.CpuPerMessage : 0))));
             }
         }
 
@@ -121,12 +127,12 @@ internal sealed class PubSubScenario : Scenario
         }
 
         text.AppendLine();
-        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS | published/s vs raw NATS with the header |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(invariant, $"| publishers | target | published/s | delivered/s | B/msg | CPU µs/msg | p50 ms @{options.Rate}/s | p99 ms @{options.Rate}/s | lost | published/s vs raw NATS | delivered/s vs raw NATS | published/s vs raw NATS with the header | CPU µs/msg vs raw NATS with the header |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var r = row.Result;
-            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} | {Ratio(row.PublishedVsRawHeaders)} |");
+            text.AppendLine(invariant, $"| {row.Publishers} | {row.Target} | {r.Published:N0} | {r.Delivered:N0} | {r.BytesPerMessage:N0} | {r.CpuPerMessage:N2} | {r.P50.TotalMilliseconds:F3} | {r.P99.TotalMilliseconds:F3} | {r.Lost} | {Ratio(row.PublishedVsRaw)} | {Ratio(row.DeliveredVsRaw)} | {Ratio(row.PublishedVsRawHeaders)} | {Ratio(row.CpuVsRawHeaders)} |");
         }
 
         return text.ToString();
