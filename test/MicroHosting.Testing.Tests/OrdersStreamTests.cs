@@ -12,6 +12,7 @@ namespace MicroHosting.Testing.Tests;
 /// </summary>
 public sealed class OrdersStreamTests : IAsyncLifetime
 {
+    private const string WarmUp = "warm-up";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly MicroTestNetwork _network = new();
     private WebApplicationFactory<Program> _factory = null!;
@@ -112,6 +113,32 @@ public sealed class OrdersStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerStreamAsync_DeadlinePasses_CallerGets408AndTheHandlerIsCancelled()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _network.AddFakeServiceAsync("shipping", app => app.MapMicroHandler("Shipping.Track", (TrackRequest r, CancellationToken token) => FirstThenWait(r.Item, cancelled, token)));
+        List<TrackingUpdate> updates = [];
+        using var bound = new CancellationTokenSource(Bound);
+
+        // A first stream without a deadline warms the path up, so a loaded machine cannot spend the deadline on opening.
+        Assert.Single(await _network.Client.ServerStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Track", new TrackRequest(WarmUp)).ToListAsync(bound.Token));
+
+        // The deadline covers the whole stream: the first update arrives, then neither end waits past it.
+        var error = await Assert.ThrowsAnyAsync<MicroException>(async () =>
+        {
+            var options = new MicroCallOptions { Timeout = TimeSpan.FromSeconds(3) };
+            await foreach (var update in _network.Client.ServerStreamAsync<TrackRequest, TrackingUpdate>("shipping", "Shipping.Track", new TrackRequest("desk"), options).WithCancellation(bound.Token))
+            {
+                updates.Add(update);
+            }
+        });
+
+        await cancelled.Task.WaitAsync(Bound);
+        Assert.Equal(408, error.Code);
+        Assert.Equal([new("desk", "packed")], updates);
+    }
+
+    [Fact]
     public async Task ServerStreamAsync_DownstreamStreamFails_CallerGetsTheDownstreamError()
     {
         var shipping = await _network.AddFakeServiceAsync("shipping", app => app.MapMicroHandler("Shipping.Track", (TrackRequest r) => Statuses(r.Item, "packed")));
@@ -156,6 +183,19 @@ public sealed class OrdersStreamTests : IAsyncLifetime
             await Task.Yield();
             yield return new TrackingUpdate(item, $"update {i}");
         }
+    }
+
+    private static async IAsyncEnumerable<TrackingUpdate> FirstThenWait(string item, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new TrackingUpdate(item, "packed");
+        if (item == WarmUp)
+        {
+            yield break;
+        }
+
+        using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield return new TrackingUpdate(item, "never");
     }
 
     private static async IAsyncEnumerable<PlaceOrder> Orders(params (string Item, int Cents)[] orders)

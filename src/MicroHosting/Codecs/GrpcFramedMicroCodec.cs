@@ -12,6 +12,9 @@ namespace MicroHosting.Codecs;
 /// </summary>
 public sealed class GrpcFramedMicroCodec : MicroCodec
 {
+    /// <summary>The content type of the built-in JSON-in-gRPC-framing codec.</summary>
+    internal const string JsonMediaType = "application/grpc+json";
+
     private const int HeaderSize = 5;
     private readonly MicroCodec _inner;
 

@@ -38,7 +38,12 @@ public static class MicroBuilderExtensions
     public static IMicroBuilder UseRegistry(this IMicroBuilder builder, IRegistry registry)
         => MicroPlugins.Registry.Use(builder, registry);
 
-    /// <summary>Adds a codec; it replaces any earlier codec for the same content type.</summary>
+    /// <summary>
+    /// Adds a codec; it replaces any earlier codec for the same content type. A <see cref="JsonMicroCodec"/> also
+    /// replaces the JSON-based wire codecs built on it, <c>application/grpc+json</c> and Go Micro's
+    /// <c>application/json-rpc</c>, so one set of serializer options (for example a source-generated context under
+    /// Native AOT) serves every JSON content type.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="codec">The codec.</param>
     /// <returns>The builder.</returns>
@@ -47,6 +52,12 @@ public static class MicroBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(codec);
         builder.Services.AddSingleton(codec);
+        if (codec is JsonMicroCodec json)
+        {
+            builder.Services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec(GrpcFramedMicroCodec.JsonMediaType, json));
+            builder.Services.AddSingleton<MicroCodec>(new JsonRpcMicroCodec(json));
+        }
+
         return builder;
     }
 

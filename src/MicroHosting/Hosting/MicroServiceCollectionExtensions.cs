@@ -70,7 +70,7 @@ public static class MicroServiceCollectionExtensions
         {
             // Two instances of one type: TryAddEnumerable would keep only the first.
             services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc", new ProtobufMicroCodec(), "application/grpc+proto"));
-            services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec("application/grpc+json", new JsonMicroCodec()));
+            services.AddSingleton<MicroCodec>(new GrpcFramedMicroCodec(GrpcFramedMicroCodec.JsonMediaType, new JsonMicroCodec()));
         }
         // Go Micro's legacy envelopes, part of its default codec set (clients pick them for nodes without "protocol").
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MicroCodec, JsonRpcMicroCodec>(_ => new JsonRpcMicroCodec(new JsonMicroCodec())));

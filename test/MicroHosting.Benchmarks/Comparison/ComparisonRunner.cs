@@ -6,8 +6,9 @@ using MicroHosting.Benchmarks.Targets;
 namespace MicroHosting.Benchmarks.Comparison;
 
 /// <summary>
-/// Runs every target of every table at every concurrency, one after the other against the same servers, repeated;
-/// reports medians and the ratio to each baseline measured in the same repetition.
+/// Runs every target of every table at every concurrency, one after the other against the same servers, repeated
+/// (each repetition in a rotated order, see <see cref="OrderOf"/>); reports medians and the ratio to each baseline
+/// measured in the same repetition.
 /// </summary>
 internal static class ComparisonRunner
 {
@@ -53,7 +54,7 @@ internal static class ComparisonRunner
                 {
                     foreach (var callers in concurrency)
                     {
-                        for (var t = 0; t < table.Targets.Count; t++)
+                        foreach (var t in OrderOf(table.Targets.Count, repeat))
                         {
                             clientSampler?.Take();
                             var result = await measure(targets[table][t], callers, options, servers, cancellationToken).ConfigureAwait(false);
@@ -90,6 +91,19 @@ internal static class ComparisonRunner
             {
                 target.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// The order the targets of one table run in, repetition <paramref name="repeat"/> (1-based): each repetition starts
+    /// one target later, so no target always runs right after the warm-up or always last, and a machine whose load drifts
+    /// during a repetition does not favour the same rows every time.
+    /// </summary>
+    internal static IEnumerable<int> OrderOf(int count, int repeat)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return (i + repeat - 1) % count;
         }
     }
 

@@ -15,7 +15,7 @@ internal static class MicroCallHeaders
     {
         if (!headers.Contains(MicroHeaders.Id))
         {
-            headers.TryAddWithoutValidation(MicroHeaders.Id, Guid.NewGuid().ToString());
+            headers.TryAddWithoutValidation(MicroHeaders.Id, MicroRequestId.New());
         }
 
         // The metadata of the call or message being handled travels on (MetadataPropagation decides which).

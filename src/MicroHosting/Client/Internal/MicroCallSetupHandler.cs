@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 using Polly;
@@ -20,23 +19,18 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
-        MicroCallHeaders.Apply(runtime, state.Plan, request.Headers);
-        state.CallerToken = cancellationToken;
-        var started = Stopwatch.GetTimestamp();
-        using var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
+        var call = Begin(state, request, cancellationToken);
         HttpResponseMessage? response = null;
         Exception? error = null;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.SetCallRequest(request);
         try
         {
             if (runtime.Middleware is { } middleware)
             {
-                response = await WithMiddlewareAsync(middleware, state, request, context).ConfigureAwait(false);
+                response = await WithMiddlewareAsync(middleware, state, request, call.Context).ConfigureAwait(false);
             }
             else
             {
-                var outcome = await ExecuteAsync(request, context).ConfigureAwait(false);
+                var outcome = await ExecuteAsync(request, call.Context).ConfigureAwait(false);
                 outcome.ThrowIfException();
                 response = (HttpResponseMessage)outcome.Result!;
             }
@@ -50,38 +44,64 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
-            var status = response is not null ? (int)response.StatusCode : StatusOf(error);
-            MicroTelemetry.Stop(activity, status, error);
-            if (activity is not null)
-            {
-                activity.SetTag("micro.attempts", state.Attempts);
-            }
-
-            var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
-            runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(started));
+            End(state, call, response, error);
         }
     }
 
+    /// <summary>Gets whether <see cref="MicroCaller"/> may run a call's setup itself (<see cref="Begin"/>, <see cref="ExecuteAsync"/>, <see cref="End"/>): no client middleware to run around it.</summary>
+    internal bool RunsDirectly => runtime.Middleware is null;
+
+    /// <summary>Starts a call: its headers, the caller's token, the call's span and clock, and the Polly context its attempts run with.</summary>
+    internal CallScope Begin(MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        MicroCallHeaders.Apply(runtime, state.Plan, request.Headers);
+        state.CallerToken = cancellationToken;
+        var started = Stopwatch.GetTimestamp();
+        var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.SetCallRequest(request);
+        return new CallScope(started, activity, context);
+    }
+
+    /// <summary>Ends a call begun by <see cref="Begin"/>: returns its Polly context, ends its span and records its duration.</summary>
+    internal void End(MicroCallState state, CallScope call, HttpResponseMessage? response, Exception? error)
+    {
+        ResilienceContextPool.Shared.Return(call.Context);
+        var activity = call.Activity;
+        var status = response is not null ? (int)response.StatusCode : StatusOf(error);
+        MicroTelemetry.Stop(activity, status, error);
+        if (activity is not null)
+        {
+            activity.SetTag("micro.attempts", state.Attempts);
+            activity.Dispose();
+        }
+
+        var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
+        runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(call.Started));
+    }
+
     /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
-    private ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
-        => runtime.CallPipeline.ExecuteOutcomeAsync(
-            // Pooled: the attempt callback's state machine box is reused instead of allocated per attempt, 152 B less
-            // per call (unary benchmark, client B/call at c=1 and c=64: 4,216 -> 4,064 small JSON).
-            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-            static async ValueTask<Outcome<object>> (ResilienceContext context, (MicroCallSetupHandler Handler, HttpRequestMessage Request) args) =>
-            {
-                try
+    internal ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
+        => InnerHandler is MicroResolutionHandler resolution
+            ? runtime.CallPipeline.ExecuteOutcomeAsync(
+                static (context, args) => args.Resolution.AttemptAsync(args.Request, context.CancellationToken),
+                context,
+                (Resolution: resolution, Request: request))
+            : runtime.CallPipeline.ExecuteOutcomeAsync(
+                // Another handler between this one and resolution (never in the pipeline AddMicroPipeline builds).
+                static async (context, args) =>
                 {
-                    return Outcome.FromResult<object>(await args.Handler.SendAttemptAsync(args.Request, context.CancellationToken).ConfigureAwait(false));
-                }
-                catch (Exception ex)
-                {
-                    return Outcome.FromException<object>(ex);
-                }
-            },
-            context,
-            (Handler: this, Request: request));
+                    try
+                    {
+                        return Outcome.FromResult<object>(await args.Handler.SendInnerAsync(args.Request, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<object>(ex);
+                    }
+                },
+                context,
+                (Handler: this, Request: request));
 
     /// <summary>The call's attempts inside the client middleware chain (<see cref="IMicroClientMiddleware"/>).</summary>
     private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, ResilienceContext context)
@@ -99,11 +119,8 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         return call.Response ?? throw call.NotCalled();
     }
 
-    /// <summary>One attempt: the rest of the pipeline (resolution, then the socket handler).</summary>
-    private ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        => InnerHandler is MicroResolutionHandler resolution
-            ? resolution.SendAttemptAsync(request, cancellationToken)
-            : new(base.SendAsync(request, cancellationToken));
+    private Task<HttpResponseMessage> SendInnerAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => base.SendAsync(request, cancellationToken);
 
     private static int StatusOf(Exception? error) => MicroClientCallContext.StatusOf(error);
 
@@ -118,4 +135,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         state.AttachTo(request);
         return state;
     }
+
+    /// <summary>A call between <see cref="Begin"/> and <see cref="End"/>.</summary>
+    internal readonly record struct CallScope(long Started, Activity? Activity, ResilienceContext Context);
 }

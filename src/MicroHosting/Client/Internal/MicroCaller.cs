@@ -6,6 +6,7 @@ using MicroHosting.Codecs;
 using MicroHosting.Codecs.Internal;
 using MicroHosting.Internal;
 using MicroHosting.Registry;
+using Polly;
 using Polly.Timeout;
 
 namespace MicroHosting.Client.Internal;
@@ -88,10 +89,32 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
             linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, context.CancellationToken);
         }
 
+        var token = linked?.Token ?? cancellationToken;
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(message, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            if (http is MicroCallInvoker { DirectSetup: { } setup })
+            {
+                // What the setup handler's SendAsync does, in this method's own async step (MicroCallInvoker).
+                var call = setup.Begin(state, message, token);
+                Outcome<object> outcome;
+                try
+                {
+                    outcome = await setup.ExecuteAsync(message, call.Context).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    outcome = Outcome.FromException<object>(ex);
+                }
+
+                setup.End(state, call, outcome.Result as HttpResponseMessage, outcome.Exception);
+                outcome.ThrowIfException();
+                response = (HttpResponseMessage)outcome.Result!;
+            }
+            else
+            {
+                response = await http.SendAsync(message, token).ConfigureAwait(false);
+            }
         }
         catch (TimeoutRejectedException ex)
         {

@@ -10,8 +10,9 @@ internal sealed class MicroClient(IHttpMessageHandlerFactory handlerFactory, Mic
     // An HttpMessageInvoker rather than an HttpClient: the client's per-request work (its async state machine, a linked
     // cancellation source when the caller's token can cancel, buffering the reply the resolution handler has buffered
     // already) was 175 B and an async hop per call (unary benchmark, client B/call 3,808 -> 3,633 small JSON); a call
-    // has no base address, default headers or client timeout to apply (the call pipeline owns the budget).
-    private readonly HttpMessageInvoker _http = new(handlerFactory.CreateHandler(MicroClientOptions.HttpClientName), disposeHandler: false);
+    // has no base address, default headers or client timeout to apply (the call pipeline owns the budget). The invoker
+    // lets MicroCaller run the call's setup itself (MicroCallInvoker.DirectSetup).
+    private readonly MicroCallInvoker _http = new(handlerFactory.CreateHandler(MicroClientOptions.HttpClientName));
     private IMicroPublisher? _publisher;
 
     public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string endpoint, TRequest request, MicroCallOptions? options = null, CancellationToken cancellationToken = default)

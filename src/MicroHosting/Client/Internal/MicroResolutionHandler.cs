@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
+using Polly;
 
 namespace MicroHosting.Client.Internal;
 
@@ -12,93 +13,107 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed class MicroResolutionHandler(MicroClientRuntime runtime) : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        => SendAttemptAsync(request, cancellationToken).AsTask();
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var outcome = await AttemptAsync(request, cancellationToken).ConfigureAwait(false);
+        outcome.ThrowIfException();
+        return (HttpResponseMessage)outcome.Result!;
+    }
 
     /// <summary>
-    /// The attempt. <see cref="MicroCallSetupHandler"/>'s retry callback calls it directly rather than through
-    /// <see cref="SendAsync"/>: with the pooled builder that saves the Task state machine of every attempt, 256 B per
-    /// call (unary benchmark, client B/call 4,064 -> 3,808 small JSON).
+    /// The attempt, as the outcome the call pipeline's retry strategy reads: the node's reply, or the exception that ended
+    /// the attempt (returned, never thrown). <see cref="MicroCallSetupHandler"/> gives it to Polly as the attempt callback
+    /// itself, not through <see cref="SendAsync"/>: with the pooled builder that saved the Task state machine of every
+    /// attempt, 256 B per call (unary benchmark, client B/call 4,064 -> 3,808 small JSON); returning the outcome saves
+    /// the callback's own async step that awaited this method and wrapped its result (one state machine run and one
+    /// continuation per attempt).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    internal async ValueTask<Outcome<object>> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var state = MicroCallState.Get(request)
-            ?? throw new InvalidOperationException("A MicroHosting pipeline handler ran without its call state; add MicroHosting clients with AddMicroClient or IMicroClient only.");
-        var step = runtime.Attempt;
-        var node = await step.BeginAsync(state, cancellationToken).ConfigureAwait(false);
-        var started = runtime.TimeProvider.GetTimestamp();
-        using var activity = MicroTelemetry.StartAttempt(state.Service, state.Endpoint, node.Node, state.Attempts);
-        HttpResponseMessage? response = null;
-        TimeSpan? attemptTimeout = null;
-        CancellationTokenSource? attemptSource = null;
-        CancellationTokenSource? linked = null;
         try
         {
-            Shape(request, state, node);
-            MicroTelemetry.Inject(activity, request.Headers);
-
-            // The attempt's own timeout, when it is shorter than what is left of the call's: a hung node then costs one
-            // attempt, and a retry on another node has time left (MicroAttemptTimeout).
-            attemptTimeout = step.TimeoutFor(state);
-            if (attemptTimeout is { } timeout)
+            var state = MicroCallState.Get(request)
+                ?? throw new InvalidOperationException("A MicroHosting pipeline handler ran without its call state; add MicroHosting clients with AddMicroClient or IMicroClient only.");
+            var step = runtime.Attempt;
+            var node = await step.BeginAsync(state, cancellationToken).ConfigureAwait(false);
+            var started = runtime.TimeProvider.GetTimestamp();
+            using var activity = MicroTelemetry.StartAttempt(state.Service, state.Endpoint, node.Node, state.Attempts);
+            HttpResponseMessage? response = null;
+            TimeSpan? attemptTimeout = null;
+            CancellationTokenSource? attemptSource = null;
+            CancellationTokenSource? linked = null;
+            try
             {
-                attemptSource = new CancellationTokenSource(timeout, runtime.TimeProvider);
-                linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptSource.Token);
+                Shape(request, state, node);
+                MicroTelemetry.Inject(activity, request.Headers);
+
+                // The attempt's own timeout, when it is shorter than what is left of the call's: a hung node then costs one
+                // attempt, and a retry on another node has time left (MicroAttemptTimeout).
+                attemptTimeout = step.TimeoutFor(state);
+                if (attemptTimeout is { } timeout)
+                {
+                    attemptSource = new CancellationTokenSource(timeout, runtime.TimeProvider);
+                    linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptSource.Token);
+                }
+
+                var token = linked?.Token ?? cancellationToken;
+                response = await base.SendAsync(request, token).ConfigureAwait(false);
+
+                // Read the body here, inside the retry and the timeout: a reply cut off halfway is a failed attempt too.
+                await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attemptSource is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+            {
+                response?.Dispose();
+                MicroTelemetry.Stop(activity, 408, ex);
+                var error = new HttpRequestException(
+                    $"no reply within the attempt timeout of {attemptTimeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s", ex);
+                step.RecordTimeout(state, node, started, error);
+                throw error;
+            }
+            catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+            {
+                response?.Dispose();
+                MicroTelemetry.Stop(activity, 0, ex);
+                step.RecordTransportFailure(state, node, ex, MicroRetryPredicate.NeverSent(ex));
+                throw ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
+            }
+            catch (Exception ex)
+            {
+                MicroTelemetry.Stop(activity, 0, ex);
+                if (!state.CallerToken.IsCancellationRequested && cancellationToken.IsCancellationRequested)
+                {
+                    step.RecordBudgetSpent(node, started);
+                }
+
+                throw;
+            }
+            finally
+            {
+                linked?.Dispose();
+                attemptSource?.Dispose();
+                MicroAttempt.End(state, node);
             }
 
-            var token = linked?.Token ?? cancellationToken;
-            response = await base.SendAsync(request, token).ConfigureAwait(false);
+            response = state.Wire!.Read(response, request);
+            var status = (int)response.StatusCode;
+            MicroTelemetry.Stop(activity, status, error: null);
+            if (status >= 500)
+            {
+                step.RecordServerError(state, node, status, status == 503 ? MicroRetryPredicate.RetryAfter(response, runtime.TimeProvider) : null);
+            }
+            else
+            {
+                step.RecordReply(state, node, started);
+            }
 
-            // Read the body here, inside the retry and the timeout: a reply cut off halfway is a failed attempt too.
-            await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (attemptSource is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
-        {
-            response?.Dispose();
-            MicroTelemetry.Stop(activity, 408, ex);
-            var error = new HttpRequestException(
-                $"no reply within the attempt timeout of {attemptTimeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s", ex);
-            step.RecordTimeout(state, node, started, error);
-            throw error;
-        }
-        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
-        {
-            response?.Dispose();
-            MicroTelemetry.Stop(activity, 0, ex);
-            step.RecordTransportFailure(state, node, ex, MicroRetryPredicate.NeverSent(ex));
-            throw ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
+            return Outcome.FromResult<object>(response);
         }
         catch (Exception ex)
         {
-            MicroTelemetry.Stop(activity, 0, ex);
-            if (!state.CallerToken.IsCancellationRequested && cancellationToken.IsCancellationRequested)
-            {
-                step.RecordBudgetSpent(node, started);
-            }
-
-            throw;
+            return Outcome.FromException<object>(ex);
         }
-        finally
-        {
-            linked?.Dispose();
-            attemptSource?.Dispose();
-            MicroAttempt.End(state, node);
-        }
-
-        response = state.Wire!.Read(response, request);
-        var status = (int)response.StatusCode;
-        MicroTelemetry.Stop(activity, status, error: null);
-        if (status >= 500)
-        {
-            step.RecordServerError(state, node, status, status == 503 ? MicroRetryPredicate.RetryAfter(response, runtime.TimeProvider) : null);
-        }
-        else
-        {
-            step.RecordReply(state, node, started);
-        }
-
-        return response;
     }
 
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace MicroHosting.Server.Internal;
 /// to the endpoint's native path before routing runs, so the same endpoint, filters and authorization serve both.
 /// A native <c>POST /Type/Method</c> that no endpoint matched gets Go Micro's 404 error JSON instead of an empty 404.
 /// A gRPC call (<c>POST /&lt;package&gt;.&lt;Type&gt;/&lt;Method&gt;</c> over HTTP/2) is routed the same way and marked
-/// with <see cref="GrpcRequestFeature"/>.
+/// with <see cref="MicroWireFeature"/>.
 /// </summary>
 internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpointCatalog catalog, MicroServerRuntime runtime)
 {
@@ -27,10 +27,10 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
             var endpoint = First(headers, MicroHeaders.Endpoint, MicroHeaders.XEndpoint, MicroHeaders.Method, MicroHeaders.XMethod);
             if (endpoint is not null)
             {
-                context.Features.Set(new GoMicroRequestFeature(endpoint));
+                MicroWireFeature.Set(context, MicroWire.GoMicro);
                 if (!catalog.TryGetPath(endpoint, out var path))
                 {
-                    return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), goMicro: true);
+                    return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {endpoint}"), MicroWire.GoMicro);
                 }
 
                 request.Path = path;
@@ -60,7 +60,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
             return rejected;
         }
 
-        context.Features.Set(new GrpcRequestFeature(endpoint));
+        MicroWireFeature.Set(context, MicroWire.Grpc);
         context.Request.Path = path;
         return next(context);
     }
@@ -80,7 +80,7 @@ internal sealed class GoMicroRequestMiddleware(RequestDelegate next, MicroEndpoi
         }
 
         var name = MicroEndpointName.NameOfPath(context.Request.Path.Value!);
-        return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), goMicro: false);
+        return runtime.Writer.WriteErrorAsync(context, MicroException.NotFound(runtime.ServiceName, $"unknown endpoint {name}"), MicroWire.Native);
     }
 
     private static string? First(IHeaderDictionary headers, string a, string b, string c, string d)

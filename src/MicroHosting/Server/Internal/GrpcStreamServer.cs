@@ -22,16 +22,16 @@ internal static class GrpcStreamServer
         Func<IAsyncEnumerable<TRequest>, MicroContext, IAsyncEnumerable<TResponse>> invoke,
         EndpointFilterDelegate? filters)
     {
-        if (runtime.Codecs.ForRequest(context.Request, goMicro: false) is not GrpcFramedMicroCodec codec || !codec.CanHandle(typeof(TRequest)) || !codec.CanHandle(typeof(TResponse)))
+        if (runtime.Codecs.ForRequest(context.Request, MicroWire.Grpc) is not GrpcFramedMicroCodec codec || !codec.CanHandle(typeof(TRequest)) || !codec.CanHandle(typeof(TResponse)))
         {
             var error = new MicroException(runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{context.Request.ContentType}' cannot carry {name}'s messages ({typeof(TRequest).Name}, {typeof(TResponse).Name})");
-            await runtime.Writer.WriteErrorAsync(context, error, goMicro: false).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, error, MicroWire.Grpc).ConfigureAwait(false);
             return error.Code;
         }
 
         if (!runtime.Reader.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
         {
-            await runtime.Writer.WriteErrorAsync(context, deadlineError, goMicro: false).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, deadlineError, MicroWire.Grpc).ConfigureAwait(false);
             return deadlineError.Code;
         }
 

@@ -24,19 +24,19 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         var started = Stopwatch.GetTimestamp();
         using var activity = MicroTelemetry.StartServer(Name, runtime.ServiceName, context.Request.Headers);
         var status = StatusCodes.Status200OK;
-        var goMicro = context.Features.Get<GoMicroRequestFeature>() is not null;
-        var codec = runtime.Codecs.ForRequest(context.Request, goMicro);
+        var wire = MicroWireFeature.Of(context);
+        var codec = runtime.Codecs.ForRequest(context.Request, wire);
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
-            await runtime.Writer.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), goMicro).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, UnsupportedContentType(runtime, context.Request.ContentType), wire).ConfigureAwait(false);
             MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, started);
             return;
         }
 
-        var responseCodec = runtime.Codecs.ForResponse(context.Request, codec, typeof(TResponse));
+        var responseCodec = runtime.Codecs.ForResponse(context.Request, wire, codec, typeof(TResponse));
         if (!runtime.Reader.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
         {
-            await runtime.Writer.WriteErrorAsync(context, deadlineError, goMicro).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, deadlineError, wire).ConfigureAwait(false);
             MicroTelemetry.StopServer(activity, runtime.Metrics, Name, runtime.ServiceName, deadlineError.Code, started);
             return;
         }
@@ -55,14 +55,14 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
         var previous = MicroContext.Current;
         try
         {
-            var request = await runtime.Reader.ReadAsync<TRequest>(context, codec, cancellationToken).ConfigureAwait(false);
+            var request = await runtime.Reader.ReadAsync<TRequest>(context, wire, codec, cancellationToken).ConfigureAwait(false);
             var microContext = new MicroContext(context, runtime.ServiceName, Name, deadline, cancellationToken, runtime.TimeProvider);
             MicroContext.Current = microContext;
             runtime.Lifetime.OnServed(context);
             if (filters is null)
             {
                 var response = await invoke(request, microContext).ConfigureAwait(false);
-                await runtime.Writer.WriteResponseAsync(context, responseCodec, response, goMicro).ConfigureAwait(false);
+                await runtime.Writer.WriteResponseAsync(context, responseCodec, response, wire).ConfigureAwait(false);
                 return;
             }
 
@@ -70,7 +70,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
             switch (result)
             {
                 case TResponse typed:
-                    await runtime.Writer.WriteResponseAsync(context, responseCodec, typed, goMicro).ConfigureAwait(false);
+                    await runtime.Writer.WriteResponseAsync(context, responseCodec, typed, wire).ConfigureAwait(false);
                     break;
                 case IResult httpResult:
                     await httpResult.ExecuteAsync(context).ConfigureAwait(false);
@@ -87,7 +87,7 @@ internal sealed class MicroHandler<TRequest, TResponse>(string name, MethodInfo 
             status = error?.Code ?? StatusCodes.Status499ClientClosedRequest;
             if (error is not null)
             {
-                await runtime.Writer.WriteErrorAsync(context, error, goMicro).ConfigureAwait(false);
+                await runtime.Writer.WriteErrorAsync(context, error, wire).ConfigureAwait(false);
             }
         }
         finally

@@ -13,9 +13,9 @@ namespace MicroHosting.Server.Internal;
 internal sealed partial class MicroReplyWriter(string serviceName, ILogger logger)
 {
     /// <summary>Encodes <paramref name="value"/> as a 200 reply.</summary>
-    public async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value, bool goMicro)
+    public async Task WriteResponseAsync<T>(HttpContext context, MicroCodec codec, T value, MicroWire wire)
     {
-        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        if (wire == MicroWire.Grpc)
         {
             await GrpcServerWire.WriteResponseAsync(context, codec, value).ConfigureAwait(false);
             return;
@@ -27,7 +27,7 @@ internal sealed partial class MicroReplyWriter(string serviceName, ILogger logge
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = codec.ContentType;
         response.ContentLength = body.WrittenCount;
-        if (goMicro)
+        if (wire == MicroWire.GoMicro)
         {
             EchoId(context);
         }
@@ -36,9 +36,9 @@ internal sealed partial class MicroReplyWriter(string serviceName, ILogger logge
     }
 
     /// <summary>Writes <paramref name="error"/>; aborts the response when part of the reply is already sent.</summary>
-    public Task WriteErrorAsync(HttpContext context, MicroException error, bool goMicro)
+    public Task WriteErrorAsync(HttpContext context, MicroException error, MicroWire wire)
     {
-        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        if (wire == MicroWire.Grpc)
         {
             return GrpcServerWire.WriteErrorAsync(context, error);
         }
@@ -52,7 +52,7 @@ internal sealed partial class MicroReplyWriter(string serviceName, ILogger logge
         }
 
         var json = error.ToJson();
-        if (goMicro)
+        if (wire == MicroWire.GoMicro)
         {
             // Go Micro replies 200 and carries the error in headers.
             response.StatusCode = StatusCodes.Status200OK;

@@ -79,7 +79,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
     }
 
     /// <summary>Reads and decodes the whole body: 413 past the limit, 400 when the codec cannot read it.</summary>
-    public async ValueTask<T> ReadAsync<T>(HttpContext context, MicroCodec codec, CancellationToken cancellationToken)
+    public async ValueTask<T> ReadAsync<T>(HttpContext context, MicroWire wire, MicroCodec codec, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var limit = MaxRequestBodySize;
@@ -108,7 +108,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             {
                 try
                 {
-                    return codec is GrpcFramedMicroCodec framed && context.Features.Get<GrpcRequestFeature>() is not null
+                    return codec is GrpcFramedMicroCodec framed && wire == MicroWire.Grpc
                         ? ReadGrpcMessage<T>(buffer, framed, request.Headers[GrpcFraming.EncodingHeader].ToString())
                         : codec.Decode<T>(buffer);
                 }

@@ -60,7 +60,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
     /// <summary>Serves the stream; returns the status it ended with (499 when the caller went away).</summary>
     private async Task<int> ServeAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
     {
-        if (context.Features.Get<GrpcRequestFeature>() is not null)
+        if (MicroWireFeature.Of(context) == MicroWire.Grpc)
         {
             return await GrpcStreamServer.ServeAsync(context, runtime, Name, invoke, filters).ConfigureAwait(false);
         }
@@ -70,25 +70,25 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
             await runtime.Writer.WriteErrorAsync(
                 context,
                 MicroException.MethodNotAllowed(runtime.ServiceName, $"{Name} is a streaming endpoint: open a WebSocket to {context.Request.Path} (GET with Upgrade: websocket)"),
-                goMicro: false).ConfigureAwait(false);
+                MicroWire.Native).ConfigureAwait(false);
             return StatusCodes.Status405MethodNotAllowed;
         }
 
-        var codec = runtime.Codecs.ForRequest(context.Request, goMicro: false);
+        var codec = runtime.Codecs.ForRequest(context.Request, MicroWire.Native);
         if (codec is null || !codec.CanHandle(typeof(TRequest)))
         {
             await runtime.Writer.WriteErrorAsync(
                 context,
                 new MicroException(runtime.ServiceName, StatusCodes.Status415UnsupportedMediaType, $"Content-Type '{context.Request.ContentType}' cannot carry {Name}'s messages ({typeof(TRequest).Name})"),
-                goMicro: false).ConfigureAwait(false);
+                MicroWire.Native).ConfigureAwait(false);
             return StatusCodes.Status415UnsupportedMediaType;
         }
 
-        var responseCodec = runtime.Codecs.ForResponse(context.Request, codec, typeof(TResponse));
+        var responseCodec = runtime.Codecs.ForResponse(context.Request, MicroWire.Native, codec, typeof(TResponse));
         if (!runtime.Reader.TryGetDeadline(context.Request, out var deadline, out var deadlineError))
         {
             // Answered before the upgrade, as a plain HTTP error, so the caller sees 400 or 408 rather than a reset.
-            await runtime.Writer.WriteErrorAsync(context, deadlineError, goMicro: false).ConfigureAwait(false);
+            await runtime.Writer.WriteErrorAsync(context, deadlineError, MicroWire.Native).ConfigureAwait(false);
             return deadlineError.Code;
         }
 

@@ -15,7 +15,7 @@ public sealed class MicroCodecNegotiatorTests
     {
         var context = new DefaultHttpContext();
 
-        Assert.Equal(expected, _negotiator.ForRequest(context.Request, goMicro)!.ContentType);
+        Assert.Equal(expected, _negotiator.ForRequest(context.Request, goMicro ? MicroWire.GoMicro : MicroWire.Native)!.ContentType);
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class MicroCodecNegotiatorTests
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString("?content-type=application/protobuf");
 
-        Assert.Equal(MicroContentTypes.Protobuf, _negotiator.ForRequest(context.Request, goMicro: false)!.ContentType);
+        Assert.Equal(MicroContentTypes.Protobuf, _negotiator.ForRequest(context.Request, MicroWire.Native)!.ContentType);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class MicroCodecNegotiatorTests
         var context = new DefaultHttpContext();
         context.Request.ContentType = "text/csv";
 
-        Assert.Null(_negotiator.ForRequest(context.Request, goMicro: false));
+        Assert.Null(_negotiator.ForRequest(context.Request, MicroWire.Native));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class MicroCodecNegotiatorTests
         context.Request.Headers.Accept = "application/protobuf, application/octet-stream, application/json";
         var json = _negotiator.Codecs.Codecs.OfType<JsonMicroCodec>().Single();
 
-        var codec = _negotiator.ForResponse(context.Request, json, typeof(byte[]));
+        var codec = _negotiator.ForResponse(context.Request, MicroWire.Native, json, typeof(byte[]));
 
         Assert.Equal(MicroContentTypes.OctetStream, codec.ContentType);
     }
@@ -54,9 +54,24 @@ public sealed class MicroCodecNegotiatorTests
         var context = new DefaultHttpContext();
         var bytes = _negotiator.Codecs.Codecs.OfType<BytesMicroCodec>().Single();
 
-        var codec = _negotiator.ForResponse(context.Request, bytes, typeof(HelloReply));
+        var codec = _negotiator.ForResponse(context.Request, MicroWire.Native, bytes, typeof(HelloReply));
 
         Assert.Equal(MicroContentTypes.Json, codec.ContentType);
+    }
+
+    [Theory]
+    [InlineData(typeof(byte[]), MicroContentTypes.OctetStream)]
+    [InlineData(typeof(HelloReply), MicroContentTypes.Json)]
+    public void ForResponse_AcceptIsTheRequestContentType_RequestCodecWhenItCanWriteTheReply(Type responseType, string expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = MicroContentTypes.OctetStream;
+        context.Request.Headers.Accept = MicroContentTypes.OctetStream;
+        var bytes = _negotiator.Codecs.Codecs.OfType<BytesMicroCodec>().Single();
+
+        var codec = _negotiator.ForResponse(context.Request, MicroWire.Native, bytes, responseType);
+
+        Assert.Equal(expected, codec.ContentType);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class MicroReplyWriterTests
     {
         var context = Context();
 
-        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "unknown endpoint A.B"), goMicro: false);
+        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "unknown endpoint A.B"), MicroWire.Native);
 
         Assert.Equal(404, context.Response.StatusCode);
         Assert.Equal(MicroContentTypes.Json, context.Response.ContentType);
@@ -32,7 +32,7 @@ public sealed class MicroReplyWriterTests
         var context = Context();
         context.Request.Headers["Micro-Id"] = "42";
 
-        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "unknown endpoint A.B"), goMicro: true);
+        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "unknown endpoint A.B"), MicroWire.GoMicro);
 
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal(0, context.Response.ContentLength);
@@ -48,7 +48,7 @@ public sealed class MicroReplyWriterTests
         var context = Context();
         context.Request.ContentType = JsonRpcMicroCodec.MediaType;
 
-        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "gone"), goMicro: true);
+        await Writer().WriteErrorAsync(context, MicroException.NotFound("svc", "gone"), MicroWire.GoMicro);
 
         Assert.Equal(JsonRpcMicroCodec.MediaType, context.Response.ContentType);
         Assert.Contains("gone", Body(context), StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class MicroReplyWriterTests
         var context = Context();
         context.Request.Headers["X-Micro-Id"] = "7";
 
-        await Writer().WriteResponseAsync(context, new JsonMicroCodec(), new HelloReply("hi"), goMicro: true);
+        await Writer().WriteResponseAsync(context, new JsonMicroCodec(), new HelloReply("hi"), MicroWire.GoMicro);
 
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("{\"message\":\"hi\"}", Body(context));

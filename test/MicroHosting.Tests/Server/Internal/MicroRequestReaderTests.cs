@@ -56,7 +56,7 @@ public sealed class MicroRequestReaderTests
     {
         var context = WithBody("{\"name\":\"Ann\"}");
 
-        var request = await Reader().ReadAsync<HelloRequest>(context, new JsonMicroCodec(), CancellationToken.None);
+        var request = await Reader().ReadAsync<HelloRequest>(context, MicroWire.Native, new JsonMicroCodec(), CancellationToken.None);
 
         Assert.Equal("Ann", request.Name);
     }
@@ -67,7 +67,7 @@ public sealed class MicroRequestReaderTests
         var context = WithBody(new string('x', 20));
         context.Request.ContentLength = null;
 
-        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader(maxBody: 10).ReadAsync<HelloRequest>(context, new JsonMicroCodec(), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader(maxBody: 10).ReadAsync<HelloRequest>(context, MicroWire.Native, new JsonMicroCodec(), CancellationToken.None).AsTask());
 
         Assert.Equal(413, ex.Code);
         Assert.Equal("request body of 20 bytes exceeds the limit of 10 bytes (MicroOptions.MaxRequestBodySize)", ex.Detail);
@@ -79,7 +79,7 @@ public sealed class MicroRequestReaderTests
         var context = WithBody("{}");
         context.Request.ContentLength = 11;
 
-        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader(maxBody: 10).ReadAsync<HelloRequest>(context, new JsonMicroCodec(), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader(maxBody: 10).ReadAsync<HelloRequest>(context, MicroWire.Native, new JsonMicroCodec(), CancellationToken.None).AsTask());
 
         Assert.Equal(413, ex.Code);
     }
@@ -89,7 +89,7 @@ public sealed class MicroRequestReaderTests
     {
         var context = WithBody("{not json");
 
-        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader().ReadAsync<HelloRequest>(context, new JsonMicroCodec(), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<MicroException>(() => Reader().ReadAsync<HelloRequest>(context, MicroWire.Native, new JsonMicroCodec(), CancellationToken.None).AsTask());
 
         Assert.Equal(400, ex.Code);
     }
