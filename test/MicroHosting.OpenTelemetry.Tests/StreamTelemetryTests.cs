@@ -14,7 +14,7 @@ using OpenTelemetry.Trace;
 
 namespace MicroHosting.OpenTelemetry.Tests;
 
-/// <summary>Streams across real Kestrel nodes: a client call span, a span per attempt, a server span continuing the trace, and durations tagged with the stream kind.</summary>
+/// <summary>Streams (and a unary call's span) across real Kestrel nodes: a client call span, a span per attempt, a server span continuing the trace, and durations tagged with the stream kind.</summary>
 public sealed class StreamTelemetryTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -74,6 +74,41 @@ public sealed class StreamTelemetryTests : IDisposable
         Assert.Equal(_service, (string?)retried.Tags["micro.service"]);
         AssertDuration(Assert.Single(clientDurations.GetMeasurementSnapshot()), "server", 200);
         AssertDuration(Assert.Single(await SnapshotAsync(serverDurations, 1)), "server", 200);
+    }
+
+    [Fact]
+    public async Task CallAsync_FirstNodeDown_TheCallSpanCarriesItsAttemptsWhenItEnds()
+    {
+        var dead = await RegisterStoppedNodeAsync();
+        await using var live = await StartNumbersAsync();
+        await using var client = CreateClient();
+
+        // An exporter reads a span's tags when the span ends: what is set afterwards never reaches it.
+        var atEnd = new List<(string? Service, object? Attempts)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MicroTelemetry.Name,
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.Kind == ActivityKind.Internal)
+                {
+                    lock (atEnd)
+                    {
+                        atEnd.Add(((string?)a.GetTagItem("micro.service"), a.GetTagItem("micro.attempts")));
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var reply = await client.GetRequiredService<IMicroClient>().CallAsync<Number, Number>(_service, "Numbers.Next", new Number(1), new MicroCallOptions { Selector = new DeadFirst(dead.Id) });
+
+        Assert.Equal(2, reply.Value);
+        lock (atEnd)
+        {
+            Assert.Equal((_service, (object?)2), Assert.Single(atEnd, e => e.Service == _service));
+        }
     }
 
     [Fact]
@@ -144,6 +179,7 @@ public sealed class StreamTelemetryTests : IDisposable
                 return new Number(0);
             });
             app.MapMicroHandler("Numbers.Echo", (IAsyncEnumerable<Number> numbers) => numbers);
+            app.MapMicroHandler("Numbers.Next", (Number n) => new Number(n.Value + 1));
         },
         _registry);
 

@@ -69,12 +69,8 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         ResilienceContextPool.Shared.Return(call.Context);
         var activity = call.Activity;
         var status = response is not null ? (int)response.StatusCode : StatusOf(error);
+        activity?.SetTag("micro.attempts", state.Attempts); // before Stop: exporters read the tags when the span ends
         MicroTelemetry.Stop(activity, status, error);
-        if (activity is not null)
-        {
-            activity.SetTag("micro.attempts", state.Attempts);
-            activity.Dispose();
-        }
 
         var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
         runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(call.Started));

@@ -42,7 +42,8 @@ internal sealed class MicroCodecNegotiator(MicroCodecRegistry codecs)
         if (accept.Count == 1 && string.Equals(accept[0], request.ContentType, StringComparison.Ordinal) && requestCodec.CanHandle(responseType))
         {
             // What IMicroClient sends: Accept is the request's own content type, so the search below would find the
-            // request's codec. Skipping the tokenizer and the registry lookup: server CPU per call -1.5% (h2c profile).
+            // request's codec. The search was 1.6% of the server's CPU over h2c (profile, small JSON) and its separator
+            // array 32 B per call (server B/call 945 -> 913).
             return requestCodec;
         }
 

@@ -5,7 +5,8 @@ namespace MicroHosting.Server.Internal;
 /// <summary>
 /// Marks a request that <see cref="GoMicroRequestMiddleware"/> routed from Go Micro's <c>POST /</c> or from a gRPC path,
 /// so the reply is written the same way; a native request has none. One feature for both, read once per request: each
-/// feature lookup on Kestrel's collection walks its list of known features first.
+/// feature lookup on Kestrel's collection walks its list of known features first (the unary path's three lookups were
+/// ~1.2% of the server's CPU over h2c, profile of small JSON).
 /// </summary>
 internal sealed class MicroWireFeature(MicroWire wire)
 {
