@@ -30,6 +30,17 @@ public sealed class BrokerMessageTests
     }
 
     [Fact]
+    public void GetHeader_ExactAndOtherCasePresent_ExactNameWins()
+    {
+        var message = new BrokerMessage([new("content-type", "text/plain"), new("Content-Type", "application/json")], ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal("application/json", message.GetHeader("Content-Type"));
+        Assert.Equal("text/plain", message.GetHeader("content-type"));
+        Assert.Equal("text/plain", message.GetHeader("CONTENT-TYPE"));
+        Assert.Same(message.Headers, message.Headers);
+    }
+
+    [Fact]
     public void Constructor_SameKeyTwice_Throws()
     {
         var error = Assert.Throws<ArgumentException>(() => new BrokerMessage([new("k", "1"), new("k", "2")], ReadOnlyMemory<byte>.Empty));

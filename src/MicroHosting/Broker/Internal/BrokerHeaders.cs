@@ -7,7 +7,8 @@ namespace MicroHosting.Broker.Internal;
 /// The headers of a <see cref="BrokerMessage"/>: a read-only map over one array, searched in order with ordinal keys.
 /// A message carries a handful of headers, for which this is one array and one object where a dictionary is four
 /// allocations (object, buckets, entries, and its enumerator boxed behind the interface), and a scan of a few keys is as
-/// fast as hashing. Each message builds one per hop (publish and receive), so this is on the broker's per-message path.
+/// fast as hashing. A message makes it on first use of <see cref="BrokerMessage.Headers"/>; the brokers' per-message paths
+/// use the array alone.
 /// </summary>
 internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
 {
@@ -26,8 +27,8 @@ internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The message has no header '{key}'.");
 
-    /// <summary>Copies <paramref name="headers"/>; a key given twice throws, as a dictionary's does.</summary>
-    public static BrokerHeaders Copy(IEnumerable<KeyValuePair<string, string>> headers)
+    /// <summary>Copies <paramref name="headers"/> into a new array for a message; a key given twice throws, as a dictionary's does.</summary>
+    public static KeyValuePair<string, string>[] Copy(IEnumerable<KeyValuePair<string, string>> headers)
     {
         var items = headers.ToArray();
         for (var i = 0; i < items.Length; i++)
@@ -39,7 +40,7 @@ internal sealed class BrokerHeaders : IReadOnlyDictionary<string, string>
             }
         }
 
-        return items.Length == 0 ? Empty : new BrokerHeaders(items);
+        return items;
     }
 
     /// <summary>Takes <paramref name="items"/> without a copy or a check: the caller built it with unique keys for this message alone.</summary>

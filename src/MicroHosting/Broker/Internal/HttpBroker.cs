@@ -73,8 +73,9 @@ internal sealed partial class HttpBroker : IBroker, IAsyncDisposable, IDisposabl
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var headers = new Dictionary<string, string>(message.Headers.Count + 1, StringComparer.Ordinal);
-        foreach (var (key, value) in message.Headers)
+        // HeaderItems, not Headers: no dictionary view of the message and no boxed enumerator per publish.
+        var headers = new Dictionary<string, string>(message.HeaderItems.Length + 2, StringComparer.Ordinal);
+        foreach (var (key, value) in message.HeaderItems)
         {
             headers[key] = value;
         }
