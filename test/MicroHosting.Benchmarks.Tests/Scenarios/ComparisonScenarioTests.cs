@@ -6,7 +6,7 @@ namespace MicroHosting.Benchmarks.Tests.Scenarios;
 public sealed class ComparisonScenarioTests
 {
     [Theory]
-    [InlineData("server", 8, "raw,raw+headers")]
+    [InlineData("server", 12, "raw,raw+client headers,raw+headers")]
     [InlineData("unary", 20, "gRPC,raw")]
     [InlineData("call-path", 4, "direct")]
     [InlineData("streaming", 8, "gRPC")]
