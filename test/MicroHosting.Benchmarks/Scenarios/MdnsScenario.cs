@@ -88,7 +88,7 @@ internal sealed class MdnsScenario : Scenario
         text.Append(CultureInfo.InvariantCulture, $"### mdns: register -> visible, goodbye -> gone, kill -> gone (node in a child process, watcher in this one)\n\n");
         text.Append(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, not pinned; mDNS on `lo` only, IPv4, domain `{domain}` (one per run); {repeat} repetition(s), each with a new node process. ");
         text.Append("Times run from the node's call (its Stopwatch timestamp, machine-wide monotonic) to the watcher's event; p99 is by nearest rank (with fewer than 100 samples, the largest).\n\n");
-        text.Append("| measurement | n | median ms | p99 ms | target | met |\n|---|---:|---:|---:|---:|---|\n");
+        text.Append("| measurement | n | median ms | p99 ms | target | p99 within target |\n|---|---:|---:|---:|---:|---|\n");
         foreach (var row in rows)
         {
             var target = row.TargetMs is { } t ? string.Create(CultureInfo.InvariantCulture, $"<= {t / 1000:0.##} s") : string.Empty;
