@@ -20,21 +20,26 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     {
         var state = MicroCallState.Get(request) ?? CreateRawState(request);
         var call = Begin(state, request, cancellationToken);
+        if (runtime.Middleware is not { } middleware)
+        {
+            Outcome<object> outcome;
+            try
+            {
+                outcome = await ExecuteAsync(request, call.Context).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                outcome = Outcome.FromException<object>(ex);
+            }
+
+            return Complete(state, call, outcome);
+        }
+
         HttpResponseMessage? response = null;
         Exception? error = null;
         try
         {
-            if (runtime.Middleware is { } middleware)
-            {
-                response = await WithMiddlewareAsync(middleware, state, request, call.Context).ConfigureAwait(false);
-            }
-            else
-            {
-                var outcome = await ExecuteAsync(request, call.Context).ConfigureAwait(false);
-                outcome.ThrowIfException();
-                response = (HttpResponseMessage)outcome.Result!;
-            }
-
+            response = await WithMiddlewareAsync(middleware, state, request, call.Context).ConfigureAwait(false);
             return response;
         }
         catch (Exception ex)
@@ -74,6 +79,14 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
 
         var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
         runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(call.Started));
+    }
+
+    /// <summary>Ends a call begun by <see cref="Begin"/> with the outcome of <see cref="ExecuteAsync"/>: its response, or its error thrown.</summary>
+    internal HttpResponseMessage Complete(MicroCallState state, CallScope call, Outcome<object> outcome)
+    {
+        End(state, call, outcome.Result as HttpResponseMessage, outcome.Exception);
+        outcome.ThrowIfException();
+        return (HttpResponseMessage)outcome.Result!;
     }
 
     /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>

@@ -107,9 +107,7 @@ internal sealed partial class MicroCaller(MicroClientRuntime runtime)
                     outcome = Outcome.FromException<object>(ex);
                 }
 
-                setup.End(state, call, outcome.Result as HttpResponseMessage, outcome.Exception);
-                outcome.ThrowIfException();
-                response = (HttpResponseMessage)outcome.Result!;
+                response = setup.Complete(state, call, outcome);
             }
             else
             {
