@@ -8,6 +8,10 @@ internal static class GrpcTimeout
     public const string Header = "grpc-timeout";
     private const long MaxValue = 99_999_999;
 
+    /// <summary>The units above nanoseconds, in ticks (100 ns) each.</summary>
+    private static readonly (long PerUnit, char Unit)[] Units =
+        [(10, 'u'), (TimeSpan.TicksPerMillisecond, 'm'), (TimeSpan.TicksPerSecond, 'S'), (TimeSpan.TicksPerMinute, 'M'), (TimeSpan.TicksPerHour, 'H')];
+
     public static bool TryParse(string? text, out TimeSpan timeout)
     {
         timeout = default;
@@ -37,26 +41,39 @@ internal static class GrpcTimeout
         return true;
     }
 
-    /// <summary>Formats a positive budget in the finest unit that fits 8 digits, rounded up so the callee never gets less.</summary>
-    public static string Format(TimeSpan timeout)
+    /// <summary>
+    /// Formats a positive budget in the finest unit that fits 8 digits. Rounded up (the default: what the gRPC wire
+    /// sends, so the callee never gets less), or, with <paramref name="roundUp"/> <see langword="false"/>, rounded down
+    /// to at least 1 of the unit, so the callee never gets more than the caller has left (what the native wire sends).
+    /// One string: the value is written straight into it.
+    /// </summary>
+    public static string Format(TimeSpan timeout, bool roundUp = true)
     {
         var ticks = Math.Max(timeout.Ticks, 1);
-        (long PerUnit, char Unit)[] units = [(0, 'n'), (10, 'u'), (TimeSpan.TicksPerMillisecond, 'm'), (TimeSpan.TicksPerSecond, 'S'), (TimeSpan.TicksPerMinute, 'M'), (TimeSpan.TicksPerHour, 'H')];
+        long value;
+        var unit = 'n';
         if (ticks <= MaxValue / 100)
         {
-            return (ticks * 100).ToString(CultureInfo.InvariantCulture) + "n";
+            value = ticks * 100;
         }
-
-        for (var i = 1; i < units.Length; i++)
+        else
         {
-            var (perUnit, unit) = units[i];
-            var value = (ticks + perUnit - 1) / perUnit;
-            if (value <= MaxValue)
+            value = MaxValue;
+            unit = 'H';
+            foreach (var (perUnit, name) in Units)
             {
-                return value.ToString(CultureInfo.InvariantCulture) + unit;
+                var inUnit = roundUp ? (ticks + perUnit - 1) / perUnit : Math.Max(ticks / perUnit, 1);
+                if (inUnit <= MaxValue)
+                {
+                    (value, unit) = (inUnit, name);
+                    break;
+                }
             }
         }
 
-        return MaxValue.ToString(CultureInfo.InvariantCulture) + "H";
+        Span<char> text = stackalloc char[9];
+        value.TryFormat(text, out var digits, provider: CultureInfo.InvariantCulture);
+        text[digits] = unit;
+        return new string(text[..(digits + 1)]);
     }
 }

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using Google.Protobuf;
 using MicroHosting.Client;
+using MicroHosting.Internal;
 using MicroHosting.Registry;
 using MicroHosting.Tests.Protos;
 using MicroHosting.TestUtilities;
@@ -12,12 +16,22 @@ public sealed class MicroClientProtocolTests : IAsyncLifetime
 {
     private readonly InMemoryRegistry _registry = new();
     private readonly List<(string Route, string? ContentType)> _seen = [];
+    private readonly List<Received> _received = [];
     private WebApplication _server = null!;
 
     public async Task InitializeAsync()
     {
         _server = await MicroTestHost.StartAsync("echo", app =>
         {
+            app.Use(async (context, next) =>
+            {
+                await next(context);
+                var request = context.Request;
+                lock (_received)
+                {
+                    _received.Add(new(request.Headers["grpc-timeout"], request.Headers["Timeout"], request.Headers.Accept, context.Response.ContentType));
+                }
+            });
             app.MapMicroHandler("Echo.Call", (EchoRequest r, MicroContext c) =>
             {
                 Record(c);
@@ -28,6 +42,7 @@ public sealed class MicroClientProtocolTests : IAsyncLifetime
                 Record(c);
                 return new HelloReply(r.Name);
             });
+            app.MapMicroHandler("Echo.Budget", (HelloRequest r, MicroContext c) => new HelloReply(c.RemainingTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "none"));
         }, _registry);
 
         // The same server registered again as if it were a Go Micro node: no framework metadata.
@@ -57,6 +72,7 @@ public sealed class MicroClientProtocolTests : IAsyncLifetime
 
         Assert.Equal("hi", reply.Text);
         Assert.Equal((route, contentType), Assert.Single(_seen));
+        Assert.Equal(contentType, Assert.Single(_received).ReplyContentType); // answered in the request's codec
     }
 
     [Theory]
@@ -83,6 +99,52 @@ public sealed class MicroClientProtocolTests : IAsyncLifetime
 
         Assert.Equal("hi", reply.Text);
         Assert.Equal(("native", "application/json"), Assert.Single(_seen));
+    }
+
+    [Fact]
+    public async Task CallAsync_NativeNode_GetsTheBudgetAsGrpcTimeout_TheHandlersDeadlineIsTheCallers()
+    {
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        var budget = TimeSpan.FromSeconds(30);
+
+        var reply = await client.CallAsync<HelloRequest, HelloReply>("echo", "Echo.Budget", new HelloRequest("x"), new MicroCallOptions { Timeout = budget });
+
+        var received = Assert.Single(_received);
+        Assert.True(GrpcTimeout.TryParse(received.GrpcTimeout, out var sent), received.GrpcTimeout);
+        Assert.InRange(sent, TimeSpan.FromTicks(1), budget);
+        Assert.Null(received.Timeout); // Go Micro's form goes to Go Micro nodes only
+        Assert.InRange(TimeSpan.FromTicks(long.Parse(reply.Message, CultureInfo.InvariantCulture)), TimeSpan.FromTicks(1), sent); // MicroContext.RemainingTime
+    }
+
+    [Fact]
+    public async Task CallAsync_GoMicroNode_GetsTheBudgetAsTimeoutInNanoseconds_NoGrpcTimeout()
+    {
+        await using var services = TestClient.Create(_registry);
+        var client = services.GetRequiredService<IMicroClient>();
+        var budget = TimeSpan.FromSeconds(30);
+
+        var reply = await client.CallAsync<HelloRequest, HelloReply>("goecho", "Echo.Budget", new HelloRequest("x"), new MicroCallOptions { Timeout = budget });
+
+        var received = Assert.Single(_received);
+        var sent = TimeSpan.FromTicks(long.Parse(received.Timeout!, CultureInfo.InvariantCulture) / 100);
+        Assert.InRange(sent, TimeSpan.FromTicks(1), budget);
+        Assert.Null(received.GrpcTimeout);
+        Assert.Equal("application/json", received.Accept);
+        Assert.InRange(TimeSpan.FromTicks(long.Parse(reply.Message, CultureInfo.InvariantCulture)), TimeSpan.FromTicks(1), sent);
+    }
+
+    [Fact]
+    public async Task TypedHttpClient_AcceptOtherThanTheContentType_ReachesTheNativeNode_ReplyInThatCodec()
+    {
+        await using var services = TestClient.Create(_registry, configure: s => s.AddMicroClient<RawEcho>("echo"));
+
+        var reply = await services.GetRequiredService<RawEcho>().JsonAskingForProtobufAsync("{\"text\":\"j\"}");
+
+        Assert.Equal("j", reply.Text);
+        var received = Assert.Single(_received);
+        Assert.Equal("application/protobuf", received.Accept);
+        Assert.Equal("application/protobuf", received.ReplyContentType);
     }
 
     [Fact]
@@ -146,6 +208,21 @@ public sealed class MicroClientProtocolTests : IAsyncLifetime
         lock (_seen)
         {
             _seen.Add((route, request.ContentType));
+        }
+    }
+
+    private sealed record Received(string? GrpcTimeout, string? Timeout, string? Accept, string? ReplyContentType);
+
+    private sealed class RawEcho(HttpClient http)
+    {
+        public async Task<EchoReply> JsonAskingForProtobufAsync(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "Echo/Call") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/protobuf"));
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            Assert.Equal("application/protobuf", response.Content.Headers.ContentType?.MediaType);
+            return EchoReply.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         }
     }
 }

@@ -54,4 +54,21 @@ public sealed class GrpcTimeoutTests
 
         Assert.Equal("100001m", text);
     }
+
+    [Theory]
+    [InlineData(0L, "100n")] // at least 1 of the unit
+    [InlineData(15L, "1500n")]
+    [InlineData(999_999L, "99999900n")]
+    [InlineData(50_000_009L, "5000000u")] // 5.0000009 s: the 0.9 us is dropped, not rounded up
+    [InlineData(999_999_999L, "99999999u")]
+    [InlineData(1_000_000_001L, "100000m")]
+    [InlineData(long.MaxValue, "99999999H")] // past 8 digits of hours: the largest there is
+    public void Format_RoundDown_NeverLongerThanTheBudget(long ticks, string expected)
+    {
+        var text = GrpcTimeout.Format(TimeSpan.FromTicks(ticks), roundUp: false);
+
+        Assert.Equal(expected, text);
+        Assert.True(GrpcTimeout.TryParse(text, out var back));
+        Assert.True(back.Ticks <= Math.Max(ticks, 1));
+    }
 }

@@ -66,9 +66,14 @@ internal sealed class GrpcWire : MicroWire
             state.GoMicroHeaders = false;
         }
 
-        headers.Remove("Accept");
         AddCallHeaders(headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
     }
+
+    /// <summary>No <c>Accept</c>: a gRPC server answers in the request's framing.</summary>
+    public override string? Accept(MicroCodec codec) => null;
+
+    /// <summary>Go Micro's <c>timeout</c> (nanoseconds) beside the <c>grpc-timeout</c> <see cref="Shape"/> wrote: Go Micro v2's gRPC server reads the former.</summary>
+    public override void SetBudget(HttpRequestHeaders headers, TimeSpan left) => SetTimeout(headers, left);
 
     /// <summary>A stream on the node: one HTTP/2 gRPC call carrying every message (<see cref="GrpcStreamChannel"/>).</summary>
     public override ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ internal sealed class MicroCallState(MicroCallPlan plan)
     /// <summary>Gets or sets the codec of the latest attempt's request.</summary>
     public MicroCodec? RequestCodec { get; set; }
 
+    /// <summary>Gets or sets the <c>Accept</c> the latest attempt's wire put on a typed call's request (<see cref="MicroWire.Accept"/>), or <see langword="null"/> for none.</summary>
+    public string? Accept { get; set; }
+
     /// <summary>Gets or sets whether the request carries the Go Micro headers (added by the Go Micro wire, removed by the native one).</summary>
     public bool GoMicroHeaders { get; set; }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
-using MicroHosting.Internal;
 using Polly;
 
 namespace MicroHosting.Client.Internal;
@@ -119,27 +118,40 @@ internal sealed class MicroResolutionHandler(MicroClientRuntime runtime) : Deleg
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken)
         => !cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException;
 
-    /// <summary>The body in the attempt's codec (re-encoded only when the codec changes), the wire's URI and headers, and Go Micro's <c>Timeout</c>.</summary>
+    /// <summary>
+    /// The body in the attempt's codec (re-encoded only when the codec changes) with the wire's <c>Accept</c>, the wire's
+    /// URI and headers, and what is left of the budget in the wire's form (<see cref="MicroWire.SetBudget"/>).
+    /// </summary>
     private void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node)
     {
         var headers = request.Headers;
+        var wire = state.Wire!;
         if (state.Body is { } body)
         {
-            var codec = state.Wire!.BodyCodec(runtime.Attempt.CodecFor(state, node));
-            if (!ReferenceEquals(codec, state.RequestCodec))
+            var codec = wire.BodyCodec(runtime.Attempt.CodecFor(state, node));
+            var codecChanged = !ReferenceEquals(codec, state.RequestCodec);
+            if (codecChanged)
             {
                 request.Content = body.GetContent(codec);
-                headers.Remove("Accept");
-                headers.TryAddWithoutValidation("Accept", codec.ContentType);
                 state.RequestCodec = codec;
+            }
+
+            // Replaced on the first attempt (an Accept in the call's metadata does not choose the reply's codec), and when
+            // a retry moves to a node of another wire or codec.
+            var accept = wire.Accept(codec);
+            if (codecChanged || !string.Equals(accept, state.Accept, StringComparison.Ordinal))
+            {
+                headers.Remove("Accept");
+                if (accept is not null)
+                {
+                    headers.TryAddWithoutValidation("Accept", accept);
+                }
+
+                state.Accept = accept;
             }
         }
 
-        state.Wire!.Shape(request, state, node, runtime);
-
-        // Go Micro's Timeout header: what is left of the budget, in nanoseconds.
-        var left = Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks);
-        headers.Remove(MicroHeaders.Timeout);
-        headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left * 100).ToString(CultureInfo.InvariantCulture));
+        wire.Shape(request, state, node, runtime);
+        wire.SetBudget(headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
     }
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using MicroHosting.Codecs;
+using MicroHosting.Internal;
 
 namespace MicroHosting.Client.Internal;
 
@@ -30,12 +33,37 @@ internal abstract class MicroWire
     /// <summary>Points an attempt's request at <paramref name="node"/> in the wire's form (URI, version, protocol headers).</summary>
     public abstract void Shape(HttpRequestMessage request, MicroCallState state, NodeCandidate node, MicroClientRuntime runtime);
 
+    /// <summary>
+    /// Gets the <c>Accept</c> a typed call's request carries on this wire, for a body in <paramref name="codec"/>: by
+    /// default the body's own content type (what Go Micro's HTTP transport sends), or <see langword="null"/> for none
+    /// where the node answers in the request's codec without one.
+    /// </summary>
+    public virtual string? Accept(MicroCodec codec) => codec.ContentType;
+
+    /// <summary>
+    /// Writes what is left of the call's budget on an attempt's request, in the wire's form, after <see cref="Shape"/>.
+    /// The default is Go Micro's <c>Timeout</c> (integer nanoseconds), without the <c>grpc-timeout</c> an earlier
+    /// attempt of the call on a native node left.
+    /// </summary>
+    public virtual void SetBudget(HttpRequestHeaders headers, TimeSpan left)
+    {
+        headers.Remove(GrpcTimeout.Header);
+        SetTimeout(headers, left);
+    }
+
     /// <summary>Turns the node's reply into the native form; the default takes it as it is.</summary>
     public virtual HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request) => response;
 
     /// <summary>Opens one attempt's stream on its node in the wire's form (<see cref="CanStream"/> wires only).</summary>
     public virtual ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)
         => throw new NotSupportedException($"The {Name} wire carries no streams.");
+
+    /// <summary>Sets Go Micro's <c>Timeout</c> header: <paramref name="left"/> in integer nanoseconds.</summary>
+    protected static void SetTimeout(HttpRequestHeaders headers, TimeSpan left)
+    {
+        headers.Remove(MicroHeaders.Timeout);
+        headers.TryAddWithoutValidation(MicroHeaders.Timeout, (left.Ticks * 100).ToString(CultureInfo.InvariantCulture));
+    }
 
     protected static void SetVersion(HttpRequestMessage request, bool http2)
     {

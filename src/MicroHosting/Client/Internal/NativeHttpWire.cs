@@ -1,9 +1,14 @@
 using System.Net;
+using System.Net.Http.Headers;
 using MicroHosting.Codecs;
+using MicroHosting.Internal;
 
 namespace MicroHosting.Client.Internal;
 
-/// <summary>MicroHosting's own protocol: <c>POST /Type/Method</c>, HTTP/1.1 or h2c, errors as status + error JSON; streams over WebSockets.</summary>
+/// <summary>
+/// MicroHosting's own protocol: <c>POST /Type/Method</c>, HTTP/1.1 or h2c, errors as status + error JSON; streams over
+/// WebSockets. A unary request carries the budget as <c>grpc-timeout</c> (see <see cref="SetBudget"/>).
+/// </summary>
 internal sealed class NativeHttpWire : MicroWire
 {
     public static readonly NativeHttpWire Instance = new();
@@ -34,6 +39,19 @@ internal sealed class NativeHttpWire : MicroWire
             GoMicroHttpWire.RemoveHeaders(request.Headers);
             state.GoMicroHeaders = false;
         }
+    }
+
+    /// <summary>
+    /// The budget as <c>grpc-timeout</c> (the finest unit within 8 digits, rounded down), not Go Micro's <c>Timeout</c>:
+    /// a header Kestrel knows, so it stores it without its unknown-header dictionary and a string for the name, and
+    /// 8 characters or fewer against 10 or more. MicroHosting servers have read it since the gRPC wire (the shorter of
+    /// the two wins), so older MicroHosting nodes get the same deadline.
+    /// </summary>
+    public override void SetBudget(HttpRequestHeaders headers, TimeSpan left)
+    {
+        headers.Remove(MicroHeaders.Timeout); // an earlier attempt's, on a Go Micro or gRPC node
+        headers.Remove(GrpcTimeout.Header);
+        headers.TryAddWithoutValidation(GrpcTimeout.Header, GrpcTimeout.Format(left, roundUp: false));
     }
 
     /// <summary>Streams go over a WebSocket to the endpoint's path (<see cref="WebSocketStreamChannel"/>).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MicroHosting.Client;
+using MicroHosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,7 +31,8 @@ public sealed class MicroResolutionHandlerTests : IAsyncDisposable
         Assert.Equal("application/json", sent.Header("Accept"));
         Assert.Contains("\"John\"", sent.Body, StringComparison.Ordinal);
         Assert.Null(sent.Header("Micro-Service")); // Go Micro's headers only go to Go Micro nodes
-        Assert.True(long.Parse(sent.Header("Timeout")!, CultureInfo.InvariantCulture) > 0); // what is left of the budget, in ns
+        Assert.True(GrpcTimeout.TryParse(sent.Header("grpc-timeout"), out var left) && left > TimeSpan.Zero); // what is left of the budget
+        Assert.Null(sent.Header("Timeout")); // Go Micro's form goes to Go Micro nodes only
         Assert.Equal(node.Id, state.Node!.Node.Id);
         Assert.Equal(1, state.Attempts);
     }
@@ -51,6 +53,41 @@ public sealed class MicroResolutionHandlerTests : IAsyncDisposable
         Assert.Equal("Greeter.Hello", sent.Header("Micro-Endpoint"));
         Assert.Equal("Greeter.Hello", sent.Header("Micro-Method"));
         Assert.Contains("\"John\"", sent.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_RetryFromNativeToGoMicroAndBack_EachAttemptCarriesItsWiresBudgetAndAcceptOnly()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var pipeline = new ClientPipeline(configure: services => services.AddSingleton<TimeProvider>(time));
+        await pipeline.AddNodeAsync(50021);
+        await pipeline.AddNodeAsync(50022, native: false);
+        await pipeline.AddNodeAsync(50023);
+        var port = 50021;
+        var state = pipeline.State(new MicroCallOptions { Timeout = TimeSpan.FromSeconds(5), Filter = (_, node) => node.Port == port });
+        using var request = ClientPipeline.Request(state);
+        using var invoker = pipeline.Resolution();
+
+        foreach (var next in new[] { 50021, 50022, 50023 })
+        {
+            port = next; // one attempt per send, on the one node the filter lets through
+            using var response = await invoker.SendAsync(request, CancellationToken.None);
+        }
+
+        var sent = pipeline.Stub.Sent;
+        Assert.Equal(["127.0.0.1:50021", "127.0.0.1:50022", "127.0.0.1:50023"], sent.Select(s => s.HostPort));
+
+        // Native: the 5 s budget (the fake clock stands still) as grpc-timeout, no Timeout.
+        // Go Micro: its Timeout in nanoseconds, as before; no grpc-timeout left from the native attempt.
+        Assert.Equal(("5000000u", null, "application/json"), Budget(sent[0]));
+        Assert.Equal((null, "5000000000", "application/json"), Budget(sent[1]));
+        Assert.Equal(("5000000u", null, "application/json"), Budget(sent[2]));
+        Assert.Equal("greeter", sent[1].Header("Micro-Service"));
+        Assert.Null(sent[2].Header("Micro-Service"));
+        Assert.All(sent, s => Assert.Contains("\"John\"", s.Body, StringComparison.Ordinal));
+
+        static (string? GrpcTimeout, string? Timeout, string? Accept) Budget(SentRequest sent)
+            => (sent.Header("grpc-timeout"), sent.Header("Timeout"), sent.Header("Accept"));
     }
 
     [Fact]
