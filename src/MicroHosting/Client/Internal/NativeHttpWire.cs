@@ -7,8 +7,7 @@ namespace MicroHosting.Client.Internal;
 
 /// <summary>
 /// MicroHosting's own protocol: <c>POST /Type/Method</c>, HTTP/1.1 or h2c, errors as status + error JSON; streams over
-/// WebSockets. A unary request carries the budget as <c>grpc-timeout</c> and no <c>Accept</c> (see <see cref="SetBudget"/>
-/// and <see cref="Accept"/>).
+/// WebSockets. A unary request carries the budget as <c>grpc-timeout</c> (see <see cref="SetBudget"/>).
 /// </summary>
 internal sealed class NativeHttpWire : MicroWire
 {
@@ -41,13 +40,6 @@ internal sealed class NativeHttpWire : MicroWire
             state.GoMicroHeaders = false;
         }
     }
-
-    /// <summary>
-    /// None: a MicroHosting server answers in the request's codec when there is no <c>Accept</c> (JSON when that codec
-    /// cannot carry the reply, errors always), which is what an <c>Accept</c> equal to the content type asked for.
-    /// One header less for the node to decode and store per call.
-    /// </summary>
-    public override string? Accept(MicroCodec codec) => null;
 
     /// <summary>
     /// The budget as <c>grpc-timeout</c> (the finest unit within 8 digits, rounded down), not Go Micro's <c>Timeout</c>:

@@ -28,7 +28,7 @@ public sealed class MicroResolutionHandlerTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new Uri("http://127.0.0.1:50001/Greeter/Hello"), sent.Uri);
         Assert.Equal(HttpVersion.Version11, sent.Version);
-        Assert.Null(sent.Header("Accept")); // the node answers in the request's codec without one
+        Assert.Equal("application/json", sent.Header("Accept"));
         Assert.Contains("\"John\"", sent.Body, StringComparison.Ordinal);
         Assert.Null(sent.Header("Micro-Service")); // Go Micro's headers only go to Go Micro nodes
         Assert.True(GrpcTimeout.TryParse(sent.Header("grpc-timeout"), out var left) && left > TimeSpan.Zero); // what is left of the budget
@@ -77,11 +77,11 @@ public sealed class MicroResolutionHandlerTests : IAsyncDisposable
         var sent = pipeline.Stub.Sent;
         Assert.Equal(["127.0.0.1:50021", "127.0.0.1:50022", "127.0.0.1:50023"], sent.Select(s => s.HostPort));
 
-        // Native: the 5 s budget (the fake clock stands still) as grpc-timeout, no Timeout, no Accept.
-        // Go Micro: its Timeout in nanoseconds and Accept, as before; no grpc-timeout left from the native attempt.
-        Assert.Equal(("5000000u", null, null), Budget(sent[0]));
+        // Native: the 5 s budget (the fake clock stands still) as grpc-timeout, no Timeout.
+        // Go Micro: its Timeout in nanoseconds, as before; no grpc-timeout left from the native attempt.
+        Assert.Equal(("5000000u", null, "application/json"), Budget(sent[0]));
         Assert.Equal((null, "5000000000", "application/json"), Budget(sent[1]));
-        Assert.Equal(("5000000u", null, null), Budget(sent[2]));
+        Assert.Equal(("5000000u", null, "application/json"), Budget(sent[2]));
         Assert.Equal("greeter", sent[1].Header("Micro-Service"));
         Assert.Null(sent[2].Header("Micro-Service"));
         Assert.All(sent, s => Assert.Contains("\"John\"", s.Body, StringComparison.Ordinal));

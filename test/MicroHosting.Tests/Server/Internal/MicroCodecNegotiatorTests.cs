@@ -74,21 +74,6 @@ public sealed class MicroCodecNegotiatorTests
         Assert.Equal(expected, codec.ContentType);
     }
 
-    [Theory]
-    [InlineData(typeof(byte[]), MicroContentTypes.OctetStream)]
-    [InlineData(typeof(HelloReply), MicroContentTypes.Json)]
-    public void ForResponse_NoAccept_SameCodecAsAnAcceptOfTheRequestContentType(Type responseType, string expected)
-    {
-        // IMicroClient sends no Accept to MicroHosting nodes where it would name the request's own content type.
-        var context = new DefaultHttpContext();
-        context.Request.ContentType = MicroContentTypes.OctetStream;
-        var bytes = _negotiator.Codecs.Codecs.OfType<BytesMicroCodec>().Single();
-
-        var codec = _negotiator.ForResponse(context.Request, MicroWire.Native, bytes, responseType);
-
-        Assert.Equal(expected, codec.ContentType);
-    }
-
     [Fact]
     public void SupportedFor_PlainType_ListsTheCodecsThatCarryIt()
     {
