@@ -20,7 +20,7 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class MicroScenario : Scenario
 {
-    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks), typeof(NatsMessageBenchmarks)];
+    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks), typeof(NatsMessageBenchmarks), typeof(NatsPendingPublishBenchmarks)];
 
     public override string Name => "micro";
 
