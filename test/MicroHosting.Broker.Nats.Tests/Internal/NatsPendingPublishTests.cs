@@ -58,16 +58,30 @@ public sealed class NatsPendingPublishTests : IDisposable
     }
 
     [Fact]
-    public async Task Await_NatsAlreadyDone_NoContinuationAndCountedOnce()
+    public async Task Start_NatsDoneMeanwhile_EndedAtOnceWithoutContinuation()
     {
         var inner = new StandInPublish();
-        var publish = NatsPendingPublish.Start(_broker, inner.Task, "orders");
         inner.Succeed();
 
-        await publish;
+        var publish = NatsPendingPublish.Start(_broker, inner.Task, "orders");
 
+        Assert.True(publish.IsCompletedSuccessfully);
+        Assert.Equal(1, Published());
+        await publish;
         Assert.Equal(1, Published());
         Assert.Equal(0, inner.OnCompletedCalls);
+        Assert.Equal(1, inner.GetResultCalls);
+    }
+
+    [Fact]
+    public void NotAwaited_NatsTakesMessage_CountedThenAsWell()
+    {
+        var inner = new StandInPublish();
+        _ = NatsPendingPublish.Start(_broker, inner.Task, "orders");
+
+        inner.Succeed();
+
+        Assert.Equal(1, Published());
         Assert.Equal(1, inner.GetResultCalls);
     }
 
@@ -249,7 +263,7 @@ public sealed class NatsPendingPublishTests : IDisposable
         Assert.Equal(Publishers * PerPublisher, Published());
         Assert.Equal(Publishers * PerPublisher, inners.Count);
         Assert.All(inners, i => Assert.Equal(1, i.GetResultCalls));
-        Assert.All(inners, i => Assert.True(i.OnCompletedCalls <= 1));
+        Assert.All(inners, i => Assert.Equal(1, i.OnCompletedCalls));
     }
 
     public void Dispose()
