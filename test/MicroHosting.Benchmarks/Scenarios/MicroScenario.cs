@@ -24,7 +24,7 @@ internal sealed class MicroScenario : Scenario
 
     public override string Name => "micro";
 
-    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection, mDNS DNS and TXT codecs, the NATS broker's per-message work";
+    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection, mDNS DNS and TXT codecs, the NATS broker's per-message work and the resume of a publish that waited for NATS.Net's write lock";
 
     public override Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
