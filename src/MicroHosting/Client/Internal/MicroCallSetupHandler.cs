@@ -3,7 +3,6 @@ using System.Globalization;
 using MicroHosting.Diagnostics;
 using MicroHosting.Internal;
 using Polly;
-using Polly.Timeout;
 
 namespace MicroHosting.Client.Internal;
 
@@ -12,7 +11,8 @@ namespace MicroHosting.Client.Internal;
 /// arrives with its state (and plan) on its <see cref="MicroCallRequest"/>; a raw request sent through a typed client's
 /// own HttpClient gets its plan here, from the path <c>/Type/Method</c> and the typed client's profile. The call's headers
 /// go on (<see cref="MicroCallHeaders"/>), then the rest of the pipeline runs inside the call pipeline
-/// (<see cref="MicroClientRuntime.CallPipeline"/>: timeout around retries), once per attempt.
+/// (<see cref="MicroClientRuntime.CallPipeline"/>: retries), once per attempt, under the call's budget
+/// (<see cref="MicroCallDeadline"/>).
 /// </summary>
 internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroClientProfile? profile) : DelegatingHandler
 {
@@ -39,7 +39,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         Exception? error = null;
         try
         {
-            response = await WithMiddlewareAsync(middleware, state, request, call.Context).ConfigureAwait(false);
+            response = await WithMiddlewareAsync(middleware, state, request, call).ConfigureAwait(false);
             return response;
         }
         catch (Exception ex)
@@ -56,22 +56,27 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     /// <summary>Gets whether <see cref="MicroCaller"/> may run a call's setup itself (<see cref="Begin"/>, <see cref="ExecuteAsync"/>, <see cref="End"/>): no client middleware to run around it.</summary>
     internal bool RunsDirectly => runtime.Middleware is null;
 
-    /// <summary>Starts a call: its headers, the caller's token, the call's span and clock, and the Polly context its attempts run with.</summary>
+    /// <summary>
+    /// Starts a call: its headers, the caller's token, the call's span and clock, its budget, and the Polly context its
+    /// attempts run with (on the budget's token).
+    /// </summary>
     internal CallScope Begin(MicroCallState state, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         MicroCallHeaders.Apply(runtime, state.Plan, request.Headers);
         state.CallerToken = cancellationToken;
         var started = Stopwatch.GetTimestamp();
         var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var deadline = MicroCallDeadline.Start(state.Plan, cancellationToken, runtime.TimeProvider);
+        var context = ResilienceContextPool.Shared.Get(deadline.Token(cancellationToken));
         context.SetCallRequest(request);
-        return new CallScope(started, activity, context);
+        return new CallScope(started, activity, context, deadline);
     }
 
-    /// <summary>Ends a call begun by <see cref="Begin"/>: returns its Polly context, ends its span and records its duration.</summary>
+    /// <summary>Ends a call begun by <see cref="Begin"/>: returns its Polly context and budget, ends its span and records its duration.</summary>
     internal void End(MicroCallState state, CallScope call, HttpResponseMessage? response, Exception? error)
     {
         ResilienceContextPool.Shared.Return(call.Context);
+        call.Deadline.End();
         var activity = call.Activity;
         var status = response is not null ? (int)response.StatusCode : StatusOf(error);
         activity?.SetTag("micro.attempts", state.Attempts); // before Stop: exporters read the tags when the span ends
@@ -84,12 +89,13 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     /// <summary>Ends a call begun by <see cref="Begin"/> with the outcome of <see cref="ExecuteAsync"/>: its response, or its error thrown.</summary>
     internal HttpResponseMessage Complete(MicroCallState state, CallScope call, Outcome<object> outcome)
     {
+        outcome = call.Deadline.Settle(outcome, state.CallerToken);
         End(state, call, outcome.Result as HttpResponseMessage, outcome.Exception);
         outcome.ThrowIfException();
         return (HttpResponseMessage)outcome.Result!;
     }
 
-    /// <summary>The call's attempts, run by the call pipeline (timeout around retries).</summary>
+    /// <summary>The call's attempts, run by the call pipeline (retries) on the budget's token; <see cref="MicroCallDeadline.Settle"/> reads its outcome.</summary>
     internal ValueTask<Outcome<object>> ExecuteAsync(HttpRequestMessage request, ResilienceContext context)
         => InnerHandler is MicroResolutionHandler resolution
             ? runtime.CallPipeline.ExecuteOutcomeAsync(
@@ -113,13 +119,13 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
                 (Handler: this, Request: request));
 
     /// <summary>The call's attempts inside the client middleware chain (<see cref="IMicroClientMiddleware"/>).</summary>
-    private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, ResilienceContext context)
+    private async Task<HttpResponseMessage> WithMiddlewareAsync(MicroClientCallDelegate middleware, MicroCallState state, HttpRequestMessage request, CallScope scope)
     {
         var call = new MicroClientCallContext(state, request.Headers)
         {
             Terminal = async call =>
             {
-                var outcome = await ExecuteAsync(request, context).ConfigureAwait(false);
+                var outcome = scope.Deadline.Settle(await ExecuteAsync(request, scope.Context).ConfigureAwait(false), state.CallerToken);
                 outcome.ThrowIfException();
                 call.Response = (HttpResponseMessage)outcome.Result!;
             },
@@ -146,5 +152,5 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     }
 
     /// <summary>A call between <see cref="Begin"/> and <see cref="End"/>.</summary>
-    internal readonly record struct CallScope(long Started, Activity? Activity, ResilienceContext Context);
+    internal readonly record struct CallScope(long Started, Activity? Activity, ResilienceContext Context, MicroCallDeadline Deadline);
 }

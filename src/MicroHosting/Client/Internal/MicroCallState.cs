@@ -8,7 +8,7 @@ namespace MicroHosting.Client.Internal;
 /// request, and one way to it, <see cref="Get(HttpRequestMessage)"/>: a <see cref="MicroCallRequest"/> (every call made
 /// through <see cref="MicroCaller"/>, and every stream) carries it itself; a raw request sent through a typed client's
 /// own HttpClient carries it in its options. The HttpClient handlers read it from the request they are given; the retry
-/// and timeout strategies from the request the Polly context points at
+/// strategy from the request the Polly context points at
 /// (<see cref="MicroHttpClientPipeline.GetCallRequest"/>).
 /// </summary>
 internal sealed class MicroCallState(MicroCallPlan plan)

@@ -14,7 +14,7 @@ namespace MicroHosting.Client.Internal;
 /// <summary>
 /// One typed call through the handlers of a MicroHosting <see cref="HttpClient"/> (or the client itself, for a typed
 /// client): builds the request, sends it through the pipeline
-/// (setup, Polly timeout and retries, resolution), and turns the reply into the response message or a <see cref="MicroException"/>.
+/// (setup with the call's budget, Polly retries, resolution), and turns the reply into the response message or a <see cref="MicroException"/>.
 /// Shared by <see cref="MicroClient"/> and <see cref="MicroServiceClient"/>.
 /// </summary>
 internal sealed partial class MicroCaller(MicroClientRuntime runtime)

@@ -45,7 +45,7 @@ internal sealed class MicroClientRuntime
     private readonly ConcurrentDictionary<string, RetryBudget> _retryBudgets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Service, string Endpoint), LatencyWindow> _latencies = new();
 
-    /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its timeout around its retries.</summary>
+    /// <summary>Gets the Polly pipeline every call, unary or stream, runs through: its retries (a unary call's budget is the token its context runs with, <see cref="MicroCallDeadline"/>).</summary>
     public Polly.ResiliencePipeline<object> CallPipeline { get; }
 
     /// <summary>Gets the registered client middleware composed into one chain (first registered outermost), or <see langword="null"/> when there is none.</summary>

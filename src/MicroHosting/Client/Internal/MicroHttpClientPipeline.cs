@@ -7,7 +7,8 @@ namespace MicroHosting.Client.Internal;
 
 /// <summary>
 /// The handlers of every MicroHosting HttpClient, outermost first: call setup (once per call), which runs the Polly v8
-/// pipeline of <see cref="CreateResilience"/> (the call's timeout around retries with exponential backoff) around
+/// pipeline of <see cref="CreateResilience"/> (retries with exponential backoff) under the call's budget
+/// (<see cref="MicroCallDeadline"/>) around
 /// resolution (once per attempt: node selection and ejection), then a SocketsHttpHandler without proxy, redirects or cookies,
 /// which speaks HTTP/1.1, or cleartext HTTP/2 to a node that advertises an h2c port.
 /// </summary>
@@ -49,7 +50,7 @@ internal static class MicroHttpClientPipeline
         var service = profile?.Service;
         builder.ConfigureHttpClient(http =>
         {
-            http.Timeout = Timeout.InfiniteTimeSpan; // the Polly timeout owns the budget
+            http.Timeout = Timeout.InfiniteTimeSpan; // the call's budget (MicroCallDeadline) is its timeout
             if (service is not null && Uri.TryCreate($"http://{service}/", UriKind.Absolute, out var baseAddress))
             {
                 http.BaseAddress = baseAddress;
@@ -67,9 +68,12 @@ internal static class MicroHttpClientPipeline
     }
 
     /// <summary>
-    /// The one resilience pipeline of every call, unary or stream: a timeout for the whole call (the plan's budget; none
-    /// for a stream, whose deadline covers its whole life, not only opening) around a retry with exponential backoff and
-    /// jitter (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). Run
+    /// The one resilience pipeline of every call, unary or stream: a retry with exponential backoff and jitter
+    /// (<see cref="MicroRetryPredicate"/> decides, per call, and may ask for a node's <c>Retry-After</c>). A unary call's
+    /// whole budget is the token its Polly context runs with (<see cref="MicroCallDeadline"/>: it ends an attempt or a
+    /// retry delay at the deadline, and the call fails with Polly's <see cref="TimeoutRejectedException"/>, as it did when
+    /// a timeout strategy ran around the retry; that strategy's async step per call is saved); a stream's deadline covers
+    /// its whole life, not only opening, and is its own. Run
     /// directly by <see cref="MicroCallSetupHandler"/> and <see cref="MicroStreamCall{TRequest, TResponse}"/> rather than
     /// through Microsoft.Extensions.Http.Resilience's handler, which added a handler, pipeline telemetry and execution
     /// tracking (several allocations) to every call. Typed over <see cref="object"/> (a unary attempt's result is its
@@ -78,12 +82,6 @@ internal static class MicroHttpClientPipeline
     /// </summary>
     public static ResiliencePipeline<object> CreateResilience(MicroClientOptions options, NodeHealth health, TimeProvider timeProvider)
         => new ResiliencePipelineBuilder<object> { TimeProvider = timeProvider }
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                Name = "MicroCallTimeout",
-                TimeoutGenerator = static args => ValueTask.FromResult(
-                    MicroCallState.Get(args.Context.GetCallRequest()) is { Plan: { Stream: false } plan } ? plan.Budget : TimeSpan.Zero),
-            })
             .AddRetry(new RetryStrategyOptions<object>
             {
                 Name = "MicroRetry",

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using MicroHosting.Diagnostics;
+using MicroHosting.Internal;
 using Microsoft.AspNetCore.Http;
 
 namespace MicroHosting.Server.Internal;

@@ -10,7 +10,7 @@ namespace MicroHosting.Tests.Client.Pipeline;
 
 /// <summary>
 /// One call through <c>MicroCallSetupHandler</c>: the call's plan (from the request, or the path of a raw request), its
-/// headers, and its attempts run through the call pipeline (timeout around the retry rule) down to resolution.
+/// headers, and its attempts run through the call pipeline (the retry rule, under the call's budget) down to resolution.
 /// </summary>
 public sealed class MicroCallSetupHandlerTests : IAsyncDisposable
 {

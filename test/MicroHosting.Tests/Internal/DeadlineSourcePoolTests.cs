@@ -1,7 +1,7 @@
-using MicroHosting.Server.Internal;
+using MicroHosting.Internal;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MicroHosting.Tests.Server.Internal;
+namespace MicroHosting.Tests.Internal;
 
 public sealed class DeadlineSourcePoolTests
 {
