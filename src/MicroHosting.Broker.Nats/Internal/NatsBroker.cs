@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MicroHosting.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -69,16 +68,19 @@ internal sealed partial class NatsBroker : IBroker
             return ValueTask.CompletedTask;
         }
 
-        return AwaitPublishAsync(publish, topic);
+        // NATS.Net's write lock was busy: the caller resumes straight from NATS.Net, and the publish ends in EndPublish.
+        return NatsPendingPublish.Start(this, publish, topic);
     }
 
-    /// <summary>NATS.Net's write lock was busy: pooled, as NATS.Net's own publish path is, so no box per such message.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitPublishAsync(ValueTask publish, string topic)
+    /// <summary>
+    /// Ends a publish that NATS.Net took after waiting for its write lock: reads NATS.Net's result (once), then counts the
+    /// message, or turns NATS.Net's timeout on a connection that dropped meanwhile into the 503 that says what to fix.
+    /// </summary>
+    internal void EndPublish(ValueTask publish, string topic)
     {
         try
         {
-            await publish.ConfigureAwait(false);
+            publish.GetAwaiter().GetResult();
         }
         catch (NatsException ex) when (_provider.State != NatsConnectionState.Open)
         {

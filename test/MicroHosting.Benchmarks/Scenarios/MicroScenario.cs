@@ -20,11 +20,11 @@ namespace MicroHosting.Benchmarks.Scenarios;
 /// </summary>
 internal sealed class MicroScenario : Scenario
 {
-    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks), typeof(NatsMessageBenchmarks)];
+    private static readonly Type[] Benchmarks = [typeof(CodecBenchmarks), typeof(MicroExceptionBenchmarks), typeof(NodeSelectionBenchmarks), typeof(MdnsCodecBenchmarks), typeof(NatsMessageBenchmarks), typeof(NatsPendingPublishBenchmarks)];
 
     public override string Name => "micro";
 
-    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection, mDNS DNS and TXT codecs, the NATS broker's per-message work";
+    public override string Description => "BenchmarkDotNet microbenchmarks (memory diagnoser): codecs, MicroException, node selection, mDNS DNS and TXT codecs, the NATS broker's per-message work and the resume of a publish that waited for NATS.Net's write lock";
 
     public override Task<ScenarioReport> RunAsync(BenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MicroHosting.Broker.Nats.Internal;
 using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
@@ -5,6 +6,7 @@ using MicroHosting.Tests.Protos;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Xunit.Abstractions;
 
@@ -230,6 +232,134 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
             }
 
             await Task.Delay(200);
+        }
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_ManyConcurrentPublishers_EveryAwaitCompletesAndEachMessageCountedOnceAndDelivered()
+    {
+        const int Publishers = 16;
+        const int PerRound = 500;
+        var delivered = 0;
+
+        // A subscription buffer larger than anything sent here, so that no message is dropped on the way in.
+        await using var subscriber = await MicroTestHost.StartAsync(
+            "audit",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = server.Url;
+                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = 1_000_000 };
+            }));
+        await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.concurrent", (_, _, _) =>
+        {
+            Interlocked.Increment(ref delivered);
+            return ValueTask.CompletedTask;
+        });
+        await using var publisher = await StartAsync("shop");
+        using var published = new MetricCollector<long>(publisher.Services.GetRequiredService<IMeterFactory>(), "MicroHosting", "microhosting.broker.published");
+        var broker = publisher.Services.GetRequiredService<IBroker>();
+        var sent = 0;
+        var waited = 0;
+
+        // Rounds until some publishes had to wait for NATS.Net's write lock (the path under test); usually the first.
+        for (var round = 0; round < 40 && Volatile.Read(ref waited) == 0; round++)
+        {
+            var rounds = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
+            {
+                for (var i = 0; i < PerRound; i++)
+                {
+                    var publish = broker.PublishAsync("nats.concurrent", new BrokerMessage([new("Content-Type", "text/plain")], "order"u8.ToArray()));
+                    if (!publish.IsCompleted)
+                    {
+                        Interlocked.Increment(ref waited);
+                    }
+
+                    await publish;
+                    Interlocked.Increment(ref sent);
+                }
+            }));
+            await Task.WhenAll(rounds).WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        output.WriteLine($"published {sent}, {waited} of them waited for NATS.Net's write lock");
+        Assert.True(waited > 0, "no publish waited for NATS.Net's write lock in 40 rounds: the path under test did not run");
+        Assert.Equal(sent, published.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(published.GetMeasurementSnapshot(), m => Assert.Equal("nats.concurrent", m.Tags["topic"]));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Volatile.Read(ref delivered) < sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(sent, Volatile.Read(ref delivered));
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_ServerStopsUnderConcurrentPublishing_EveryPublisherGets503WithTheFixAndEverySuccessIsCounted()
+    {
+        const int Publishers = 16;
+        await using var own = await NatsServer.StartAsync();
+        await using var publisher = await MicroTestHost.StartAsync(
+            "shop",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = own.Url;
+                o.PublishTimeout = TimeSpan.FromSeconds(1);
+            }));
+        var meters = publisher.Services.GetRequiredService<IMeterFactory>();
+        using var published = new MetricCollector<long>(meters, "MicroHosting", "microhosting.broker.published");
+        using var dropped = new MetricCollector<long>(meters, "MicroHosting", "microhosting.broker.dropped");
+        var broker = publisher.Services.GetRequiredService<IBroker>();
+        var succeeded = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    await broker.PublishAsync("nats.outage.concurrent", new BrokerMessage([new("Content-Type", "text/plain")], "order"u8.ToArray()));
+                    Interlocked.Increment(ref succeeded);
+                }
+                catch (Exception ex)
+                {
+                    failures.Enqueue(ex);
+                    return;
+                }
+            }
+        })).ToArray();
+        while (Volatile.Read(ref succeeded) < 20_000 && failures.IsEmpty)
+        {
+            await Task.Delay(10);
+        }
+
+        // Publishers waiting for NATS.Net's write lock when the connection drops, and those that start while it is down.
+        own.Stop();
+        await Task.WhenAll(publishers).WaitAsync(TimeSpan.FromMinutes(1));
+
+        output.WriteLine($"published {succeeded} before the outage stopped every publisher; failures: {string.Join(" | ", failures.Select(f => f.GetType().Name + ": " + f.Message).Distinct())}");
+        Assert.Equal(Publishers, failures.Count);
+        Assert.All(failures, f =>
+        {
+            var error = Assert.IsType<MicroException>(f);
+            Assert.Equal(503, error.Code);
+            Assert.Equal("go.micro.broker", error.Id);
+            Assert.Contains(own.Url, error.Detail, StringComparison.Ordinal);
+        });
+        Assert.Equal(succeeded, published.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(Publishers, dropped.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        // NATS.Net's dispose waits for the server while reconnecting: end the outage first.
+        await own.StartAgainAsync();
+        var nats = (NatsBroker)broker;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (nats.State != NATS.Client.Core.NatsConnectionState.Open && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
         }
     }
 
