@@ -78,11 +78,24 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
         return $"The NATS broker could not connect to {url}: {reason}; {hint}.";
     }
 
+    /// <summary>
+    /// Closes the connection when the app stops. During an outage NATS.Net's close can fail (its last commands time out
+    /// on the dropped connection); the app is stopping either way, so that is logged, not thrown from the host's dispose.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated)
+        if (!_connection.IsValueCreated)
+        {
+            return;
+        }
+
+        try
         {
             await _connection.Value.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            LogCloseFailed(ServerUrl, ex);
         }
     }
 
@@ -166,4 +179,7 @@ internal sealed partial class NatsConnectionProvider : IAsyncDisposable, IDispos
 
     [LoggerMessage(EventId = NatsEventIds.NatsMessageDropped, EventName = "NatsMessageDropped", Level = LogLevel.Warning, Message = "A message of {Subject} was dropped: the subscriber is too slow ({Pending} pending).")]
     private partial void LogMessageDropped(string subject, int pending);
+
+    [LoggerMessage(EventId = NatsEventIds.NatsCloseFailed, EventName = "NatsCloseFailed", Level = LogLevel.Warning, Message = "NATS broker could not close its connection to {Url} cleanly while stopping; nothing more is sent or received.")]
+    private partial void LogCloseFailed(string url, Exception exception);
 }

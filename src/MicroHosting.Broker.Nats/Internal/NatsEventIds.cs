@@ -11,6 +11,7 @@ internal static class NatsEventIds
     public const int NatsDisconnected = 701;
     public const int NatsReconnectFailed = 702;
     public const int NatsMessageDropped = 703;
+    public const int NatsCloseFailed = 704;
 
     // Core NATS subscriptions: 710-719
     public const int NatsHandlerFailed = 710;

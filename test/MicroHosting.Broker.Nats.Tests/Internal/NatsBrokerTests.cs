@@ -363,6 +363,58 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         }
     }
 
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Stop_DuringAnOutageWithPublishesInFlight_TheAppStopsWithoutThrowing()
+    {
+        const int Publishers = 8;
+        await using var own = await NatsServer.StartAsync();
+        var sink = new MessageSink<int>();
+        await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.outage.stop", (o, _) => Add(sink, o.Amount)), own.Url);
+        var publisher = await MicroTestHost.StartAsync(
+            "shop",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = own.Url;
+                o.PublishTimeout = TimeSpan.FromSeconds(1);
+            }),
+            configureBuilder: b => b.Services.AddFakeLogging());
+        var broker = publisher.Services.GetRequiredService<IBroker>();
+        var succeeded = 0;
+        var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    await broker.PublishAsync("nats.outage.stop", new BrokerMessage([new("Content-Type", "text/plain")], "order"u8.ToArray()));
+                    Interlocked.Increment(ref succeeded);
+                }
+                catch (MicroException)
+                {
+                    return;
+                }
+            }
+        })).ToArray();
+        while (Volatile.Read(ref succeeded) < 2_000)
+        {
+            await Task.Delay(10);
+        }
+
+        // The server goes away for good while publishes are in flight, then the app stops: what a rolling restart
+        // during a NATS outage does.
+        own.Stop();
+        await Task.WhenAll(publishers).WaitAsync(TimeSpan.FromMinutes(1));
+        var logs = publisher.Services.GetFakeLogCollector();
+        await publisher.StopAsync();
+        var error = await Record.ExceptionAsync(async () => await publisher.DisposeAsync());
+
+        Assert.Null(error);
+        output.WriteLine(string.Join(Environment.NewLine, logs.GetSnapshot().Select(r => $"{r.Id.Name}: {r.Message} {r.Exception?.GetType().Name}")));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Name == "NatsDisconnected");
+    }
+
     [Fact]
     public void NormalizeUrl_GoMicroHostPortList_BecomesNatsUrls()
     {
