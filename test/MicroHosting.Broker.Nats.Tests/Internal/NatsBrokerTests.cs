@@ -188,15 +188,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         await using var own = await NatsServer.StartAsync();
         var sink = new MessageSink<int>();
         await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.outage", (o, _) => Add(sink, o.Amount)), own.Url);
-        await using var publisher = await MicroTestHost.StartAsync(
-            "shop",
-            _ => { },
-            new InMemoryRegistry(),
-            configure: m => m.AddNatsBroker(o =>
-            {
-                o.Url = own.Url;
-                o.PublishTimeout = TimeSpan.FromSeconds(1);
-            }));
+        await using var publisher = await StartPublisherAsync(own.Url);
         await Publisher(publisher).PublishAsync("nats.outage", new OrderPlaced("before", 1));
         await sink.WaitForAsync(1);
 
@@ -301,15 +293,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
     {
         const int Publishers = 16;
         await using var own = await NatsServer.StartAsync();
-        await using var publisher = await MicroTestHost.StartAsync(
-            "shop",
-            _ => { },
-            new InMemoryRegistry(),
-            configure: m => m.AddNatsBroker(o =>
-            {
-                o.Url = own.Url;
-                o.PublishTimeout = TimeSpan.FromSeconds(1);
-            }));
+        await using var publisher = await StartPublisherAsync(own.Url);
         var meters = publisher.Services.GetRequiredService<IMeterFactory>();
         using var published = new MetricCollector<long>(meters, "MicroHosting", "microhosting.broker.published");
         using var dropped = new MetricCollector<long>(meters, "MicroHosting", "microhosting.broker.dropped");
@@ -370,16 +354,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         await using var own = await NatsServer.StartAsync();
         var sink = new MessageSink<int>();
         await using var subscriber = await StartAsync("audit", s => s.AddMicroSubscriber<OrderPlaced>("nats.outage.stop", (o, _) => Add(sink, o.Amount)), own.Url);
-        var publisher = await MicroTestHost.StartAsync(
-            "shop",
-            _ => { },
-            new InMemoryRegistry(),
-            configure: m => m.AddNatsBroker(o =>
-            {
-                o.Url = own.Url;
-                o.PublishTimeout = TimeSpan.FromSeconds(1);
-            }),
-            configureBuilder: b => b.Services.AddFakeLogging());
+        var publisher = await StartPublisherAsync(own.Url, s => s.AddFakeLogging());
         var broker = publisher.Services.GetRequiredService<IBroker>();
         var succeeded = 0;
         var publishers = Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
@@ -436,6 +411,19 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
             _ => { },
             new InMemoryRegistry(),
             configure: m => m.AddNatsBroker(o => o.Url = url ?? server.Url),
+            configureBuilder: b => services?.Invoke(b.Services));
+
+    /// <summary>A publishing app on a server of the test's own, whose publishes give up after 1 s of outage.</summary>
+    private static Task<WebApplication> StartPublisherAsync(string url, Action<IServiceCollection>? services = null)
+        => MicroTestHost.StartAsync(
+            "shop",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = url;
+                o.PublishTimeout = TimeSpan.FromSeconds(1);
+            }),
             configureBuilder: b => services?.Invoke(b.Services));
 
     private static Task Add<T>(MessageSink<T> sink, T item)
