@@ -9,7 +9,7 @@ public sealed class MicroScenarioTests
     {
         var report = await BenchmarkApp.RunScenarioAsync(QuickOptions.For("micro"), TextWriter.Null, CancellationToken.None);
 
-        Assert.Equal(33, report.MicroResults.Count);
+        Assert.Equal(38, report.MicroResults.Count);
         Assert.All(report.MicroResults, result =>
         {
             Assert.False(double.IsNaN(result.Ratio), $"{result.Benchmark} has no baseline");
