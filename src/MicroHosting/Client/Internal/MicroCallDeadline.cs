@@ -16,13 +16,15 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal readonly struct MicroCallDeadline
 {
+    private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource? _source;
     private readonly CancellationTokenRegistration _link;
     private readonly TimeProvider? _timeProvider;
     private readonly TimeSpan _budget;
 
-    private MicroCallDeadline(CancellationTokenSource source, CancellationTokenRegistration link, TimeProvider timeProvider, TimeSpan budget)
+    private MicroCallDeadline(CancellationToken callerToken, CancellationTokenSource? source = null, CancellationTokenRegistration link = default, TimeProvider? timeProvider = null, TimeSpan budget = default)
     {
+        _callerToken = callerToken;
         _source = source;
         _link = link;
         _timeProvider = timeProvider;
@@ -34,35 +36,35 @@ internal readonly struct MicroCallDeadline
     {
         if (plan.Stream || !plan.HasDeadline)
         {
-            return default;
+            return new MicroCallDeadline(callerToken);
         }
 
         var source = DeadlineSourcePool.Rent(plan.Budget, timeProvider);
         var link = callerToken.CanBeCanceled
             ? callerToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), source)
             : default;
-        return new MicroCallDeadline(source, link, timeProvider, plan.Budget);
+        return new MicroCallDeadline(callerToken, source, link, timeProvider, plan.Budget);
     }
 
     /// <summary>Gets the token the call's attempts and retry delays run with: the budget's, else the caller's.</summary>
-    public CancellationToken Token(CancellationToken callerToken) => _source?.Token ?? callerToken;
+    public CancellationToken Token => _source?.Token ?? _callerToken;
 
     /// <summary>
     /// The call's outcome as its caller sees it: a cancellation by the budget becomes a <see cref="TimeoutRejectedException"/>,
     /// and one by the caller carries the caller's token (as Polly's timeout strategy returned them).
     /// </summary>
-    public Outcome<object> Settle(Outcome<object> outcome, CancellationToken callerToken)
+    public Outcome<object> Settle(Outcome<object> outcome)
     {
         if (outcome.Exception is not OperationCanceledException canceled)
         {
             return outcome;
         }
 
-        if (callerToken.IsCancellationRequested)
+        if (_callerToken.IsCancellationRequested)
         {
-            return canceled.CancellationToken == callerToken
+            return canceled.CancellationToken == _callerToken
                 ? outcome
-                : Outcome.FromException<object>(new OperationCanceledException(canceled.Message, canceled, callerToken));
+                : Outcome.FromException<object>(new OperationCanceledException(canceled.Message, canceled, _callerToken));
         }
 
         return _source is { IsCancellationRequested: true }

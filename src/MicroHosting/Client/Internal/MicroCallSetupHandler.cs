@@ -67,7 +67,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         var started = Stopwatch.GetTimestamp();
         var activity = MicroTelemetry.StartCall(state.Service, state.Endpoint);
         var deadline = MicroCallDeadline.Start(state.Plan, cancellationToken, runtime.TimeProvider);
-        var context = ResilienceContextPool.Shared.Get(deadline.Token(cancellationToken));
+        var context = ResilienceContextPool.Shared.Get(deadline.Token);
         context.SetCallRequest(request);
         return new CallScope(started, activity, context, deadline);
     }
@@ -89,7 +89,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
     /// <summary>Ends a call begun by <see cref="Begin"/> with the outcome of <see cref="ExecuteAsync"/>: its response, or its error thrown.</summary>
     internal HttpResponseMessage Complete(MicroCallState state, CallScope call, Outcome<object> outcome)
     {
-        outcome = call.Deadline.Settle(outcome, state.CallerToken);
+        outcome = call.Deadline.Settle(outcome);
         End(state, call, outcome.Result as HttpResponseMessage, outcome.Exception);
         outcome.ThrowIfException();
         return (HttpResponseMessage)outcome.Result!;
@@ -125,7 +125,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         {
             Terminal = async call =>
             {
-                var outcome = scope.Deadline.Settle(await ExecuteAsync(request, scope.Context).ConfigureAwait(false), state.CallerToken);
+                var outcome = scope.Deadline.Settle(await ExecuteAsync(request, scope.Context).ConfigureAwait(false));
                 outcome.ThrowIfException();
                 call.Response = (HttpResponseMessage)outcome.Result!;
             },
