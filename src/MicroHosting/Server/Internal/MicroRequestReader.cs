@@ -18,16 +18,37 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
     public long MaxRequestBodySize { get; } = maxRequestBodySize;
 
     /// <summary>
-    /// Reads the caller's budget from the <c>Timeout</c> header (Go Micro's remaining time in integer nanoseconds) and
-    /// from gRPC's <c>grpc-timeout</c>; with both, the shorter wins. A budget longer than <see cref="MaxTimeout"/> is
-    /// clamped to it. Returns <see langword="false"/> with the error to answer when a header is malformed (400) or the
-    /// budget is already spent (0 ns, or less than one tick: 408), so neither reaches the handler nor turns into a 500.
+    /// Reads the caller's deadline: now plus its budget (<see cref="TryGetBudget"/>), <see langword="null"/> without one.
+    /// Returns <see langword="false"/> with the error to answer when the budget cannot be used.
     /// </summary>
     public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
     {
         deadline = null;
+        if (!TryGetBudget(request, out var budget, out error))
+        {
+            return false;
+        }
+
+        if (budget is { } value)
+        {
+            deadline = timeProvider.GetUtcNow() + value;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the caller's budget from the <c>Timeout</c> header (Go Micro's remaining time in integer nanoseconds) and
+    /// from gRPC's <c>grpc-timeout</c>; with both, the shorter wins. A budget longer than <see cref="MaxTimeout"/> is
+    /// clamped to it. Returns <see langword="false"/> with the error to answer when a header is malformed (400) or the
+    /// budget is already spent (0 ns, or less than one tick: 408), so neither reaches the handler nor turns into a 500.
+    /// Reads no clock: a unary call turns the budget into its deadline and its timer from one reading.
+    /// </summary>
+    public bool TryGetBudget(HttpRequest request, out TimeSpan? budget, [NotNullWhen(false)] out MicroException? error)
+    {
+        budget = null;
         error = null;
-        TimeSpan? budget = null;
+        TimeSpan? found = null;
         var timeout = request.Headers[MicroHeaders.Timeout];
         if (timeout.Count > 0)
         {
@@ -40,7 +61,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
                 return false;
             }
 
-            budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
+            found = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
         }
 
         var grpcTimeout = request.Headers[GrpcTimeout.Header];
@@ -55,10 +76,10 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
                 return false;
             }
 
-            budget = budget is { } other && other < grpcBudget ? other : grpcBudget;
+            found = found is { } other && other < grpcBudget ? other : grpcBudget;
         }
 
-        if (budget is not { } value)
+        if (found is not { } value)
         {
             return true;
         }
@@ -74,7 +95,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             return false;
         }
 
-        deadline = timeProvider.GetUtcNow() + value;
+        budget = value;
         return true;
     }
 
