@@ -50,9 +50,6 @@ public sealed partial class MicroMetrics
     internal static Meter CreateMeter(IMeterFactory meterFactory)
         => meterFactory.Create(new MeterOptions(MicroTelemetry.Name) { Version = MicroTelemetry.Version });
 
-    /// <summary>Gets whether served calls' durations are recorded (a listener is on <c>rpc.server.call.duration</c>).</summary>
-    internal bool TimesServerCalls => _serverDuration.Enabled;
-
     /// <summary>Records a served call; <paramref name="stream"/> (the <c>micro.stream</c> tag) names a stream's kind, <see langword="null"/> for request/reply.</summary>
     internal void ServerCall(string service, string endpoint, int statusCode, TimeSpan elapsed, string? stream = null)
     {

@@ -18,37 +18,16 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
     public long MaxRequestBodySize { get; } = maxRequestBodySize;
 
     /// <summary>
-    /// Reads the caller's deadline: now plus its budget (<see cref="TryGetBudget"/>), <see langword="null"/> without one.
-    /// Returns <see langword="false"/> with the error to answer when the budget cannot be used.
-    /// </summary>
-    public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
-    {
-        deadline = null;
-        if (!TryGetBudget(request, out var budget, out error))
-        {
-            return false;
-        }
-
-        if (budget is { } value)
-        {
-            deadline = timeProvider.GetUtcNow() + value;
-        }
-
-        return true;
-    }
-
-    /// <summary>
     /// Reads the caller's budget from the <c>Timeout</c> header (Go Micro's remaining time in integer nanoseconds) and
     /// from gRPC's <c>grpc-timeout</c>; with both, the shorter wins. A budget longer than <see cref="MaxTimeout"/> is
     /// clamped to it. Returns <see langword="false"/> with the error to answer when a header is malformed (400) or the
     /// budget is already spent (0 ns, or less than one tick: 408), so neither reaches the handler nor turns into a 500.
-    /// Reads no clock: a unary call turns the budget into its deadline and its timer from one reading.
     /// </summary>
-    public bool TryGetBudget(HttpRequest request, out TimeSpan? budget, [NotNullWhen(false)] out MicroException? error)
+    public bool TryGetDeadline(HttpRequest request, out DateTimeOffset? deadline, [NotNullWhen(false)] out MicroException? error)
     {
-        budget = null;
+        deadline = null;
         error = null;
-        TimeSpan? found = null;
+        TimeSpan? budget = null;
         var timeout = request.Headers[MicroHeaders.Timeout];
         if (timeout.Count > 0)
         {
@@ -61,7 +40,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
                 return false;
             }
 
-            found = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
+            budget = nanoseconds / 100 >= (ulong)MaxTimeout.Ticks ? MaxTimeout : TimeSpan.FromTicks((long)(nanoseconds / 100));
         }
 
         var grpcTimeout = request.Headers[GrpcTimeout.Header];
@@ -76,10 +55,10 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
                 return false;
             }
 
-            found = found is { } other && other < grpcBudget ? other : grpcBudget;
+            budget = budget is { } other && other < grpcBudget ? other : grpcBudget;
         }
 
-        if (found is not { } value)
+        if (budget is not { } value)
         {
             return true;
         }
@@ -95,7 +74,7 @@ internal sealed class MicroRequestReader(string serviceName, long maxRequestBody
             return false;
         }
 
-        budget = value;
+        deadline = timeProvider.GetUtcNow() + value;
         return true;
     }
 

@@ -37,7 +37,7 @@ internal sealed class MicroStreamHandler<TRequest, TResponse>(
     private async Task HandleAsync(HttpContext context, MicroServerRuntime runtime, EndpointFilterDelegate? filters)
     {
         // The span and the duration cover the whole stream; the caller's trace context came on the upgrade request.
-        var started = MicroTelemetry.ServerStarted(runtime.Metrics);
+        var started = Stopwatch.GetTimestamp();
         var stream = MicroTelemetry.StreamKind(kind);
         using var activity = MicroTelemetry.StartServer(Name, runtime.ServiceName, context.Request.Headers);
         activity?.SetTag(MicroTelemetry.StreamTag, stream);

@@ -52,28 +52,6 @@ public sealed class MicroRequestReaderTests
     }
 
     [Fact]
-    public void TryGetBudget_BothHeaders_ShorterWins()
-    {
-        var request = new DefaultHttpContext().Request;
-        request.Headers["Timeout"] = "5000000000";
-        request.Headers["grpc-timeout"] = "250m";
-
-        Assert.True(Reader().TryGetBudget(request, out var budget, out _));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), budget);
-    }
-
-    [Fact]
-    public void TryGetBudget_SpentBudget_Timeout()
-    {
-        var request = new DefaultHttpContext().Request;
-        request.Headers["grpc-timeout"] = "0n";
-
-        Assert.False(Reader().TryGetBudget(request, out var budget, out var error));
-        Assert.Null(budget);
-        Assert.Equal(408, error.Code);
-    }
-
-    [Fact]
     public async Task ReadAsync_Body_Decoded()
     {
         var context = WithBody("{\"name\":\"Ann\"}");
