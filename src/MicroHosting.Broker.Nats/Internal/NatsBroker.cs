@@ -143,7 +143,8 @@ internal sealed partial class NatsBroker : IBroker
             throw new InvalidOperationException(NatsConnectionProvider.ConnectFailed(ServerUrl, ex), ex);
         }
 
-        var subscription = await connection.SubscribeCoreAsync<byte[]>(topic, options?.Queue, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var subscription = new NatsBrokerSub(connection, topic, options?.Queue);
+        await connection.AddSubAsync(subscription, cancellationToken).ConfigureAwait(false);
 
         // The server handles a connection's commands in order: once the PONG is back, the SUB is in force.
         await connection.PingAsync(cancellationToken).ConfigureAwait(false);
