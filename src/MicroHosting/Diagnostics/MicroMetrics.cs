@@ -59,12 +59,16 @@ public sealed partial class MicroMetrics
         }
     }
 
-    /// <summary>Records a client call (all attempts; a stream from opening to its end); <paramref name="stream"/> as for <see cref="ServerCall"/>.</summary>
-    internal void ClientCall(string service, string endpoint, int statusCode, string? errorType, TimeSpan elapsed, string? stream = null)
+    /// <summary>
+    /// Records a client call (all attempts; a stream from opening to its end) that started at the <see cref="Stopwatch"/>
+    /// timestamp <paramref name="started"/>; <paramref name="stream"/> as for <see cref="ServerCall"/>. The clock is read
+    /// only while the instrument is listened to.
+    /// </summary>
+    internal void ClientCall(string service, string endpoint, int statusCode, string? errorType, long started, string? stream = null)
     {
         if (_clientDuration.Enabled)
         {
-            _clientDuration.Record(elapsed.TotalSeconds, RpcTags(service, endpoint, statusCode, errorType, stream));
+            _clientDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, RpcTags(service, endpoint, statusCode, errorType, stream));
         }
     }
 

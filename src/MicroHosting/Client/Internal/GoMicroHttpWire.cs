@@ -28,7 +28,7 @@ internal sealed class GoMicroHttpWire : MicroWire
             $"node {node.Node.Id} speaks Go Micro's protocol, which names the endpoint: the request path '{state.PathAndQuery}' is not /Type/Method");
         request.RequestUri = node.BaseUri;
         SetVersion(request, http2: false);
-        if (!state.GoMicroHeaders)
+        if (!ReferenceEquals(state.ShapedBy, this))
         {
             var headers = request.Headers;
             headers.TryAddWithoutValidation(MicroHeaders.Service, state.Service);
@@ -41,7 +41,6 @@ internal sealed class GoMicroHttpWire : MicroWire
             // A Go client sends every Micro-* header with an X- copy too.
             CopyAsX(headers, MicroHeaders.Id, MicroHeaders.XId);
             CopyAsX(headers, MicroHeaders.FromService, MicroHeaders.XFromService);
-            state.GoMicroHeaders = true;
         }
     }
 
@@ -66,13 +65,15 @@ internal sealed class GoMicroHttpWire : MicroWire
         return normalised;
     }
 
-    /// <summary>Removes the Go Micro headers an earlier attempt added, before an attempt on a native node.</summary>
-    public static void RemoveHeaders(HttpRequestHeaders headers)
+    /// <summary>Removes the service and endpoint headers, the <c>X-</c> copies and the <c>Timeout</c>, before an attempt on a node of another wire.</summary>
+    public override void RemoveHeaders(HttpRequestHeaders headers)
     {
         foreach (var name in Headers)
         {
             headers.Remove(name);
         }
+
+        headers.Remove(MicroHeaders.Timeout);
     }
 
     private static void CopyAsX(HttpRequestHeaders headers, string name, string xName)

@@ -20,6 +20,7 @@ internal sealed class GrpcWire : MicroWire
 
     private const string StatusHeader = "grpc-status";
     private const string MessageHeader = "grpc-message";
+    private const string TeHeader = "TE";
     /// <summary>The <c>grpc-status-details-bin</c> trailer (a google.rpc.Status, base64), and the key it is kept under in an error's <see cref="Exception.Data"/>.</summary>
     public const string DetailsHeader = "grpc-status-details-bin";
     private static readonly ConditionalWeakTable<MicroCodec, GrpcFramedMicroCodec> Framed = [];
@@ -59,14 +60,7 @@ internal sealed class GrpcWire : MicroWire
 
         request.RequestUri = node.GrpcUriFor(state.Service, endpoint);
         SetVersion(request, http2: true); // cleartext with prior knowledge, or TLS (https, secure=true) with ALPN h2
-        var headers = request.Headers;
-        if (state.GoMicroHeaders)
-        {
-            GoMicroHttpWire.RemoveHeaders(headers);
-            state.GoMicroHeaders = false;
-        }
-
-        AddCallHeaders(headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
+        AddCallHeaders(request.Headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
     }
 
     /// <summary>No <c>Accept</c>: a gRPC server answers in the request's framing.</summary>
@@ -75,6 +69,14 @@ internal sealed class GrpcWire : MicroWire
     /// <summary>Go Micro's <c>timeout</c> (nanoseconds) beside the <c>grpc-timeout</c> <see cref="Shape"/> wrote: Go Micro v2's gRPC server reads the former.</summary>
     public override void SetBudget(HttpRequestHeaders headers, TimeSpan left) => SetTimeout(headers, left);
 
+    /// <summary>Removes <c>te: trailers</c> and both forms of the budget, before an attempt on a node of another wire.</summary>
+    public override void RemoveHeaders(HttpRequestHeaders headers)
+    {
+        headers.Remove(TeHeader);
+        headers.Remove(GrpcTimeout.Header);
+        headers.Remove(MicroHeaders.Timeout);
+    }
+
     /// <summary>A stream on the node: one HTTP/2 gRPC call carrying every message (<see cref="GrpcStreamChannel"/>).</summary>
     public override ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)
         => GrpcStreamChannel.OpenAsync(opening, cancellationToken);
@@ -82,8 +84,8 @@ internal sealed class GrpcWire : MicroWire
     /// <summary>gRPC's request headers of every call and stream: <c>te: trailers</c>, and the time left as <c>grpc-timeout</c> when there is a deadline.</summary>
     public static void AddCallHeaders(HttpRequestHeaders headers, TimeSpan? left)
     {
-        headers.Remove("TE");
-        headers.TryAddWithoutValidation("TE", "trailers");
+        headers.Remove(TeHeader);
+        headers.TryAddWithoutValidation(TeHeader, "trailers");
         headers.Remove(GrpcTimeout.Header);
         if (left is { } value)
         {

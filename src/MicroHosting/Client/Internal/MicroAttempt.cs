@@ -14,28 +14,49 @@ namespace MicroHosting.Client.Internal;
 /// </summary>
 internal sealed partial class MicroAttempt(MicroClientRuntime runtime, ILogger logger)
 {
-    /// <summary>Starts an attempt: picks its node and records it (with its wire, its peers and whether it is a probe) as the latest and as tried.</summary>
-    public async ValueTask<NodeCandidate> BeginAsync(MicroCallState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an attempt: picks its node and records it (with its wire, its peers and whether it is a probe) as the latest
+    /// and as tried. Completes at once while the registry cache holds the service (no async step of its own); it waits only
+    /// for the cache to ask the registry.
+    /// </summary>
+    public ValueTask<NodeCandidate> BeginAsync(MicroCallState state, CancellationToken cancellationToken)
     {
-        var plan = state.Plan;
-        MicroNodePicker.Picked picked;
-        if (plan.Address is { } address)
+        try
         {
-            picked = new(runtime.Cache.ForAddress(plan.Service, address), Peers: null, Probe: false);
+            var plan = state.Plan;
+            if (plan.Address is { } address)
+            {
+                return new(Began(state, new(runtime.Cache.ForAddress(plan.Service, address), Peers: null, Probe: false)));
+            }
+
+            var picking = MicroNodePicker.PickAsync(runtime, state, cancellationToken);
+            return picking.IsCompletedSuccessfully ? new(Began(state, picking.Result)) : BeginAfterPickAsync(state, picking);
         }
-        else
+        catch (Exception ex)
         {
-            try
-            {
-                picked = await MicroNodePicker.PickAsync(runtime, state, cancellationToken).ConfigureAwait(false);
-            }
-            catch (MicroNodeNotFoundException ex)
-            {
-                LogSelectionFailed(plan.Service, plan.Endpoint, ex.Detail);
-                throw;
-            }
+            return ValueTask.FromException<NodeCandidate>(ex);
+        }
+    }
+
+    private async ValueTask<NodeCandidate> BeginAfterPickAsync(MicroCallState state, ValueTask<MicroNodePicker.Picked> picking)
+    {
+        MicroNodePicker.Picked picked;
+        try
+        {
+            picked = await picking.ConfigureAwait(false);
+        }
+        catch (MicroNodeNotFoundException ex)
+        {
+            LogSelectionFailed(state.Plan.Service, state.Plan.Endpoint, ex.Detail);
+            throw;
         }
 
+        return Began(state, picked);
+    }
+
+    private NodeCandidate Began(MicroCallState state, MicroNodePicker.Picked picked)
+    {
+        var plan = state.Plan;
         var node = picked.Node;
         state.Began(node, picked.Peers, picked.Probe);
         if (state.Attempts > 1)

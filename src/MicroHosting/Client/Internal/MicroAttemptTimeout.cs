@@ -11,21 +11,14 @@ internal static class MicroAttemptTimeout
     public static TimeSpan? For(MicroCallState state, TimeProvider timeProvider)
     {
         var plan = state.Plan;
-        var left = plan.HasDeadline ? TimeSpan.FromTicks(plan.Deadline - timeProvider.GetUtcNow().UtcTicks) : Timeout.InfiniteTimeSpan;
-        TimeSpan attempt;
-        if (plan.AttemptTimeout is { } configured)
+        var halfOfWhatIsLeft = plan.AttemptTimeout is null && plan.HasDeadline && state.Attempts <= plan.Retries && state.IsIdempotent;
+        if (plan.AttemptTimeout is null && !halfOfWhatIsLeft)
         {
-            attempt = configured;
-        }
-        else if (plan.HasDeadline && state.Attempts <= plan.Retries && state.IsIdempotent)
-        {
-            attempt = left / 2;
-        }
-        else
-        {
-            return null;
+            return null; // the call's budget bounds the attempt (the clock is read only when it is needed)
         }
 
+        var left = plan.HasDeadline ? TimeSpan.FromTicks(plan.Deadline - timeProvider.GetUtcNow().UtcTicks) : Timeout.InfiniteTimeSpan;
+        var attempt = plan.AttemptTimeout ?? left / 2;
         return left == Timeout.InfiniteTimeSpan || attempt < left ? (attempt > TimeSpan.Zero ? attempt : TimeSpan.FromTicks(1)) : null;
     }
 

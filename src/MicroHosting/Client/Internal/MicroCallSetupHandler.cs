@@ -83,7 +83,7 @@ internal sealed class MicroCallSetupHandler(MicroClientRuntime runtime, MicroCli
         MicroTelemetry.Stop(activity, status, error);
 
         var errorType = error?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
-        runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, Stopwatch.GetElapsedTime(call.Started));
+        runtime.Metrics.ClientCall(state.Service, state.Endpoint ?? string.Empty, status, errorType, call.Started);
     }
 
     /// <summary>Ends a call begun by <see cref="Begin"/> with the outcome of <see cref="ExecuteAsync"/>: its response, or its error thrown.</summary>

@@ -52,8 +52,11 @@ internal sealed class MicroCallState(MicroCallPlan plan)
     /// <summary>Gets or sets the <c>Accept</c> the latest attempt's wire put on a typed call's request (<see cref="MicroWire.Accept"/>), or <see langword="null"/> for none.</summary>
     public string? Accept { get; set; }
 
-    /// <summary>Gets or sets whether the request carries the Go Micro headers (added by the Go Micro wire, removed by the native one).</summary>
-    public bool GoMicroHeaders { get; set; }
+    /// <summary>
+    /// Gets or sets the wire that shaped the request last, whose protocol headers it carries: a retry on a node of another
+    /// wire has them removed first (<see cref="MicroWire.RemoveHeaders"/>).
+    /// </summary>
+    public MicroWire? ShapedBy { get; set; }
 
     /// <summary>Gets or sets the wait before the next attempt that a node's <c>Retry-After</c> asks for, when no other node is left.</summary>
     public TimeSpan? RetryAfter { get; set; }

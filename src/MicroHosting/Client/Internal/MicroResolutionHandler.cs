@@ -151,7 +151,13 @@ internal sealed class MicroResolutionHandler(MicroClientRuntime runtime) : Deleg
             }
         }
 
+        if (state.ShapedBy is { } previous && !ReferenceEquals(previous, wire))
+        {
+            previous.RemoveHeaders(headers); // a retry on a node of another wire: nothing of the earlier protocol goes along
+        }
+
         wire.Shape(request, state, node, runtime);
+        state.ShapedBy = wire;
         wire.SetBudget(headers, TimeSpan.FromTicks(Math.Max(1, state.Plan.Deadline - runtime.TimeProvider.GetUtcNow().UtcTicks)));
     }
 }

@@ -67,6 +67,6 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
         _activity?.SetTag("micro.attempts", _state.Attempts);
         MicroTelemetry.StopDetached(_activity, status, _failure);
         var errorType = _failure?.GetType().FullName ?? (status >= 500 ? status.ToString(CultureInfo.InvariantCulture) : null);
-        _runtime.Metrics.ClientCall(_state.Service, _state.Endpoint!, status, errorType, Stopwatch.GetElapsedTime(_started), _kind);
+        _runtime.Metrics.ClientCall(_state.Service, _state.Endpoint!, status, errorType, _started, _kind);
     }
 }

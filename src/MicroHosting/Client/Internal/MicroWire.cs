@@ -41,15 +41,17 @@ internal abstract class MicroWire
     public virtual string? Accept(MicroCodec codec) => codec.ContentType;
 
     /// <summary>
-    /// Writes what is left of the call's budget on an attempt's request, in the wire's form, after <see cref="Shape"/>.
-    /// The default is Go Micro's <c>Timeout</c> (integer nanoseconds), without the <c>grpc-timeout</c> an earlier
-    /// attempt of the call on a native node left.
+    /// Writes what is left of the call's budget on an attempt's request, in the wire's form, after <see cref="Shape"/>,
+    /// replacing the one an earlier attempt on this wire wrote. The default is Go Micro's <c>Timeout</c> (integer nanoseconds).
     /// </summary>
-    public virtual void SetBudget(HttpRequestHeaders headers, TimeSpan left)
-    {
-        headers.Remove(GrpcTimeout.Header);
-        SetTimeout(headers, left);
-    }
+    public virtual void SetBudget(HttpRequestHeaders headers, TimeSpan left) => SetTimeout(headers, left);
+
+    /// <summary>
+    /// Takes off the headers only this wire puts on a request (its protocol headers and its form of the budget), before a
+    /// retry shapes the request for a node of another wire (<see cref="MicroCallState.ShapedBy"/>): each wire cleans up
+    /// after itself, so no attempt carries what an earlier attempt's protocol needed.
+    /// </summary>
+    public abstract void RemoveHeaders(HttpRequestHeaders headers);
 
     /// <summary>Turns the node's reply into the native form; the default takes it as it is.</summary>
     public virtual HttpResponseMessage Read(HttpResponseMessage response, HttpRequestMessage request) => response;

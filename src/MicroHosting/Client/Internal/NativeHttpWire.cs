@@ -33,12 +33,6 @@ internal sealed class NativeHttpWire : MicroWire
             request.Version = HttpVersion.Version20;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         }
-
-        if (state.GoMicroHeaders)
-        {
-            GoMicroHttpWire.RemoveHeaders(request.Headers);
-            state.GoMicroHeaders = false;
-        }
     }
 
     /// <summary>
@@ -50,10 +44,12 @@ internal sealed class NativeHttpWire : MicroWire
     /// </summary>
     public override void SetBudget(HttpRequestHeaders headers, TimeSpan left)
     {
-        headers.Remove(MicroHeaders.Timeout); // an earlier attempt's, on a Go Micro or gRPC node
         headers.Remove(GrpcTimeout.Header);
         headers.TryAddWithoutValidation(GrpcTimeout.Header, GrpcTimeout.Format(left, roundUp: false));
     }
+
+    /// <summary>The native wire's own header is its budget, <c>grpc-timeout</c>.</summary>
+    public override void RemoveHeaders(HttpRequestHeaders headers) => headers.Remove(GrpcTimeout.Header);
 
     /// <summary>Streams go over a WebSocket to the endpoint's path (<see cref="WebSocketStreamChannel"/>).</summary>
     public override ValueTask<MicroStreamChannel> OpenStreamAsync(MicroStreamOpening opening, CancellationToken cancellationToken)

@@ -24,15 +24,24 @@ internal sealed class ClientPipeline : IAsyncDisposable
 
     public StubHandler Stub { get; } = new();
 
-    /// <summary>Registers a node of <paramref name="service"/> on 127.0.0.1:<paramref name="port"/>: a MicroHosting node, or else a Go Micro one.</summary>
-    public async Task<MicroNode> AddNodeAsync(int port, bool native = true, string service = "greeter")
+    /// <summary>
+    /// Registers a node of <paramref name="service"/> on 127.0.0.1:<paramref name="port"/>: a MicroHosting node, or else a
+    /// Go Micro one; with <paramref name="grpc"/> it registers <c>protocol=grpc</c> (called on the gRPC wire).
+    /// </summary>
+    public async Task<MicroNode> AddNodeAsync(int port, bool native = true, string service = "greeter", bool grpc = false)
     {
+        var metadata = native ? new Dictionary<string, string> { ["framework"] = "microhosting" } : [];
+        if (grpc)
+        {
+            metadata["protocol"] = "grpc";
+        }
+
         var node = new MicroNode
         {
             Id = $"{service}-{port}",
             Address = "127.0.0.1",
             Port = port,
-            Metadata = native ? new Dictionary<string, string> { ["framework"] = "microhosting" } : new Dictionary<string, string>(),
+            Metadata = metadata,
         };
         await _registry.RegisterAsync(new MicroService { Name = service, Nodes = [node] }, TimeSpan.Zero);
         return node;

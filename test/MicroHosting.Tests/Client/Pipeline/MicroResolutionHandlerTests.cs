@@ -90,6 +90,42 @@ public sealed class MicroResolutionHandlerTests : IAsyncDisposable
             => (sent.Header("grpc-timeout"), sent.Header("Timeout"), sent.Header("Accept"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_RetryFromGrpcNodeToNodeOfAnotherWire_CarriesNoGrpcHeaders(bool native)
+    {
+        const int grpcPort = 50031, otherPort = 50032;
+        await _pipeline.AddNodeAsync(grpcPort, grpc: true);
+        await _pipeline.AddNodeAsync(otherPort, native);
+        var stub = _pipeline.Stub;
+        stub.Respond = (sent, _) => Task.FromResult(new HttpResponseMessage(
+            sent.Uri.Port == grpcPort ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK) { Content = new StringContent("{}") });
+        var state = _pipeline.State(new MicroCallOptions { Filter = (_, node) => node.Port == (stub.Sent.Count == 0 ? grpcPort : otherPort) });
+        using var request = ClientPipeline.Request(state);
+        using var invoker = _pipeline.Call();
+
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
+
+        var sent = stub.Sent;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([$"127.0.0.1:{grpcPort}", $"127.0.0.1:{otherPort}"], sent.Select(s => s.HostPort));
+        Assert.Equal("trailers", sent[0].Header("TE"));
+        Assert.Null(sent[1].Header("TE"));
+        if (native)
+        {
+            // The native wire's own budget (rounded down), not the gRPC attempt's; no Go Micro Timeout.
+            Assert.True(GrpcTimeout.TryParse(sent[1].Header("grpc-timeout"), out var left) && left > TimeSpan.Zero);
+            Assert.Null(sent[1].Header("Timeout"));
+        }
+        else
+        {
+            Assert.Null(sent[1].Header("grpc-timeout"));
+            Assert.NotNull(sent[1].Header("Timeout"));
+            Assert.Equal("greeter", sent[1].Header("Micro-Service"));
+        }
+    }
+
     [Fact]
     public async Task SendAsync_GoMicroErrorIn200_ReadAsTheStatusItsCodeNames_NodeNotCharged()
     {
