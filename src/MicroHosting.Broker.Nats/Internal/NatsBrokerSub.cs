@@ -16,8 +16,9 @@ namespace MicroHosting.Broker.Nats.Internal;
 /// these subscriptions: the broker carries trace context in the message headers itself.
 /// </summary>
 /// <remarks>
-/// Saves the <see cref="NatsHeaders"/>, its dictionary and their arrays per received message (benchmark README, "NATS
-/// Headers format: no NatsHeaders per message").
+/// Saves the <see cref="NatsHeaders"/>, its dictionary and their arrays per received message: pubsub Headers row 1,303-1,309
+/// -> 1,016-1,036 B/msg, publisher and subscriber together (benchmark README, "NATS Headers format: no NatsHeaders per
+/// message").
 /// </remarks>
 internal sealed class NatsBrokerSub : NatsSubBase
 {
