@@ -450,7 +450,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         output.WriteLine($"published {succeeded}, {failed} publishes failed during the outage, received {receivedBefore} before the restart and {received.Count} in all");
         Assert.True(received.Count >= receivedBefore + 2_000, $"publishing did not resume after the restart: received {received.Count}, {receivedBefore} of them before");
         Assert.True(failed > 0, "no publish failed: the outage did not hit the publishers");
-        AssertOwnHeaders(received);
+        AssertOwnHeaders(received, resentOnReconnect: true);
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
@@ -596,13 +596,15 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         return [.. headers];
     }
 
-    private static void AssertOwnHeaders(IEnumerable<BrokerMessage> received)
+    /// <param name="received">The messages received.</param>
+    /// <param name="resentOnReconnect">A reconnect may send NATS.Net's unflushed buffer again: a message may then arrive twice, each time with its own headers.</param>
+    private static void AssertOwnHeaders(IEnumerable<BrokerMessage> received, bool resentOnReconnect = false)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var message in received)
         {
             var id = System.Text.Encoding.UTF8.GetString(message.Body.Span);
-            Assert.True(ids.Add(id), $"message {id} delivered twice");
+            Assert.True(ids.Add(id) || resentOnReconnect, $"message {id} delivered twice");
             Assert.Equal(OwnHeaders(id).OrderBy(h => h.Key, StringComparer.Ordinal), message.HeaderItems.ToArray().OrderBy(h => h.Key, StringComparer.Ordinal));
         }
     }
