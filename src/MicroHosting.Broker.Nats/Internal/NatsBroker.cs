@@ -52,24 +52,22 @@ internal sealed partial class NatsBroker : IBroker
         }
 
         // The serializer writes the payload straight into NATS.Net's pooled buffer before PublishAsync returns (or, while
-        // connecting, once connected); NATS.Net keeps no reference to the message afterwards.
-        var publish = connection.PublishAsync(
-            topic,
-            message,
-            NatsWireFormat.HeadersFor(message, MessageFormat),
-            serializer: _serializer,
-            cancellationToken: cancellationToken);
+        // connecting, once connected); NATS.Net keeps no reference to the message afterwards. The headers are rented: they
+        // go back once NATS.Net's publish has completed, here or in NatsPendingPublish.
+        var headers = NatsPublishHeaders.Rent(message, MessageFormat);
+        var publish = connection.PublishAsync(topic, message, headers, serializer: _serializer, cancellationToken: cancellationToken);
 
         // Usually done at once (NATS.Net's write lock was free): no state machine for this call then.
         if (publish.IsCompletedSuccessfully)
         {
             publish.GetAwaiter().GetResult();
+            NatsPublishHeaders.Return(headers);
             _metrics.Published(Name, topic);
             return ValueTask.CompletedTask;
         }
 
         // NATS.Net's write lock was busy: the caller resumes straight from NATS.Net, and the publish ends in EndPublish.
-        return NatsPendingPublish.Start(this, publish, topic);
+        return NatsPendingPublish.Start(this, publish, topic, headers);
     }
 
     /// <summary>
@@ -99,9 +97,10 @@ internal sealed partial class NatsBroker : IBroker
     {
         using var timeout = new CancellationTokenSource(_publishTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var headers = NatsPublishHeaders.Rent(message, MessageFormat);
         try
         {
-            await connection.PublishAsync(topic, message, NatsWireFormat.HeadersFor(message, MessageFormat), serializer: _serializer, cancellationToken: linked.Token).ConfigureAwait(false);
+            await connection.PublishAsync(topic, message, headers, serializer: _serializer, cancellationToken: linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -121,6 +120,11 @@ internal sealed partial class NatsBroker : IBroker
             _metrics.Dropped(Name, topic, "not_connected");
             throw new MicroException("go.micro.broker", 503, NatsConnectionProvider.ConnectFailed(ServerUrl, ex), innerException: ex);
         }
+        finally
+        {
+            // NATS.Net's publish has completed, whatever its outcome: it holds the headers no longer.
+            NatsPublishHeaders.Return(headers);
+        }
 
         _metrics.Published(Name, topic);
     }
@@ -139,7 +143,8 @@ internal sealed partial class NatsBroker : IBroker
             throw new InvalidOperationException(NatsConnectionProvider.ConnectFailed(ServerUrl, ex), ex);
         }
 
-        var subscription = await connection.SubscribeCoreAsync<byte[]>(topic, options?.Queue, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var subscription = new NatsBrokerSub(connection, topic, options?.Queue);
+        await connection.AddSubAsync(subscription, cancellationToken).ConfigureAwait(false);
 
         // The server handles a connection's commands in order: once the PONG is back, the SUB is in force.
         await connection.PingAsync(cancellationToken).ConfigureAwait(false);

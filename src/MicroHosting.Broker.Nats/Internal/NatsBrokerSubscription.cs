@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
 
 namespace MicroHosting.Broker.Nats.Internal;
 
 /// <summary>One NATS subscription (with queue group when given) and the loop that hands its messages to the handler, one at a time.</summary>
 internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
 {
-    private readonly INatsSub<byte[]> _subscription;
+    private readonly NatsBrokerSub _subscription;
     private readonly NatsBroker _broker;
     private readonly BrokerHandler _handler;
     private readonly CancellationTokenSource _stopping = new();
@@ -14,7 +13,7 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
     private readonly ILogger<NatsBrokerSubscription> _logger;
     private int _unsubscribed;
 
-    public NatsBrokerSubscription(NatsBroker broker, INatsSub<byte[]> subscription, string topic, string? queue, BrokerHandler handler, ILogger<NatsBrokerSubscription> logger)
+    public NatsBrokerSubscription(NatsBroker broker, NatsBrokerSub subscription, string topic, string? queue, BrokerHandler handler, ILogger<NatsBrokerSubscription> logger)
     {
         _logger = logger;
         _broker = broker;
@@ -50,13 +49,14 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
 
     private async Task RunAsync()
     {
-        await foreach (var message in _subscription.Msgs.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+        // Read (NatsWireFormat.TryDecode) on NATS.Net's read loop by NatsBrokerSub.
+        await foreach (var (subject, received, error) in _subscription.Deliveries.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
         {
-            if (!NatsWireFormat.TryDecode(message.Headers, message.Data, out var received, out var error))
+            if (received is null)
             {
                 // Go Micro's subscriber drops what it cannot unmarshal too; the subscription goes on with the next message.
                 _broker.Malformed(Topic);
-                LogMalformed(Topic, message.Subject, error);
+                LogMalformed(Topic, subject, error ?? "unreadable");
                 continue;
             }
 
@@ -77,6 +77,6 @@ internal sealed partial class NatsBrokerSubscription : IBrokerSubscription
     [LoggerMessage(EventId = NatsEventIds.NatsHandlerFailed, Level = LogLevel.Warning, EventName = "NatsHandlerFailed", Message = "A message of {Topic} failed in its subscriber ({Reason}); core NATS does not redeliver it.")]
     private partial void LogHandlerFailed(string topic, string reason);
 
-    [LoggerMessage(EventId = NatsEventIds.NatsMalformedMessage, Level = LogLevel.Warning, EventName = "NatsMalformedMessage", Message = "A message of {Topic} (subject {Subject}) was dropped: it is a Go Micro envelope that cannot be read ({Reason}).")]
+    [LoggerMessage(EventId = NatsEventIds.NatsMalformedMessage, Level = LogLevel.Warning, EventName = "NatsMalformedMessage", Message = "A message of {Topic} (subject {Subject}) was dropped: it cannot be read ({Reason}).")]
     private partial void LogMalformed(string topic, string subject, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Sources;
+using NATS.Client.Core;
 
 namespace MicroHosting.Broker.Nats.Internal;
 
@@ -30,16 +31,22 @@ internal sealed class NatsPendingPublish : IValueTaskSource
     private NatsBroker? _broker;
     private string? _topic;
     private ValueTask _publish;
+    private NatsHeaders? _headers;
 
     private NatsPendingPublish() => _taken = Taken;
 
     /// <summary>The broker's <see cref="ValueTask"/> for NATS.Net's pending <paramref name="publish"/>.</summary>
-    public static ValueTask Start(NatsBroker broker, ValueTask publish, string topic)
+    /// <param name="broker">The broker that ends the publish.</param>
+    /// <param name="publish">NATS.Net's publish, not completed successfully yet.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="headers">The publish's rented headers, returned (<see cref="NatsPublishHeaders.Return"/>) once NATS.Net's publish has completed.</param>
+    public static ValueTask Start(NatsBroker broker, ValueTask publish, string topic, NatsHeaders? headers = null)
     {
         var pending = Rent();
         pending._broker = broker;
         pending._topic = topic;
         pending._publish = publish;
+        pending._headers = headers;
         var result = new ValueTask(pending, pending._core.Version);
         if (publish.IsCompleted)
         {
@@ -92,18 +99,24 @@ internal sealed class NatsPendingPublish : IValueTaskSource
         var broker = _broker!;
         var topic = _topic!;
         var publish = _publish;
+        var headers = _headers;
         _broker = null;
         _topic = null;
         _publish = default;
+        _headers = null;
         try
         {
             broker.EndPublish(publish, topic);
         }
         catch (Exception ex)
         {
+            NatsPublishHeaders.Return(headers);
             _core.SetException(ex);
             return;
         }
+
+        // NATS.Net's publish has completed: the headers are free for the next publish, which the caller may start at once.
+        NatsPublishHeaders.Return(headers);
 
         // Resumes the caller (inline unless it asked otherwise), which may reuse this object at once.
         _core.SetResult(true);

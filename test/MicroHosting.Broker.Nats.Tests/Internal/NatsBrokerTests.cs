@@ -289,6 +289,171 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_HeadersFormatConcurrentPublishers_EachMessageArrivesWithExactlyItsOwnHeaders()
+    {
+        // The publish's NatsHeaders are reused: under 16 publishers (many waiting for NATS.Net's write lock) no message
+        // may carry another's header, or lose one of its own.
+        const int Publishers = 16;
+        const int PerRound = 500;
+        var received = new System.Collections.Concurrent.ConcurrentQueue<BrokerMessage>();
+        await using var subscriber = await StartHeadersFormatAsync("audit", server.Url);
+        await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.headers.own", (_, m, _) =>
+        {
+            received.Enqueue(m);
+            return ValueTask.CompletedTask;
+        });
+        await using var publisher = await StartHeadersFormatAsync("shop", server.Url);
+        var broker = publisher.Services.GetRequiredService<IBroker>();
+        var sent = 0;
+        var waited = 0;
+        for (var round = 0; round < 40 && (round == 0 || Volatile.Read(ref waited) == 0); round++)
+        {
+            var current = round;
+            await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
+            {
+                for (var i = 0; i < PerRound; i++)
+                {
+                    var publish = broker.PublishAsync("nats.headers.own", OwnHeadersMessage($"{current}.{p}.{i}"));
+                    if (!publish.IsCompleted)
+                    {
+                        Interlocked.Increment(ref waited);
+                    }
+
+                    await publish;
+                    Interlocked.Increment(ref sent);
+                }
+            }))).WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (received.Count < sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        output.WriteLine($"published {sent}, {waited} of them waited for NATS.Net's write lock, received {received.Count}");
+        Assert.True(waited > 0, "no publish waited for NATS.Net's write lock in 40 rounds: the path under test did not run");
+        Assert.Equal(sent, received.Count);
+        AssertOwnHeaders(received);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Subscribe_HandlerSlowerThanTheSubscriptionBuffer_ExcessDroppedLoggedCountedAndTheRestDelivered()
+    {
+        const int Sent = 50;
+        var delivered = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscriber = await MicroTestHost.StartAsync(
+            "audit",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = server.Url;
+                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = 4 };
+            }),
+            configureBuilder: b => b.Services.AddFakeLogging());
+        using var dropped = new MetricCollector<long>(subscriber.Services.GetRequiredService<IMeterFactory>(), "MicroHosting", "microhosting.broker.dropped");
+        await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.slow", async (_, _, _) =>
+        {
+            await release.Task;
+            Interlocked.Increment(ref delivered);
+        });
+        await using var publisher = await StartAsync("shop");
+        var broker = publisher.Services.GetRequiredService<IBroker>();
+        for (var i = 0; i < Sent; i++)
+        {
+            await broker.PublishAsync("nats.slow", new BrokerMessage([new("Content-Type", "text/plain")], "order"u8.ToArray()));
+        }
+
+        // The handler holds the first message: beyond the buffer of 4 the rest is dropped as NATS.Net's own subscription drops it.
+        long Dropped() => dropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "slow_consumer")).Sum(m => m.Value);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Dropped() < Sent - 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        release.SetResult();
+        while (Volatile.Read(ref delivered) + Dropped() < Sent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(200);
+        output.WriteLine($"sent {Sent}, delivered {delivered}, dropped {Dropped()}");
+        Assert.Equal(Sent, Volatile.Read(ref delivered) + Dropped());
+        Assert.InRange(Volatile.Read(ref delivered), 1, 5);
+        Assert.Equal(Dropped(), subscriber.Services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Name == "NatsMessageDropped"));
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_HeadersFormatServerRestartsUnderConcurrentPublishers_EveryDeliveredMessageHasExactlyItsOwnHeaders()
+    {
+        // Publishes that wait for the connection hold their headers across the outage while others fail and publish again.
+        const int Publishers = 8;
+        await using var own = await NatsServer.StartAsync();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<BrokerMessage>();
+        await using var subscriber = await StartHeadersFormatAsync("audit", own.Url);
+        await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.headers.outage", (_, m, _) =>
+        {
+            received.Enqueue(m);
+            return ValueTask.CompletedTask;
+        });
+        await using var publisher = await StartHeadersFormatAsync("shop", own.Url, publishTimeout: TimeSpan.FromSeconds(1));
+        var broker = (NatsBroker)publisher.Services.GetRequiredService<IBroker>();
+        var succeeded = 0;
+        var failed = 0;
+        var stop = 0;
+        var publishers = Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; Volatile.Read(ref stop) == 0; i++)
+            {
+                try
+                {
+                    await broker.PublishAsync("nats.headers.outage", OwnHeadersMessage($"{p}.{i}"));
+                    Interlocked.Increment(ref succeeded);
+                }
+                catch (MicroException)
+                {
+                    Interlocked.Increment(ref failed);
+                    await Task.Delay(10);
+                }
+            }
+        })).ToArray();
+        while (Volatile.Read(ref succeeded) < 2_000)
+        {
+            await Task.Delay(10);
+        }
+
+        await own.RestartAsync(TimeSpan.FromMilliseconds(1500));
+
+        // Core NATS loses what was in flight and what was published before the subscriber subscribed again: publishing
+        // goes on until the subscriber has received a good share after the restart.
+        var receivedBefore = received.Count;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (received.Count < receivedBefore + 2_000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Volatile.Write(ref stop, 1);
+        await Task.WhenAll(publishers).WaitAsync(TimeSpan.FromMinutes(1));
+        var quiet = received.Count;
+        do
+        {
+            quiet = received.Count;
+            await Task.Delay(300);
+        }
+        while (received.Count != quiet);
+
+        output.WriteLine($"published {succeeded}, {failed} publishes failed during the outage, received {receivedBefore} before the restart and {received.Count} in all");
+        Assert.True(received.Count >= receivedBefore + 2_000, $"publishing did not resume after the restart: received {received.Count}, {receivedBefore} of them before");
+        Assert.True(failed > 0, "no publish failed: the outage did not hit the publishers");
+        AssertOwnHeaders(received, resentOnReconnect: true);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
     public async Task Publish_ServerStopsUnderConcurrentPublishing_EveryPublisherGets503WithTheFixAndEverySuccessIsCounted()
     {
         const int Publishers = 16;
@@ -404,6 +569,59 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
     }
 
     private static IMicroPublisher Publisher(WebApplication app) => app.Services.GetRequiredService<IMicroPublisher>();
+
+    /// <summary>A message whose headers depend on its id (<paramref name="id"/>, also its body): some have more than others.</summary>
+    private static BrokerMessage OwnHeadersMessage(string id) => new(OwnHeaders(id), System.Text.Encoding.UTF8.GetBytes(id));
+
+    private static KeyValuePair<string, string>[] OwnHeaders(string id)
+    {
+        var seed = id.GetHashCode(StringComparison.Ordinal) & 0x7fffffff;
+        if (seed % 5 == 0)
+        {
+            // No header block at all.
+            return [];
+        }
+
+        var headers = new List<KeyValuePair<string, string>> { new("Content-Type", "text/plain"), new("Micro-Id", id) };
+        if (seed % 2 == 1)
+        {
+            headers.Add(new("Odd", id));
+        }
+
+        if (seed % 3 == 0)
+        {
+            headers.Add(new("Third", id + new string('t', seed % 40)));
+        }
+
+        return [.. headers];
+    }
+
+    /// <param name="received">The messages received.</param>
+    /// <param name="resentOnReconnect">A reconnect may send NATS.Net's unflushed buffer again: a message may then arrive twice, each time with its own headers.</param>
+    private static void AssertOwnHeaders(IEnumerable<BrokerMessage> received, bool resentOnReconnect = false)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in received)
+        {
+            var id = System.Text.Encoding.UTF8.GetString(message.Body.Span);
+            Assert.True(ids.Add(id) || resentOnReconnect, $"message {id} delivered twice");
+            Assert.Equal(OwnHeaders(id).OrderBy(h => h.Key, StringComparer.Ordinal), message.HeaderItems.ToArray().OrderBy(h => h.Key, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>An app whose NATS broker publishes in the Headers format, with a subscription buffer no test here fills.</summary>
+    private static Task<WebApplication> StartHeadersFormatAsync(string name, string url, TimeSpan? publishTimeout = null)
+        => MicroTestHost.StartAsync(
+            name,
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = url;
+                o.MessageFormat = NatsMessageFormat.Headers;
+                o.PublishTimeout = publishTimeout ?? o.PublishTimeout;
+                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = 1_000_000 };
+            }));
 
     private Task<WebApplication> StartAsync(string name, Action<IServiceCollection>? services = null, string? url = null)
         => MicroTestHost.StartAsync(

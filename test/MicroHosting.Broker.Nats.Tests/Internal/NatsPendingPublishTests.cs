@@ -86,6 +86,45 @@ public sealed class NatsPendingPublishTests : IDisposable
     }
 
     [Fact]
+    public void Start_WithRentedHeaders_HeadersHeldUntilNatsTakesTheMessageThenFreedCleared()
+    {
+        // Synchronous on purpose: the headers pool is per thread, and the stand-in completes its continuation inline.
+        var inner = new StandInPublish();
+        var headers = NatsPublishHeaders.Rent(Message("first"), NatsMessageFormat.Headers)!;
+        _ = NatsPendingPublish.Start(_broker, inner.Task, "orders", headers);
+
+        // NATS.Net still owns them (it could still be connecting): another publish meanwhile gets its own.
+        var meanwhile = NatsPublishHeaders.Rent(Message("meanwhile"), NatsMessageFormat.Headers)!;
+        Assert.NotSame(headers, meanwhile);
+        Assert.Equal("first", headers["Micro-Id"].ToString());
+        NatsPublishHeaders.Return(meanwhile);
+
+        inner.Succeed();
+
+        var next = NatsPublishHeaders.Rent(Message("next"), NatsMessageFormat.Headers)!;
+        Assert.Same(headers, next);
+        Assert.Equal(["Content-Type", "Micro-Id"], next.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("next", next["Micro-Id"].ToString());
+        NatsPublishHeaders.Return(next);
+    }
+
+    [Fact]
+    public void Start_WithRentedHeadersNatsFails_HeadersFreedToo()
+    {
+        var inner = new StandInPublish();
+        var headers = NatsPublishHeaders.Rent(Message("failed"), NatsMessageFormat.Headers)!;
+        var publish = NatsPendingPublish.Start(_broker, inner.Task, "orders", headers);
+
+        inner.Fail(new NatsException("timeout"));
+
+        Assert.Throws<MicroException>(() => publish.GetAwaiter().GetResult());
+        var next = NatsPublishHeaders.Rent(Message("next"), NatsMessageFormat.Headers)!;
+        Assert.Same(headers, next);
+        Assert.Equal("next", next["Micro-Id"].ToString());
+        NatsPublishHeaders.Return(next);
+    }
+
+    [Fact]
     public async Task Await_Twice_SecondThrowsAndNothingMoreIsCountedOrRead()
     {
         var inner = new StandInPublish();
@@ -296,6 +335,8 @@ public sealed class NatsPendingPublishTests : IDisposable
     }
 
     private long Published() => _published.GetMeasurementSnapshot().Sum(m => m.Value);
+
+    private static BrokerMessage Message(string id) => new([new("Content-Type", "text/plain"), new("Micro-Id", id)], "order"u8.ToArray());
 
     /// <summary>NATS.Net's pending publish: a one-shot <see cref="IValueTaskSource"/> that counts how it is consumed.</summary>
     private sealed class StandInPublish : IValueTaskSource

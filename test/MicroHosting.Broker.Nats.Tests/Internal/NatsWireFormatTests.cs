@@ -114,6 +114,37 @@ public sealed class NatsWireFormatTests(NatsServer server)
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Subscribe_HeaderBlockThatCannotBeParsed_DroppedLoggedCountedAndNextMessageDelivered()
+    {
+        var sink = new MessageSink<BrokerMessage>();
+        await using var app = await StartAsync("audit", format: null, s => s.AddFakeLogging());
+        using var dropped = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "MicroHosting", "microhosting.broker.dropped");
+        await using var subscription = await app.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.format.badheaders", (_, m, _) => new ValueTask(Add(sink, m)));
+
+        // NATS.Net refuses to write a header line without a colon, so this one goes out as raw protocol.
+        var url = new Uri(server.Url);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(url.Host, url.Port);
+        var stream = tcp.GetStream();
+        await ReadLineAsync(stream);
+        const string Block = "NATS/1.0\r\nno colon here\r\n\r\n";
+        var protocol = "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"protocol\":1}\r\n"
+            + $"HPUB nats.format.badheaders {Block.Length} {Block.Length + 3}\r\n{Block}bad\r\nPING\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(protocol));
+        Assert.Equal("PONG", await ReadLineAsync(stream));
+        await using var raw = await ConnectRawAsync();
+        await raw.PublishAsync("nats.format.badheaders", "good"u8.ToArray(), new NatsHeaders { ["Content-Type"] = "text/plain" });
+
+        // One subscription handles its messages in order: the bad one was dropped before the good one arrived.
+        var good = Assert.Single(await sink.WaitForAsync(1));
+        Assert.Equal("good", Encoding.UTF8.GetString(good.Body.Span));
+        Assert.Equal("text/plain", good.GetHeader("Content-Type"));
+        var log = Assert.Single(app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "NatsMalformedMessage");
+        Assert.Contains("the NATS header block cannot be read", log.Message, StringComparison.Ordinal);
+        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "malformed")).Sum(m => m.Value));
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
     public async Task Subscribe_PlainPayloadWithoutHeaders_DeliveredRawWithNoHeaders()
     {
         var sink = new MessageSink<BrokerMessage>();
@@ -210,6 +241,30 @@ public sealed class NatsWireFormatTests(NatsServer server)
         {
             Assert.Null(onWire.Headers);
             Assert.StartsWith("{\"Header\":{", Encoding.UTF8.GetString(onWire.Data!), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>One protocol line from nats-server, skipping its PINGs and +OKs (INFO, PONG, -ERR ...).</summary>
+    private static async Task<string> ReadLineAsync(System.Net.Sockets.NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var line = new StringBuilder();
+            var one = new byte[1];
+            while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+            {
+                Assert.Equal(1, await stream.ReadAsync(one, timeout.Token));
+                line.Append((char)one[0]);
+            }
+
+            var text = line.ToString().TrimEnd();
+            if (text is not ("PING" or "+OK"))
+            {
+                return text;
+            }
+
+            await stream.WriteAsync("PONG\r\n"u8.ToArray(), timeout.Token);
         }
     }
 
