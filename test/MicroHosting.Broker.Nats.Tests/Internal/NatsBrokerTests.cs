@@ -235,15 +235,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         var delivered = 0;
 
         // A subscription buffer larger than anything sent here, so that no message is dropped on the way in.
-        await using var subscriber = await MicroTestHost.StartAsync(
-            "audit",
-            _ => { },
-            new InMemoryRegistry(),
-            configure: m => m.AddNatsBroker(o =>
-            {
-                o.Url = server.Url;
-                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = 1_000_000 };
-            }));
+        await using var subscriber = await StartSubscriberAsync(pending: 1_000_000);
         await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.concurrent", (_, _, _) =>
         {
             Interlocked.Increment(ref delivered);
@@ -343,16 +335,7 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
         const int Sent = 50;
         var delivered = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscriber = await MicroTestHost.StartAsync(
-            "audit",
-            _ => { },
-            new InMemoryRegistry(),
-            configure: m => m.AddNatsBroker(o =>
-            {
-                o.Url = server.Url;
-                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = 4 };
-            }),
-            configureBuilder: b => b.Services.AddFakeLogging());
+        await using var subscriber = await StartSubscriberAsync(pending: 4, s => s.AddFakeLogging());
         using var dropped = new MetricCollector<long>(subscriber.Services.GetRequiredService<IMeterFactory>(), "MicroHosting", "microhosting.broker.dropped");
         await using var subscription = await subscriber.Services.GetRequiredService<IBroker>().SubscribeAsync("nats.slow", async (_, _, _) =>
         {
@@ -629,6 +612,19 @@ public sealed class NatsBrokerTests(NatsServer server, ITestOutputHelper output)
             _ => { },
             new InMemoryRegistry(),
             configure: m => m.AddNatsBroker(o => o.Url = url ?? server.Url),
+            configureBuilder: b => services?.Invoke(b.Services));
+
+    /// <summary>A subscribing app on the fixture's server whose NATS subscriptions buffer <paramref name="pending"/> messages.</summary>
+    private Task<WebApplication> StartSubscriberAsync(int pending, Action<IServiceCollection>? services = null)
+        => MicroTestHost.StartAsync(
+            "audit",
+            _ => { },
+            new InMemoryRegistry(),
+            configure: m => m.AddNatsBroker(o =>
+            {
+                o.Url = server.Url;
+                o.ConfigureNats = opts => opts with { SubPendingChannelCapacity = pending };
+            }),
             configureBuilder: b => services?.Invoke(b.Services));
 
     /// <summary>A publishing app on a server of the test's own, whose publishes give up after 1 s of outage.</summary>
