@@ -21,6 +21,7 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
     public async Task SendAsync_SlowHandler_TimesOutAtTheCallersTimeout()
     {
         var handlerCancelled = new TaskCompletionSource();
+        var clientGaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var slow = await TestClient.StartGreeterAsync(_registry, handler: async (r, c, ct) =>
         {
             try
@@ -30,6 +31,9 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 handlerCancelled.TrySetResult();
+
+                // The server's own 408 would race the client's timer (same deadline): hold it until the client gave up.
+                await clientGaveUp.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
                 throw;
             }
 
@@ -39,7 +43,8 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
         var client = services.GetRequiredService<IMicroClient>();
         var started = DateTime.UtcNow;
 
-        var error = await Assert.ThrowsAsync<MicroException>(() => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(300) }));
+        var error = await Assert.ThrowsAsync<MicroException>(() => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(300) }).WaitAsync(TimeSpan.FromSeconds(10)));
+        clientGaveUp.SetResult();
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
         Assert.Equal(408, error.Code);
@@ -83,19 +88,22 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
     [Fact]
     public async Task SendAsync_InsideHandler_DownstreamTimesOutAtTheCallersDeadline()
     {
+        // A hung downstream (reads the request, never answers): only the client's inherited deadline can end the call.
+        // A handler that honoured its own deadline would race the client with its own 408 at the same instant.
         var downstream = new TaskCompletionSource<MicroException>();
-        await using var back = await MicroTestHost.StartAsync("back", app => app.MapMicroHandler("Back.Slow", async (HelloRequest r, CancellationToken ct) =>
+        await using var back = new HungServer();
+        await _registry.RegisterAsync(new MicroService
         {
-            await Task.Delay(TimeSpan.FromSeconds(30), ct);
-            return new HelloReply(r.Name);
-        }), _registry);
+            Name = "back",
+            Nodes = [new MicroNode { Id = "back-hung", Address = "127.0.0.1", Port = back.Port, Metadata = new Dictionary<string, string> { ["framework"] = "microhosting" } }],
+        }, TimeSpan.Zero);
         await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c) =>
         {
             var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
             try
             {
                 // No timeout of its own: the client default (5 s) is capped at what is left of the caller's 2 s.
-                return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Slow", r);
+                return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Hung", r);
             }
             catch (MicroException ex)
             {
@@ -112,7 +120,10 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
 
         Assert.Equal(408, error.Code);
         Assert.Equal(408, inner.Code);
-        Assert.Contains("what was left of the calling handler's deadline", inner.Detail, StringComparison.Ordinal);
+        Assert.Equal(MicroClientErrors.Id, inner.Id);
+        Assert.StartsWith("call to back Back.Hung timed out after", inner.Detail, StringComparison.Ordinal);
+        Assert.Contains("(what was left of the calling handler's deadline)", inner.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, back.Requests);
     }
 
     [Fact]
