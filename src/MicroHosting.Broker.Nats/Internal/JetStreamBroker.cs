@@ -64,6 +64,7 @@ internal sealed partial class JetStreamBroker(
         var started = timeProvider.GetTimestamp();
         var delay = FirstRetryDelay;
         var triedToAddSubject = !addSubject;
+        string? subjectToAdd = null;
         string? lastError = null;
         while (true)
         {
@@ -81,7 +82,8 @@ internal sealed partial class JetStreamBroker(
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, cancellationToken);
             try
             {
-                await topology.EnsureStreamsAsync(null, linked.Token).ConfigureAwait(false);
+                // Adding a subject is part of the attempt: bounded by its timeout, and retried like it during an outage.
+                await topology.EnsureStreamsAsync(subjectToAdd, linked.Token).ConfigureAwait(false);
                 var ack = await topology.JetStream.PublishAsync(
                     subject,
                     body,
@@ -112,14 +114,23 @@ internal sealed partial class JetStreamBroker(
             }
             catch (OperationCanceledException)
             {
-                lastError = $"no acknowledgement within {options.PublishAttemptTimeout.TotalSeconds:0.###} s (connection {provider.State})";
+                lastError = subjectToAdd is not null && !topology.Covers(subjectToAdd)
+                    ? $"adding '{subjectToAdd}' to stream '{options.Stream}' got no answer within {options.PublishAttemptTimeout.TotalSeconds:0.###} s (connection {provider.State}; a NATS user without permission to publish to $JS.API.STREAM.UPDATE.{options.Stream} gets none: grant it, or add the subject to the stream, e.g. in Micro:Nats:JetStream:Subjects)"
+                    : $"no acknowledgement within {options.PublishAttemptTimeout.TotalSeconds:0.###} s (connection {provider.State})";
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The topology could not make a stream store the subject; its message says what to fix.
+                metrics.Dropped(Name, subject, "refused");
+                throw new MicroException("go.micro.broker", 503, $"JetStream cannot store the message to '{subject}' (Nats-Msg-Id {id}): {ex.Message} It is not stored.", innerException: ex);
             }
             catch (NatsJSPublishNoResponseException) when (!triedToAddSubject && options.CreateStreams && provider.State == NatsConnectionState.Open)
             {
-                // No stream stores the subject yet: a publisher that does not subscribe adds its topic, as subscribers do.
+                // No stream stores the subject yet: a publisher that does not subscribe adds its topic, as subscribers do,
+                // in the next attempt (at once).
                 triedToAddSubject = true;
+                subjectToAdd = subject;
                 lastError = $"no JetStream stream stores '{subject}'";
-                await topology.EnsureStreamsAsync(subject, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             catch (NatsJSPublishNoResponseException)

@@ -29,6 +29,9 @@ internal sealed class JetStreamTopology(NatsConnectionProvider provider, IOption
 
     public string DeadLetterSubject(string topic) => $"{_options.DeadLetterPrefix}.{topic}";
 
+    /// <summary>Gets whether this app already added <paramref name="topic"/> to the main stream (or found it there).</summary>
+    public bool Covers(string topic) => _covered.Contains(topic);
+
     /// <summary>Ensures both streams, the main one storing the configured subjects and <paramref name="topic"/> (when given).</summary>
     public async Task EnsureStreamsAsync(string? topic, CancellationToken cancellationToken)
     {

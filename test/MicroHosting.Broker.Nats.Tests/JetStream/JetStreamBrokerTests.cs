@@ -187,6 +187,46 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Publish_NewSubjectButStreamUpdateUnanswered_FailsWithinTimeoutWithFixAndOthersStillPublish()
+    {
+        // Ops often keep stream management from apps: this user may not publish to the stream-update API, so
+        // adding a new subject to the stream gets no answer (the server drops the request as a permissions violation).
+        var directory = Directory.CreateTempSubdirectory("nats-js-perm-");
+        try
+        {
+            var config = Path.Combine(directory.FullName, "perm.conf");
+            await File.WriteAllTextAsync(config, """
+                authorization { users = [ { user: app, password: pw, permissions: { publish: { allow: [">"], deny: ["$JS.API.STREAM.UPDATE.>"] }, subscribe: ">" } } ] }
+                """);
+            await using var server = await NatsServer.StartJetStreamAsync("-c", config);
+            await using var publisher = await StartAsync(server, "shop", options: o =>
+            {
+                o.User = "app";
+                o.Password = "pw";
+                o.JetStream.Subjects.Add("shop.>");
+                o.JetStream.PublishTimeout = TimeSpan.FromSeconds(3);
+                o.JetStream.PublishAttemptTimeout = TimeSpan.FromSeconds(1);
+            });
+
+            var error = await Assert.ThrowsAsync<MicroException>(() => Publisher(publisher).PublishAsync("audit.new", new JetStreamTestMessage(1)));
+            output.WriteLine(error.Detail);
+            Assert.Equal(503, error.Code);
+            Assert.StartsWith("JetStream did not acknowledge the message to 'audit.new'", error.Detail, StringComparison.Ordinal);
+            Assert.Contains("adding 'audit.new' to stream 'MICRO' got no answer within 1 s", error.Detail, StringComparison.Ordinal);
+            Assert.Contains("$JS.API.STREAM.UPDATE.MICRO", error.Detail, StringComparison.Ordinal);
+
+            // Nothing is left locked or half-done: a configured subject still publishes, and stays the only one stored.
+            await Publisher(publisher).PublishAsync("shop.placed", new JetStreamTestMessage(2));
+            var state = await StreamStateAsync(server, "MICRO", "app", "pw");
+            Assert.Equal(1, state.Messages);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
     public async Task Start_CreateStreamsOff_MissingStreamStopsStartWithFix()
     {
         await using var server = await NatsServer.StartJetStreamAsync();

@@ -53,9 +53,9 @@ internal static class JetStreamFixture
         return messages;
     }
 
-    public static async Task<StreamState> StreamStateAsync(NatsServer server, string stream)
+    public static async Task<StreamState> StreamStateAsync(NatsServer server, string stream, string? user = null, string? password = null)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url });
+        await using var connection = new NatsConnection(new NatsOpts { Url = server.Url, AuthOpts = new NatsAuthOpts { Username = user, Password = password } });
         var js = new NatsJSContext(connection);
         return (await js.GetStreamAsync(stream)).Info.State;
     }
