@@ -20,27 +20,41 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
     [InlineData(false)]
     public async Task SendAsync_HedgeDelayConfigured_IdempotentCallsAnsweredByTheFastNodeOthersWait(bool idempotent)
     {
-        var slowRuns = 0;
+        // Hedged calls: the slow node never answers in time (only the hedge's cancellation ends its handler), so the
+        // fast node's reply cannot race the slow one however loaded the machine is. Calls that are not hedged wait 3 s.
+        var slowDelay = idempotent ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(3);
         await using var slow = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent, handler: async (r, c, ct) =>
         {
-            Interlocked.Increment(ref slowRuns);
-            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            await Task.Delay(slowDelay, ct);
             return new HelloReply("slow");
         });
         await using var fast = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent);
-        await using var services = TestClient.Create(_registry, new()
-        {
-            ["Micro:Client:Selector"] = "roundrobin",
-            ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeDelay"] = "00:00:00.500",
-        });
+        var slowPort = new Uri(slow.Urls.First()).Port;
+        var attemptsToSlow = 0;
+        await using var services = TestClient.Create(
+            _registry,
+            new()
+            {
+                ["Micro:Client:Selector"] = "roundrobin",
+                ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeDelay"] = "00:00:00.500",
+            },
+            s => s.AddHttpClient(MicroClientOptions.HttpClientName).AddHttpMessageHandler(() => new CountingHandler(port =>
+            {
+                if (port == slowPort)
+                {
+                    Interlocked.Increment(ref attemptsToSlow);
+                }
+            })));
         var client = services.GetRequiredService<IMicroClient>();
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(30) })));
+        // No retries: a slow attempt is not cut at half the budget and retried elsewhere, so only a hedge can avoid the slow node.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(30), Retries = 0 })));
 
         // Round robin starts about every other call on the slow node; only idempotent ones are hedged to the fast one.
-        Assert.InRange(slowRuns, 1, 3);
+        // Attempts are counted by the client: a hedge that wins early cancels the slow attempt before its handler runs.
+        Assert.InRange(attemptsToSlow, 1, 3);
         var servedBySlow = replies.Count(r => r.Node.Id == TestClient.NodeId(slow));
-        Assert.Equal(idempotent ? 0 : slowRuns, servedBySlow);
+        Assert.Equal(idempotent ? 0 : attemptsToSlow, servedBySlow);
     }
 
     [Fact]
@@ -82,7 +96,8 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
         Assert.Equal(MicroHosting.Client.Internal.LatencyWindow.MinSamples, runtime.Latencies("greeter", "Greeter.Hello").Count);
         Assert.Equal(0, attemptsToSlow);
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(60) })));
+        // No retries: only the hedge (not a retry after half the budget) can take a call off the slow node.
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(60), Retries = 0 })));
 
         // Calls that started on the slow node (which answers after 30 s) were hedged after the fast node's p90 and
         // answered by the fast node (the slow handler may not even have started before the hedge won).
