@@ -1,5 +1,6 @@
 using MicroHosting.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orders;
 
@@ -80,12 +81,23 @@ public sealed class MicroTestNodeTests : IAsyncLifetime
     [Fact]
     public async Task Hang_OnlyNode_CallTimesOutWith408()
     {
-        var node = await AddBillingAsync("a");
+        // The client's deadline on a fake clock, moved only once the request reached the node: on the real clock a loaded
+        // machine could spend the whole timeout before the request got there (0 requests).
+        var time = new FakeTimeProvider();
+        await using var network = new MicroTestNetwork(time);
+        var node = await network.AddFakeServiceAsync("billing", app => app.MapMicroHandler("Billing.Charge", (ChargeRequest r) => new ChargeReply("a")));
         node.Hang();
+        await using var services = network.CreateClientServices(s => s.AddSingleton<TimeProvider>(time));
 
-        var error = await Assert.ThrowsAnyAsync<MicroException>(() => _network.Client.CallAsync<ChargeRequest, ChargeReply>(
-            "billing", "Billing.Charge", new ChargeRequest(1), new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 }));
+        var call = services.GetRequiredService<IMicroClient>().CallAsync<ChargeRequest, ChargeReply>(
+            "billing", "Billing.Charge", new ChargeRequest(1), new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(200), Retries = 0 });
+        await WaitUntilAsync(() => node.Requests == 1);
+        time.Advance(TimeSpan.FromMilliseconds(199));
+        var early = call.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var error = await Assert.ThrowsAnyAsync<MicroException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
 
+        Assert.False(early);
         Assert.Equal(408, error.Code);
         Assert.Equal(1, node.Requests);
     }
