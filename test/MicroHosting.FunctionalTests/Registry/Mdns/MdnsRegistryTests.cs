@@ -90,11 +90,11 @@ public sealed class MdnsRegistryTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var events = watcher.WatchAsync("greeter", cts.Token).GetAsyncEnumerator(cts.Token);
         var next = events.MoveNextAsync();
-        await Task.Delay(100);
+        Assert.True(await Poll.UntilAsync(() => watcher.Engine.Watchers.HasWatchers, TimeSpan.FromSeconds(30))); // subscribed: the goodbye cannot pass unseen
 
         await server.DisposeAsync();
 
-        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(RegistryEventType.Delete, events.Current.Type);
         Assert.Empty(await watcher.GetServiceAsync("greeter"));
     }
