@@ -22,7 +22,7 @@ public sealed class MdnsOneShotTests
         {
             foreach (var querier in queriers)
             {
-                var services = await MdnsTestSupport.EventuallyAsync(() => querier.GetServiceAsync("greeter"), s => s.Count == 1, seconds: 10);
+                var services = await MdnsTestSupport.EventuallyAsync(() => querier.GetServiceAsync("greeter"), s => s.Count == 1);
 
                 var node = Assert.Single(Assert.Single(services).Nodes);
                 Assert.Equal(("go-1", "127.0.0.1", 9090), (node.Id, node.Address, node.Port));
@@ -58,7 +58,7 @@ public sealed class MdnsOneShotTests
         {
             foreach (var querier in queriers)
             {
-                Assert.Single(await MdnsTestSupport.EventuallyAsync(() => querier.GetServiceAsync("greeter"), s => s.Count == 1, seconds: 10));
+                Assert.Single(await MdnsTestSupport.EventuallyAsync(() => querier.GetServiceAsync("greeter"), s => s.Count == 1));
             }
 
             // For more than two TTLs every querier keeps the node: each gets the answers to its own refresh queries. (The

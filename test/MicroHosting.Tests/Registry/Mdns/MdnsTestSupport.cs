@@ -29,8 +29,11 @@ internal static class MdnsTestSupport
         Nodes = [new MicroNode { Id = nodeId, Address = address, Port = port, Metadata = new Dictionary<string, string> { ["protocol"] = "mucp" } }],
     };
 
-    /// <summary>Polls until <paramref name="condition"/> holds; the loose timeout is in seconds, as the house rules allow.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, double seconds = 5)
+    /// <summary>
+    /// Polls until <paramref name="condition"/> holds; the loose timeout is in seconds, as the house rules allow (30 s by
+    /// default: multicast on a loaded 2-core machine can take seconds, and a condition that holds returns at once).
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, double seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -46,7 +49,7 @@ internal static class MdnsTestSupport
     }
 
     /// <summary>Reads the next watch event matching <paramref name="match"/>, or fails after <paramref name="seconds"/>.</summary>
-    public static async Task<RegistryEvent> NextAsync(IAsyncEnumerator<RegistryEvent> events, Func<RegistryEvent, bool> match, double seconds = 5)
+    public static async Task<RegistryEvent> NextAsync(IAsyncEnumerator<RegistryEvent> events, Func<RegistryEvent, bool> match, double seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
