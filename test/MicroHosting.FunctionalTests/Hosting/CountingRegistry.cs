@@ -9,30 +9,39 @@ internal sealed class CountingRegistry(TimeProvider? timeProvider = null) : IReg
 
     public string Name => "counting";
 
+    private int _registrations;
+
     public volatile bool Fail;
 
-    public int Registrations;
+    /// <summary>Gets how many registrations were attempted and have finished (succeeded or thrown): counted last, so a test that sees the count sees the rest of the call too.</summary>
+    public int Registrations => Volatile.Read(ref _registrations);
 
     public List<string> Log { get; } = [];
 
     /// <summary>Gets the TTL of every registration, in order.</summary>
     public List<TimeSpan> Ttls { get; } = [];
 
-    public Task RegisterAsync(MicroService service, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public async Task RegisterAsync(MicroService service, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref Registrations);
-        if (Fail)
+        try
         {
-            throw new IOException("registry unreachable");
-        }
+            if (Fail)
+            {
+                throw new IOException("registry unreachable");
+            }
 
-        lock (Log)
+            lock (Log)
+            {
+                Log.Add("register");
+                Ttls.Add(ttl);
+            }
+
+            await _inner.RegisterAsync(service, ttl, cancellationToken);
+        }
+        finally
         {
-            Log.Add("register");
-            Ttls.Add(ttl);
+            Interlocked.Increment(ref _registrations);
         }
-
-        return _inner.RegisterAsync(service, ttl, cancellationToken);
     }
 
     public Task DeregisterAsync(MicroService service, CancellationToken cancellationToken = default)

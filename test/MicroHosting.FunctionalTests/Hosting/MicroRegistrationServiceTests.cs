@@ -117,11 +117,15 @@ public sealed class MicroRegistrationServiceTests
                 o.RegisterTtl = TimeSpan.FromSeconds(75); // not the default, so the assertion shows it is passed on
             });
         Assert.Equal(1, registry.Registrations);
+        var started = time.GetUtcNow();
 
-        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(30), () => registry.Registrations >= 2);
-        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(30), () => registry.Registrations >= 3);
+        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => registry.Registrations >= 2);
+        var second = time.GetUtcNow();
+        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => registry.Registrations >= 3);
 
         Assert.Equal(3, registry.Registrations);
+        Assert.True(second - started >= TimeSpan.FromSeconds(30), $"re-registered after {second - started}");
+        Assert.True(time.GetUtcNow() - second >= TimeSpan.FromSeconds(30), $"re-registered after {time.GetUtcNow() - second}");
         lock (registry.Log)
         {
             Assert.Equal([TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75)], registry.Ttls);
@@ -147,9 +151,17 @@ public sealed class MicroRegistrationServiceTests
         await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => registry.Registrations >= 2);
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
         registry.Fail = false;
-        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(2), () => registry.Registrations >= 3);
+        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => registry.Registrations >= 3);
 
-        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
+        // The service records the outcome just after the registry call returned: wait for it (the clock stands still).
+        var status = HealthStatus.Unhealthy;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); status != HealthStatus.Healthy && DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            status = (await health.CheckHealthAsync()).Status;
+        }
+
+        Assert.Equal(HealthStatus.Healthy, status);
+        Assert.Equal(3, registry.Registrations);
         Assert.Single(await registry.GetServiceAsync("greeter"));
     }
 
@@ -199,9 +211,15 @@ public sealed class MicroRegistrationServiceTests
         Assert.Empty(await registry.GetServiceAsync("fn"));
     }
 
+    /// <summary>
+    /// Moves the clock in steps much shorter than the delay being waited out, checking <paramref name="condition"/> after each:
+    /// the clock cannot pass a second interval before the check sees the first (a step lost while the loop is between
+    /// timers is made up by the next ones).
+    /// </summary>
     private static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
         {
             time.Advance(step);
             await Task.Delay(10);
