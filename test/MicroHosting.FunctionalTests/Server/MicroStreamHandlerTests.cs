@@ -6,6 +6,8 @@ using System.Text.Json;
 using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroHosting.Tests.Server;
 
@@ -14,6 +16,7 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
     private readonly InMemoryRegistry _registry = new();
     private readonly TaskCompletionSource _serverCancelled = new();
     private TaskCompletionSource? _floodCancelled;
+    private long _floodProduced;
     private WebApplication _app = null!;
 
     public sealed record CountRequest(int Count, int Size = 0);
@@ -178,13 +181,25 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
     {
         // The caller reads nothing until the deadline has passed, so the server is blocked in a send when it fires.
         // Cancelling that send would abort the connection (a reset, no error); the send must finish and the 408 follow.
+        // The server's clock is a fake one, moved only once the flood has filled the socket buffers and stalled: on the
+        // real clock a loaded machine could let the deadline pass before the first message was sent.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await MicroTestHost.StartAsync(
+            "streams",
+            a => a.MapMicroHandler("Stream.Flood", (CountRequest r, MicroContext c) => Flood(r.Size, c.CancellationToken)),
+            _registry,
+            configureBuilder: b => b.Services.AddSingleton<TimeProvider>(time));
         _floodCancelled = new TaskCompletionSource();
-        await using var client = await StreamClient.ConnectAsync(_app.BaseAddress(), "/Stream/Flood", configure: o => o.SetRequestHeader("Timeout", "1000000000"));
+        await using var client = await StreamClient.ConnectAsync(app.BaseAddress(), "/Stream/Flood", configure: o => o.SetRequestHeader("Timeout", "1000000000"));
         await client.SendJsonAsync(new CountRequest(0, Size: 1 << 20));
+        var produced = await Poll.SettledAsync(() => Volatile.Read(ref _floodProduced), quiet: TimeSpan.FromSeconds(1), within: TimeSpan.FromSeconds(30));
+        Assert.False(_floodCancelled.Task.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
         await _floodCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var (messages, error, _) = await client.ReadToEndAsync();
 
+        Assert.InRange(produced, 1, 1_000); // stalled in a send, well before the buffers could hold a thousand megabytes
         Assert.NotEmpty(messages);
         Assert.Equal(408, error!.Code);
     }
@@ -278,6 +293,7 @@ public sealed class MicroStreamHandlerTests : IAsyncLifetime
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Yield();
+            Interlocked.Increment(ref _floodProduced);
             yield return new Number(i, padding);
         }
     }
