@@ -22,11 +22,12 @@ internal static class BrokerTestHosts
             registry,
             configure: m =>
             {
+                // Fast retries, but the default 30 s per attempt: a shorter one could time out a delivery that a loaded
+                // machine is still running and send it again, a duplicate the exactly-once assertions would count.
                 m.ConfigureHttpBroker(o =>
                 {
                     o.RetryDelay = TimeSpan.FromMilliseconds(10);
                     o.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
-                    o.DeliveryTimeout = TimeSpan.FromSeconds(5);
                 });
                 micro?.Invoke(m);
             },
