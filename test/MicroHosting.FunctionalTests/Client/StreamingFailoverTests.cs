@@ -3,6 +3,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static MicroHosting.Tests.Client.StreamingNumbers;
 
 namespace MicroHosting.Tests.Client;
@@ -67,11 +68,21 @@ public sealed class StreamingFailoverTests : IAsyncDisposable
             },
             TimeSpan.Zero);
         await using var live = await new StreamingNumbers().StartAsync(_registry);
-        await using var services = TestClient.Create(_registry, new() { ["Micro:Client:RequestTimeout"] = "00:00:02" });
+
+        // The client's clock is a fake one, moved past the first opening's timeout (half the 2 s request timeout) once the
+        // silent node has the connection: on the real clock a loaded machine could also spend the live node's opening.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = TestClient.Create(
+            _registry,
+            new() { ["Micro:Client:RequestTimeout"] = "00:00:02", ["Micro:Client:RetryDelay"] = "00:00:00" },
+            s => s.AddSingleton<TimeProvider>(time));
         var client = services.GetRequiredService<IMicroClient>();
 
-        var (items, error) = await client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(3), new MicroCallOptions { Selector = new PreferSelector("silent-1") })
-            .CollectAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var collecting = client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(3), new MicroCallOptions { Selector = new PreferSelector("silent-1") })
+            .CollectAsync();
+        Assert.True(await Poll.UntilAsync(silent.Pending, TimeSpan.FromSeconds(30)));
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (items, error) = await collecting.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Null(error);
         Assert.Equal([0, 1, 2], items.Select(n => n.Value));
@@ -91,15 +102,27 @@ public sealed class StreamingFailoverTests : IAsyncDisposable
             },
             TimeSpan.Zero);
         await using var live = await new StreamingNumbers().StartAsync(_registry);
-        await using var services = TestClient.Create(_registry, new()
-        {
-            ["Micro:Client:RequestTimeout"] = "00:05:00",
-            ["Micro:Client:AttemptTimeout"] = "00:00:01",
-        });
+
+        // The client's clock is a fake one, moved past the attempt timeout once the hung node has the upgrade request:
+        // on the real clock a loaded machine could also spend the live node's 1 s opening and fail the stream.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = TestClient.Create(
+            _registry,
+            new()
+            {
+                ["Micro:Client:RequestTimeout"] = "00:05:00",
+                ["Micro:Client:AttemptTimeout"] = "00:00:01",
+                ["Micro:Client:RetryDelay"] = "00:00:00",
+            },
+            s => s.AddSingleton<TimeProvider>(time));
         var client = services.GetRequiredService<IMicroClient>();
 
-        await using var stream = await client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double", new MicroCallOptions { Selector = new PreferSelector("hung-1") })
-            .WaitAsync(TimeSpan.FromSeconds(60));
+        var opening = client.OpenDuplexStreamAsync<Number, Number>(Service, "Numbers.Double", new MicroCallOptions { Selector = new PreferSelector("hung-1") });
+        Assert.True(await Poll.UntilAsync(() => hung.Requests == 1, TimeSpan.FromSeconds(30)));
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(opening.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await using var stream = await opening.WaitAsync(TimeSpan.FromSeconds(60));
         await stream.SendAsync(new Number(21));
         await stream.CompleteAsync();
         var replies = new List<Number>();
