@@ -230,6 +230,20 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientStreamAsync_SendingFails_ErrorAndTheProducersTokenIsCancelled()
+    {
+        // A send that fails ends the sending as a reply that comes first does: the producer hears it through its token
+        // (before its enumerator is disposed), not only by being disposed. Here the second message cannot be encoded.
+        var producerCancelled = new TaskCompletionSource();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => _client.ClientStreamAsync<Fragile, Number>(
+            Service, "Numbers.Sum", FragileAfterOne(producerCancelled)).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("not encodable", ex.Message);
+        await producerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task ClientStreamAsync_RequestsThrow_StreamIsAbortedAndTheExceptionSurfaces()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(
@@ -394,5 +408,20 @@ public sealed class StreamingTests : IAsyncLifetime
         {
             yield return enumerator.Current;
         }
+    }
+
+    private static async IAsyncEnumerable<Fragile> FragileAfterOne(TaskCompletionSource cancelled, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
+        await Task.Yield();
+        yield return new Fragile(1);
+        yield return new Fragile(-1);
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    /// <summary>A message whose JSON encoding throws for a negative value.</summary>
+    public sealed record Fragile(int Value)
+    {
+        public int Checked => Value >= 0 ? Value : throw new InvalidOperationException("not encodable");
     }
 }

@@ -52,24 +52,29 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
     }
 
     /// <summary>
-    /// Client streaming: sends every request while waiting for the reply. A reply or an error that arrives first stops
-    /// the sending (the producer's token is cancelled); a producer that fails aborts the stream, so the handler sees the
-    /// caller go away.
+    /// Client streaming: sends every request while waiting for the reply. A reply or an error that arrives first, or a
+    /// send that fails, stops the sending (the producer's token is cancelled before it is disposed); a producer that
+    /// fails aborts the stream, so the handler sees the caller go away.
     /// </summary>
     public async Task<TResponse> SendAllAndReceiveReplyAsync(IAsyncEnumerable<TRequest> requests)
     {
         using var stopProducer = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var reply = ReceiveReplyAsync(stopProducer);
+
+        // Enumerated by hand, not with await foreach: a send that fails (the node replied and closed while a message was
+        // on its way) must cancel the producer's token before its enumerator is disposed, as a reply that comes first
+        // does. await foreach would dispose it first, and a producer watching its token would never hear of the stop.
+        var producer = requests.GetAsyncEnumerator(stopProducer.Token);
         try
         {
-            await foreach (var request in requests.WithCancellation(stopProducer.Token).ConfigureAwait(false))
+            while (await producer.MoveNextAsync().ConfigureAwait(false))
             {
                 if (reply.IsCompleted)
                 {
                     break;
                 }
 
-                await SendCoreAsync(request, Token).ConfigureAwait(false);
+                await SendCoreAsync(producer.Current, Token).ConfigureAwait(false);
             }
 
             if (!reply.IsCompleted)
@@ -104,6 +109,11 @@ internal sealed partial class MicroStreamCall<TRequest, TResponse>
             }
 
             throw;
+        }
+        finally
+        {
+            await stopProducer.CancelAsync().ConfigureAwait(false);
+            await producer.DisposeAsync().ConfigureAwait(false);
         }
 
         return await reply.ConfigureAwait(false);
