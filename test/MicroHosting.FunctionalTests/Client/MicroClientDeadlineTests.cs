@@ -62,24 +62,30 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
             seen.TrySetResult((c.RemainingTime, c.FromService, c.Metadata.GetValueOrDefault("Micro-Tenant"), c.RequestId));
             return new HelloReply(r.Name);
         }), _registry);
-        await using var front = await MicroTestHost.StartAsync("front", app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c, CancellationToken ct) =>
-        {
-            var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
-            return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Echo", r, cancellationToken: ct);
-        }), _registry);
+        // The front's own client default is a minute and the caller's budget 30 s: generous for two hops on a loaded
+        // machine, and far apart, so the downstream budget shows which one it came from.
+        await using var front = await MicroTestHost.StartAsync(
+            "front",
+            app => app.MapMicroHandler("Front.Relay", async (HelloRequest r, MicroContext c, CancellationToken ct) =>
+            {
+                var client = c.HttpContext.RequestServices.GetRequiredService<IMicroClient>();
+                return await client.CallAsync<HelloRequest, HelloReply>("back", "Back.Echo", r, cancellationToken: ct);
+            }),
+            _registry,
+            configureBuilder: b => b.Configuration["Micro:Client:RequestTimeout"] = "00:01:00");
         await using var services = TestClient.Create(_registry);
         var caller = services.GetRequiredService<IMicroClient>();
 
         var reply = await caller.CallAsync<HelloRequest, HelloReply>("front", "Front.Relay", new HelloRequest("x"), new MicroCallOptions
         {
-            Timeout = TimeSpan.FromSeconds(2),
+            Timeout = TimeSpan.FromSeconds(30),
             Metadata = new Dictionary<string, string> { ["Micro-Tenant"] = "acme" },
         });
         var (remaining, from, tenant, id) = await seen.Task;
 
         Assert.Equal("x", reply.Message);
         Assert.NotNull(remaining);
-        Assert.InRange(remaining.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2)); // below the client's 5 s default
+        Assert.InRange(remaining.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(30)); // below the front client's 1 min default
         Assert.Equal("front", from);
         Assert.Equal("acme", tenant);
         Assert.False(string.IsNullOrEmpty(id));
