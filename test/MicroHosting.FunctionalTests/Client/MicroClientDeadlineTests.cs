@@ -3,6 +3,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroHosting.Tests.Client;
 
@@ -20,10 +21,12 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
     [Fact]
     public async Task SendAsync_SlowHandler_TimesOutAtTheCallersTimeout()
     {
+        var handlerStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handlerCancelled = new TaskCompletionSource();
         var clientGaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var slow = await TestClient.StartGreeterAsync(_registry, handler: async (r, c, ct) =>
         {
+            handlerStarted.TrySetResult();
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(30), ct);
@@ -39,18 +42,26 @@ public sealed class MicroClientDeadlineTests : IAsyncDisposable
 
             return new HelloReply("late");
         });
-        await using var services = TestClient.Create(_registry);
-        var client = services.GetRequiredService<IMicroClient>();
-        var started = DateTime.UtcNow;
 
-        var error = await Assert.ThrowsAsync<MicroException>(() => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(300) }).WaitAsync(TimeSpan.FromSeconds(10)));
+        // The client's clock is a fake one, moved only once the handler runs: on the real clock a loaded machine could
+        // spend the 300 ms before the request reached the handler (which then never saw the deadline).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = TestClient.Create(_registry, configure: s => s.AddSingleton<TimeProvider>(time));
+        var client = services.GetRequiredService<IMicroClient>();
+
+        var call = client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromMilliseconds(300) });
+        await handlerStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        var early = call.IsCompleted;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var error = await Assert.ThrowsAsync<MicroException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         clientGaveUp.SetResult();
 
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.False(early);
         Assert.Equal(408, error.Code);
         Assert.Equal(MicroClientErrors.Id, error.Id);
         Assert.StartsWith("call to greeter Greeter.Hello timed out after 0.3s (MicroClientOptions.RequestTimeout / MicroCallOptions.Timeout)", error.Detail, StringComparison.Ordinal);
-        await handlerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the server saw the deadline too
+        await handlerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the server saw the deadline (or the caller go) too
     }
 
     [Fact]
