@@ -3,6 +3,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static MicroHosting.Tests.Client.StreamingNumbers;
 
 namespace MicroHosting.Tests.Client;
@@ -105,15 +106,24 @@ public sealed class GrpcStreamClientTests : IAsyncLifetime
     [Fact]
     public async Task ServerStreamAsync_DeadlinePassesMidStream_TimeoutAfterTheMessagesAndTheHandlerIsCancelled()
     {
+        // The client's clock is a fake one, moved past the deadline once the first message arrived: on the real clock a
+        // loaded machine could spend the second before the stream reached the handler (never cancelled, then).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = TestClient.Create(_registry, new() { ["Micro:Name"] = "caller" }, s => s.AddSingleton<TimeProvider>(time));
         var options = new MicroCallOptions { Timeout = TimeSpan.FromSeconds(1) };
+        await using var replies = services.GetRequiredService<IMicroClient>()
+            .ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(1000, DelayMs: 50), options).GetAsyncEnumerator();
+        Assert.True(await replies.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        var first = replies.Current;
 
-        var (items, error) = await _client.ServerStreamAsync<CountRequest, Number>(Service, "Numbers.Count", new CountRequest(1000, DelayMs: 50), options).CollectAsync();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (rest, error) = await replies.RestOf().CollectAsync();
         await _numbers.HandlerCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var ex = Assert.IsType<MicroException>(error);
         Assert.Equal(408, ex.Code);
-        Assert.InRange(items.Count, 0, 999);
-        Assert.Equal(Enumerable.Range(0, items.Count), items.Select(n => n.Value));
+        Assert.InRange(rest.Count, 0, 998);
+        Assert.Equal(Enumerable.Range(0, rest.Count + 1), new[] { first }.Concat(rest).Select(n => n.Value));
         Assert.True(_numbers.Produced < 1000);
     }
 

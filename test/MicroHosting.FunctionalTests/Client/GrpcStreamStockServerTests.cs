@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MicroHosting.Tests.Client;
 
@@ -123,13 +124,22 @@ public sealed class GrpcStreamStockServerTests : IAsyncLifetime
     [Fact]
     public async Task ServerStreamAsync_DeadlinePassesMidStream_TimeoutAndTheStockHandlerIsCancelled()
     {
+        // The client's clock is a fake one, moved past the deadline once the first tick arrived: on the real clock a
+        // loaded machine could spend the second before the stream reached the handler (never cancelled, then).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = TestClient.Create(_registry, configure: s => s.AddSingleton<TimeProvider>(time));
         var options = new MicroCallOptions { Timeout = TimeSpan.FromSeconds(1) };
+        await using var replies = services.GetRequiredService<IMicroClient>()
+            .ServerStreamAsync<TickRequest, Tick>(Service, "Ticker.Count", new TickRequest { Count = 1000, DelayMs = 50 }, options).GetAsyncEnumerator();
+        Assert.True(await replies.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        var first = replies.Current;
 
-        var (items, error) = await _client.ServerStreamAsync<TickRequest, Tick>(Service, "Ticker.Count", new TickRequest { Count = 1000, DelayMs = 50 }, options).CollectAsync();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (rest, error) = await replies.RestOf().CollectAsync();
         await _ticker.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(408, Assert.IsType<MicroException>(error).Code);
-        Assert.Equal(Enumerable.Range(0, items.Count), items.Select(t => t.Value));
+        Assert.Equal(Enumerable.Range(0, rest.Count + 1), new[] { first }.Concat(rest).Select(t => t.Value));
         Assert.True(_ticker.Produced < 1000);
     }
 

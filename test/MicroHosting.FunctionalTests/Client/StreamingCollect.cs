@@ -31,4 +31,13 @@ internal static class StreamingCollect
             return (items, ex);
         }
     }
+
+    /// <summary>The rest of a stream whose first messages the test has read itself.</summary>
+    public static async IAsyncEnumerable<T> RestOf<T>(this IAsyncEnumerator<T> enumerator)
+    {
+        while (await enumerator.MoveNextAsync())
+        {
+            yield return enumerator.Current;
+        }
+    }
 }
