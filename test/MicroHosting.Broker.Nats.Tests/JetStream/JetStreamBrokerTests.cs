@@ -174,8 +174,11 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
     public async Task Publish_ServerDown_FailsWithinTimeoutWithClearError()
     {
         await using var server = await NatsServer.StartJetStreamAsync();
-        await using var publisher = await StartAsync(server, "shop", options: o => o.JetStream.PublishTimeout = TimeSpan.FromSeconds(2));
+        await using var publisher = await StartAsync(server, "shop");
         await Publisher(publisher).PublishAsync("js.down", new JetStreamTestMessage(1));
+
+        // The 2 s under test bounds the publish during the outage, not the first one above (the cold path: see SetPublishTimeouts).
+        SetPublishTimeouts(publisher, TimeSpan.FromSeconds(2));
         server.Stop();
 
         var started = Stopwatch.GetTimestamp();
@@ -183,6 +186,7 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         output.WriteLine($"failed after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {error.Detail}");
         Assert.Equal(503, error.Code);
         Assert.StartsWith("JetStream did not acknowledge the message to 'js.down'", error.Detail, StringComparison.Ordinal);
+        Assert.Contains(" within 2 s (Micro:Nats:JetStream:PublishTimeout): ", error.Detail, StringComparison.Ordinal);
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30));
     }
 
@@ -204,9 +208,11 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
                 o.User = "app";
                 o.Password = "pw";
                 o.JetStream.Subjects.Add("shop.>");
-                o.JetStream.PublishTimeout = TimeSpan.FromSeconds(3);
-                o.JetStream.PublishAttemptTimeout = TimeSpan.FromSeconds(1);
             });
+            await Publisher(publisher).PublishAsync("shop.opened", new JetStreamTestMessage(1));
+
+            // After the cold first publish: a 1 s attempt that ran it could end before the subject is even tried.
+            SetPublishTimeouts(publisher, TimeSpan.FromSeconds(3), attempt: TimeSpan.FromSeconds(1));
 
             var error = await Assert.ThrowsAsync<MicroException>(() => Publisher(publisher).PublishAsync("audit.new", new JetStreamTestMessage(1)));
             output.WriteLine(error.Detail);
@@ -215,10 +221,10 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
             Assert.Contains("adding 'audit.new' to stream 'MICRO' got no answer within 1 s", error.Detail, StringComparison.Ordinal);
             Assert.Contains("$JS.API.STREAM.UPDATE.MICRO", error.Detail, StringComparison.Ordinal);
 
-            // Nothing is left locked or half-done: a configured subject still publishes, and stays the only one stored.
+            // Nothing is left locked or half-done: a configured subject still publishes, and only those two are stored.
             await Publisher(publisher).PublishAsync("shop.placed", new JetStreamTestMessage(2));
             var state = await StreamStateAsync(server, "MICRO", "app", "pw");
-            Assert.Equal(1, state.Messages);
+            Assert.Equal(2, state.Messages);
         }
         finally
         {
