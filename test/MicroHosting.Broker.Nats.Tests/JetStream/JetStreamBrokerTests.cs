@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MicroHosting.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static MicroHosting.Broker.Nats.Tests.JetStream.JetStreamFixture;
 
@@ -292,15 +293,24 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
     public async Task Message_DeadlinePassesWhileHandled_HandlerCancelledAndDeadLettered()
     {
         await using var server = await NatsServer.StartJetStreamAsync();
+
+        // The subscriber's clock: the deadline passes once the handler runs, when the test advances it. A wall-clock
+        // deadline a second away could pass before a delivery on a loaded machine (then "passed before it was handled").
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var handling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource();
-        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddSingleton<TimeProvider>(time).AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
         {
             using var registration = ct.Register(() => cancelled.TrySetResult());
+            handling.TrySetResult();
             await Task.Delay(Timeout.Infinite, ct);
         }));
         var options = new MicroPublishOptions();
-        options.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O");
+        options.Metadata["Micro-Deadline"] = time.GetUtcNow().AddMinutes(1).ToString("O");
         await Publisher(subscriber).PublishAsync("js.slow", new JetStreamTestMessage(1), options);
+        await handling.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(cancelled.Task.IsCompleted);
+        time.Advance(TimeSpan.FromMinutes(1));
 
         var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.slow", 1));
         Assert.True(cancelled.Task.IsCompleted);
