@@ -46,7 +46,7 @@ internal static class JetStreamFixture
         var js = new NatsJSContext(connection);
         var consumer = await js.CreateOrderedConsumerAsync(stream, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] });
         var messages = new List<INatsJSMsg<byte[]>>();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
         {
             await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cts.Token))
