@@ -15,14 +15,14 @@ namespace MicroHosting.OpenTelemetry.Tests;
 
 public sealed class MicroOpenTelemetryBuilderExtensionsTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task AddMicroInstrumentation_ClientServiceBrokerSubscriber_OneConnectedTrace()
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var (orders, billing, topic) = ("orders-" + id, "billing-" + id, "orders.placed." + id);
-        var exported = new List<Activity>();
+        var exported = new ExportedSpans();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddMicroInstrumentation().AddInMemoryExporter(exported).Build();
         using var registry = new InMemoryRegistry();
         var delivered = new TaskCompletionSource<OrderPlaced>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -126,19 +126,17 @@ public sealed class MicroOpenTelemetryBuilderExtensionsTests
     }
 
     /// <summary>The spans of the trace whose client call named <paramref name="service"/>; the last ones may still be ending.</summary>
-    private static async Task<List<Activity>> SpansOfAsync(List<Activity> exported, string service, int count)
+    private static async Task<List<Activity>> SpansOfAsync(ExportedSpans exported, string service, int count)
     {
         var deadline = DateTime.UtcNow + Wait;
         while (true)
         {
-            lock (exported)
+            var all = exported.Snapshot();
+            var root = all.FirstOrDefault(s => s.Kind == ActivityKind.Internal && (string?)s.GetTagItem("micro.service") == service);
+            var spans = root is null ? [] : all.Where(s => s.TraceId == root.TraceId).ToList();
+            if (spans.Count >= count || DateTime.UtcNow > deadline)
             {
-                var root = exported.FirstOrDefault(s => s.Kind == ActivityKind.Internal && (string?)s.GetTagItem("micro.service") == service);
-                var spans = root is null ? [] : exported.Where(s => s.TraceId == root.TraceId).ToList();
-                if (spans.Count >= count || DateTime.UtcNow > deadline)
-                {
-                    return spans;
-                }
+                return spans;
             }
 
             await Task.Delay(50);

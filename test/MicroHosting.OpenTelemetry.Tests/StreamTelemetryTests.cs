@@ -17,10 +17,10 @@ namespace MicroHosting.OpenTelemetry.Tests;
 /// <summary>Streams (and a unary call's span) across real Kestrel nodes: a client call span, a span per attempt, a server span continuing the trace, and durations tagged with the stream kind.</summary>
 public sealed class StreamTelemetryTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly InMemoryRegistry _registry = new();
     private readonly string _service = "streams-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<Activity> _exported = [];
+    private readonly ExportedSpans _exported = new();
     private readonly TracerProvider _tracing;
 
     public StreamTelemetryTests()
@@ -231,11 +231,7 @@ public sealed class StreamTelemetryTests : IDisposable
         var deadline = DateTime.UtcNow + Wait;
         while (true)
         {
-            List<Activity> spans;
-            lock (_exported)
-            {
-                spans = _exported.Where(s => (string?)s.GetTagItem("micro.service") == _service).ToList();
-            }
+            var spans = _exported.Snapshot().Where(s => (string?)s.GetTagItem("micro.service") == _service).ToList();
 
             if (spans.Count >= count || DateTime.UtcNow > deadline)
             {

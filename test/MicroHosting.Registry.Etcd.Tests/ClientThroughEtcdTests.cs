@@ -46,7 +46,7 @@ public sealed class ClientThroughEtcdTests
         // The client's etcd connection reconnects with backoff, so it resumes soon after etcd is back, not at once.
         Assert.True(await Eventually.TrueAsync(
             async () => (await client.CallAsync<Ping, Ping>(later, "Ping.Echo", new Ping("back"))).Text == "later back",
-            TimeSpan.FromSeconds(30)));
+            TimeSpan.FromSeconds(60)));
         Assert.Equal("pong back", (await client.CallAsync<Ping, Ping>(name, "Ping.Echo", new Ping("back"))).Text);
         await clientHost.StopAsync();
     }

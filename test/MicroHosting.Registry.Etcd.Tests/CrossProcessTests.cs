@@ -54,7 +54,7 @@ public sealed class CrossProcessTests(EtcdFixture fixture)
         var exitCode = await service.TerminateAsync();
         Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{service.Output}");
 
-        var deleted = await watch.NextAsync(_ => true, seconds: 10); // far less than the 120 s TTL: deregistered, not expired
+        var deleted = await watch.NextAsync(_ => true, seconds: 30); // far less than the 120 s TTL: deregistered, not expired
         Assert.Equal((RegistryEventType.Delete, created.Service.Nodes[0].Id), (deleted.Type, deleted.Service.Nodes[0].Id));
     }
 }

@@ -28,7 +28,7 @@ internal static class TestData
 
     public static EtcdRegistry Registry(string addresses, Action<EtcdRegistryOptions>? configure = null, TimeProvider? timeProvider = null)
     {
-        var options = new EtcdRegistryOptions { Addresses = addresses, OperationTimeout = TimeSpan.FromSeconds(5) };
+        var options = new EtcdRegistryOptions { Addresses = addresses, OperationTimeout = TimeSpan.FromSeconds(15) };
         configure?.Invoke(options);
         return new EtcdRegistry(Options.Create(options), timeProvider ?? TimeProvider.System, NullLogger<EtcdRegistry>.Instance);
     }

@@ -38,7 +38,7 @@ internal sealed class WatchReader : IAsyncDisposable
     {
         var reader = new WatchReader(registry, filtered ? service : null);
         var sentinel = $"{service}-sentinel";
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         for (var attempt = 0; ; attempt++)
         {
             await registry.RegisterAsync(TestData.Service(service, sentinel, tag: attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.Zero, timeout.Token);

@@ -10,6 +10,9 @@ namespace MicroHosting.TestUtilities;
 /// </summary>
 public static class ExternalServer
 {
+    /// <summary>The lowest port <see cref="FreeTcpPort"/> picks: above the well-known ports of servers a developer may run (etcd 2379, nats 4222).</summary>
+    private const int LowestPort = 20000;
+
     /// <summary>Gets whether this run is CI (<c>CI=true</c> or <c>CI=1</c>, as CI services set it), where missing servers fail instead of skipping.</summary>
     public static bool IsCi => Environment.GetEnvironmentVariable("CI")?.Trim() is { } ci
         && (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase) || ci == "1");
@@ -47,12 +50,56 @@ public static class ExternalServer
     public static string MissingMessage(string name, string debianPackage)
         => $"'{name}' is not installed: run 'apt-get install -y {debianPackage}' (.ci/run does this).";
 
-    /// <summary>Returns a TCP port on 127.0.0.1 that is free right now.</summary>
+    /// <summary>
+    /// Returns a TCP port on 127.0.0.1 that is free right now, chosen below the kernel's ephemeral port range when it
+    /// leaves room: a port from that range (what binding port 0 gives) can be taken by any outgoing connection's local
+    /// port or any listener on port 0 on the machine in the moment between picking it and a child server binding it,
+    /// or while a test restarts its server on it.
+    /// </summary>
     /// <returns>The port.</returns>
     public static int FreeTcpPort()
     {
+        if (EphemeralRangeStart() is { } start && start - LowestPort >= 1000)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var port = Random.Shared.Next(LowestPort, start);
+                if (IsFree(port))
+                {
+                    return port;
+                }
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int? EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return range.Length == 2 && int.TryParse(range[0], System.Globalization.CultureInfo.InvariantCulture, out var start) ? start : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

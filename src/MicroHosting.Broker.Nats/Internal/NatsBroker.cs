@@ -80,9 +80,10 @@ internal sealed partial class NatsBroker : IBroker
         {
             publish.GetAwaiter().GetResult();
         }
-        catch (NatsException ex) when (_provider.State != NatsConnectionState.Open)
+        catch (NatsException ex) when (ex is NatsTimeoutException || _provider.State != NatsConnectionState.Open)
         {
-            // The connection dropped while this publish waited (NATS.Net's CommandTimeout is PublishTimeout).
+            // The connection dropped while this publish waited (NATS.Net's CommandTimeout is PublishTimeout). NATS.Net
+            // notices a killed server some time after its socket died: its timeout can come while the state still says Open.
             _metrics.Dropped(Name, topic, "publish_timeout");
             throw new MicroException("go.micro.broker", 503, NotSent(topic, _provider.Connection), innerException: ex);
         }
@@ -109,9 +110,9 @@ internal sealed partial class NatsBroker : IBroker
             _metrics.Dropped(Name, topic, "publish_timeout");
             throw new MicroException("go.micro.broker", 503, NotSent(topic, connection), innerException: ex);
         }
-        catch (NatsException ex) when (connection.ConnectionState is NatsConnectionState.Reconnecting && ex.InnerException is not NatsException)
+        catch (NatsException ex) when (ex is NatsTimeoutException || (connection.ConnectionState is NatsConnectionState.Reconnecting && ex.InnerException is not NatsException))
         {
-            // NATS.Net's own publish timeout on a dropped connection.
+            // NATS.Net's own publish timeout on a dropped connection (whatever the state says by now: it may be Open again).
             _metrics.Dropped(Name, topic, "publish_timeout");
             throw new MicroException("go.micro.broker", 503, NotSent(topic, connection), innerException: ex);
         }

@@ -8,6 +8,7 @@ namespace MicroHosting.Benchmarks.PubSub;
 /// <summary>A nats-server child process on a free loopback port, for the NATS rows of the pub/sub scenario.</summary>
 internal sealed class NatsServerProcess : IDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private string? _storeDirectory;
 
@@ -56,27 +57,49 @@ internal sealed class NatsServerProcess : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+
+        // Ready when this process says so (it listens, JetStream is up), not when something accepts on the port; the
+        // bound is generous because a loaded 2-core machine can take many seconds to start it.
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {path}.");
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.OutputDataReceived += (_, e) => Add(e.Data);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var server = new NatsServerProcess(process, string.Create(CultureInfo.InvariantCulture, $"nats://127.0.0.1:{port}"));
-        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
-        while (true)
+        try
         {
-            try
+            await Task.WhenAny(ready.Task, process.WaitForExitAsync(cancellationToken)).WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+            if (!ready.Task.IsCompleted)
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return server;
+                throw new InvalidOperationException($"nats-server exited during start on 127.0.0.1:{port}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
             }
-            catch (SocketException) when (Stopwatch.GetTimestamp() < deadline && !process.HasExited)
+
+            return server;
+        }
+        catch (TimeoutException)
+        {
+            server.Dispose();
+            throw new InvalidOperationException($"nats-server did not get ready on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        void Add(string? line)
+        {
+            if (line is null)
             {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                return;
             }
-            catch
+
+            output.Enqueue(line);
+            if (line.Contains("Server is ready", StringComparison.Ordinal))
             {
-                server.Dispose();
-                throw;
+                ready.TrySetResult();
             }
         }
     }
@@ -86,7 +109,7 @@ internal sealed class NatsServerProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
+            _process.WaitForExit();
         }
 
         _process.Dispose();

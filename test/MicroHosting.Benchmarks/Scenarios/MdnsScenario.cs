@@ -23,6 +23,9 @@ internal sealed class MdnsScenario : Scenario
     /// <summary>The record TTL of the killed node: the shortest whole number of seconds the options allow is 1; 2 leaves room for the re-query at 80-95 %.</summary>
     public static readonly TimeSpan KilledRecordTtl = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long the watcher may take to see a transition before the run fails: generous, as CI runs the smoke test on a loaded machine.</summary>
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
+
     private const string Service = "mdnsbench";
 
     public override string Name => "mdns";
@@ -42,24 +45,24 @@ internal sealed class MdnsScenario : Scenario
                 await using (var node = await MdnsNodeProcess.StartAsync(domain, Service, NewNodeId(), probe: true, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false))
                 {
                     var (start, end) = await node.RegisterAsync(cancellationToken).ConfigureAwait(false);
-                    var visible = await watcher.WaitAsync(RegistryEventType.Create, node.NodeId, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                    var visible = await watcher.WaitAsync(RegistryEventType.Create, node.NodeId, EventTimeout, cancellationToken).ConfigureAwait(false);
                     samples[ProbingOn].Add(Ms(start, visible));
                     samples[ProbingOnRegister].Add(Ms(start, end));
 
                     (start, _) = await node.DeregisterAsync(cancellationToken).ConfigureAwait(false);
-                    var gone = await watcher.WaitAsync(RegistryEventType.Delete, node.NodeId, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                    var gone = await watcher.WaitAsync(RegistryEventType.Delete, node.NodeId, EventTimeout, cancellationToken).ConfigureAwait(false);
                     samples[Goodbye].Add(Ms(start, gone));
                 }
 
                 await using (var node = await MdnsNodeProcess.StartAsync(domain, Service, NewNodeId(), probe: false, KilledRecordTtl, cancellationToken).ConfigureAwait(false))
                 {
                     var (start, end) = await node.RegisterAsync(cancellationToken).ConfigureAwait(false);
-                    var visible = await watcher.WaitAsync(RegistryEventType.Create, node.NodeId, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                    var visible = await watcher.WaitAsync(RegistryEventType.Create, node.NodeId, EventTimeout, cancellationToken).ConfigureAwait(false);
                     samples[ProbingOff].Add(Ms(start, visible));
                     samples[ProbingOffRegister].Add(Ms(start, end));
 
                     var killed = node.Kill();
-                    var gone = await watcher.WaitAsync(RegistryEventType.Delete, node.NodeId, KilledRecordTtl + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+                    var gone = await watcher.WaitAsync(RegistryEventType.Delete, node.NodeId, KilledRecordTtl + EventTimeout, cancellationToken).ConfigureAwait(false);
                     samples[Killed].Add(Ms(killed, gone));
                 }
 

@@ -22,7 +22,9 @@ public sealed class NatsAuthTests : IDisposable
         await using var server = await NatsServer.StartAsync("--auth", "s3cret-token");
         await RoundTripAsync(server.Url, new() { ["Micro:Nats:Token"] = "s3cret-token" });
 
-        await using var wrong = await StartAsync(server.Url, new() { ["Micro:Nats:Token"] = "wrong", ["Micro:Nats:PublishTimeout"] = "00:00:01" });
+        // The publish waits for the connect, which fails on the server's answer: a bound far above any connect (the first
+        // of a new connection can take seconds on a loaded machine), so the error is the connect's, never the bound's.
+        await using var wrong = await StartAsync(server.Url, new() { ["Micro:Nats:Token"] = "wrong", ["Micro:Nats:PublishTimeout"] = "00:00:30" });
         var error = await Assert.ThrowsAsync<MicroException>(() => wrong.Services.GetRequiredService<IMicroPublisher>().PublishAsync("auth.ping", new Ping(1)));
         Assert.Equal(503, error.Code);
         Assert.StartsWith($"The NATS broker could not connect to {server.Url}: ", error.Detail, StringComparison.Ordinal);
@@ -61,7 +63,8 @@ public sealed class NatsAuthTests : IDisposable
         var (_, certFile, keyFile) = WriteCertificates();
         var (otherCa, _, _) = WriteCertificates("other");
         await using var server = await NatsServer.StartAsync("--tls", "--tlscert", certFile, "--tlskey", keyFile);
-        await using var app = await StartAsync(server.Url, new() { ["Micro:Nats:TlsCaFile"] = otherCa, ["Micro:Nats:PublishTimeout"] = "00:00:01" });
+        // As with a wrong token: the TLS handshake (cold on a new connection) fails long before this bound.
+        await using var app = await StartAsync(server.Url, new() { ["Micro:Nats:TlsCaFile"] = otherCa, ["Micro:Nats:PublishTimeout"] = "00:00:30" });
         var error = await Assert.ThrowsAsync<MicroException>(() => app.Services.GetRequiredService<IMicroPublisher>().PublishAsync("auth.ping", new Ping(1)));
         Assert.EndsWith("; check TLS (Micro:Nats:TlsCaFile must hold the CA of the server's certificate; TlsCertFile/TlsKeyFile when the server verifies clients).", error.Detail, StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Tasks.Sources;
 using MicroHosting.Broker.Nats.Internal;
+using MicroHosting.TestUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -180,6 +181,37 @@ public sealed class NatsPendingPublishTests : IDisposable
         Assert.Equal(0, Published());
         Assert.Equal("publish_timeout", _dropped.GetMeasurementSnapshot().Single().Tags["reason"]);
         Assert.Equal(1, inner.GetResultCalls);
+    }
+
+    [ExternalServerFact("nats-server", "nats-server")]
+    public async Task Await_NatsTimesOutWhileTheConnectionStillLooksOpen_503WithTheFixAndCountedAsDropped()
+    {
+        // NATS.Net notices a killed server some time after its socket died; a publish waiting for its write lock meanwhile
+        // gets NATS.Net's timeout while the connection still says Open. The caller gets the 503, not NATS.Net's exception.
+        await using var server = await NatsServer.StartAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddMicroCore().AddNatsBroker(o =>
+        {
+            o.Url = server.Url;
+            o.PublishTimeout = TimeSpan.FromSeconds(2);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var broker = (NatsBroker)provider.GetRequiredKeyedService<IBroker>("nats");
+        using var dropped = new MetricCollector<long>(provider.GetRequiredService<IMeterFactory>(), "MicroHosting", "microhosting.broker.dropped");
+        await broker.PublishAsync("orders", Message("connects"));
+        Assert.Equal(NatsConnectionState.Open, broker.State);
+
+        var inner = new StandInPublish();
+        var awaiting = AwaitAsync(NatsPendingPublish.Start(broker, inner.Task, "orders"));
+        var timeout = new NatsTimeoutException();
+        inner.Fail(timeout);
+        var error = await Assert.ThrowsAsync<MicroException>(() => awaiting);
+
+        Assert.Equal((503, "go.micro.broker"), (error.Code, error.Id));
+        Assert.StartsWith($"The NATS broker could not publish to 'orders' within 2 s (Micro:Nats:PublishTimeout): the connection to {server.Url} is ", error.Detail, StringComparison.Ordinal);
+        Assert.Same(timeout, error.InnerException);
+        Assert.Equal("publish_timeout", dropped.GetMeasurementSnapshot().Single().Tags["reason"]);
     }
 
     [Fact]

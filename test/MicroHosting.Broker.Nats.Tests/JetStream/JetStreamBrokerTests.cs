@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MicroHosting.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static MicroHosting.Broker.Nats.Tests.JetStream.JetStreamFixture;
 
@@ -101,9 +102,11 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         Assert.Equal("js.poison", letter.Headers["Micro-Topic"].ToString());
         Assert.Contains("\"id\":7", System.Text.Encoding.UTF8.GetString(letter.Data!), StringComparison.OrdinalIgnoreCase);
 
+        // The subscriber logs once the stream acknowledged the dead letter, which can come after the read above.
+        var logs = subscriber.Services.GetFakeLogCollector();
+        Assert.True(await Poll.UntilAsync(() => logs.GetSnapshot().Any(r => r.Id.Name == "JetStreamDeadLettered"), TimeSpan.FromSeconds(30)), "no JetStreamDeadLettered log");
         await Task.Delay(1000);
         Assert.Equal(3, attempts.Count);
-        Assert.Contains(subscriber.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "JetStreamDeadLettered");
     }
 
     [ExternalServerFact("nats-server", "nats-server")]
@@ -174,8 +177,11 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
     public async Task Publish_ServerDown_FailsWithinTimeoutWithClearError()
     {
         await using var server = await NatsServer.StartJetStreamAsync();
-        await using var publisher = await StartAsync(server, "shop", options: o => o.JetStream.PublishTimeout = TimeSpan.FromSeconds(2));
+        await using var publisher = await StartAsync(server, "shop");
         await Publisher(publisher).PublishAsync("js.down", new JetStreamTestMessage(1));
+
+        // The 2 s under test bounds the publish during the outage, not the first one above (the cold path: see SetPublishTimeouts).
+        SetPublishTimeouts(publisher, TimeSpan.FromSeconds(2));
         server.Stop();
 
         var started = Stopwatch.GetTimestamp();
@@ -183,6 +189,7 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
         output.WriteLine($"failed after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {error.Detail}");
         Assert.Equal(503, error.Code);
         Assert.StartsWith("JetStream did not acknowledge the message to 'js.down'", error.Detail, StringComparison.Ordinal);
+        Assert.Contains(" within 2 s (Micro:Nats:JetStream:PublishTimeout): ", error.Detail, StringComparison.Ordinal);
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30));
     }
 
@@ -204,9 +211,11 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
                 o.User = "app";
                 o.Password = "pw";
                 o.JetStream.Subjects.Add("shop.>");
-                o.JetStream.PublishTimeout = TimeSpan.FromSeconds(3);
-                o.JetStream.PublishAttemptTimeout = TimeSpan.FromSeconds(1);
             });
+            await Publisher(publisher).PublishAsync("shop.opened", new JetStreamTestMessage(1));
+
+            // After the cold first publish: a 1 s attempt that ran it could end before the subject is even tried.
+            SetPublishTimeouts(publisher, TimeSpan.FromSeconds(3), attempt: TimeSpan.FromSeconds(1));
 
             var error = await Assert.ThrowsAsync<MicroException>(() => Publisher(publisher).PublishAsync("audit.new", new JetStreamTestMessage(1)));
             output.WriteLine(error.Detail);
@@ -215,10 +224,10 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
             Assert.Contains("adding 'audit.new' to stream 'MICRO' got no answer within 1 s", error.Detail, StringComparison.Ordinal);
             Assert.Contains("$JS.API.STREAM.UPDATE.MICRO", error.Detail, StringComparison.Ordinal);
 
-            // Nothing is left locked or half-done: a configured subject still publishes, and stays the only one stored.
+            // Nothing is left locked or half-done: a configured subject still publishes, and only those two are stored.
             await Publisher(publisher).PublishAsync("shop.placed", new JetStreamTestMessage(2));
             var state = await StreamStateAsync(server, "MICRO", "app", "pw");
-            Assert.Equal(1, state.Messages);
+            Assert.Equal(2, state.Messages);
         }
         finally
         {
@@ -286,15 +295,24 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
     public async Task Message_DeadlinePassesWhileHandled_HandlerCancelledAndDeadLettered()
     {
         await using var server = await NatsServer.StartJetStreamAsync();
+
+        // The subscriber's clock: the deadline passes once the handler runs, when the test advances it. A wall-clock
+        // deadline a second away could pass before a delivery on a loaded machine (then "passed before it was handled").
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var handling = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource();
-        await using var subscriber = await StartAsync(server, "billing", s => s.AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
+        await using var subscriber = await StartAsync(server, "billing", s => s.AddSingleton<TimeProvider>(time).AddMicroSubscriber<JetStreamTestMessage>("js.slow", async (m, ct) =>
         {
             using var registration = ct.Register(() => cancelled.TrySetResult());
+            handling.TrySetResult();
             await Task.Delay(Timeout.Infinite, ct);
         }));
         var options = new MicroPublishOptions();
-        options.Metadata["Micro-Deadline"] = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O");
+        options.Metadata["Micro-Deadline"] = time.GetUtcNow().AddMinutes(1).ToString("O");
         await Publisher(subscriber).PublishAsync("js.slow", new JetStreamTestMessage(1), options);
+        await handling.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(cancelled.Task.IsCompleted);
+        time.Advance(TimeSpan.FromMinutes(1));
 
         var letter = Assert.Single(await ReadStoredAsync(server, "MICRO_DEADLETTER", "micro.deadletter.js.slow", 1));
         Assert.True(cancelled.Task.IsCompleted);

@@ -2,6 +2,7 @@ using MicroHosting.Registry;
 using MicroHosting.TestUtilities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -26,6 +27,18 @@ internal static class JetStreamFixture
 
     public static IMicroPublisher Publisher(WebApplication app) => app.Services.GetRequiredService<IMicroPublisher>();
 
+    /// <summary>
+    /// Shortens the publish budget of a running app (the broker reads it per publish). A test that asserts a short budget
+    /// runs out sets it after its publishes that must succeed: an app's first publish runs the cold path (its first
+    /// request on the connection, JIT) and takes up to a second on a loaded machine, more than a short budget allows.
+    /// </summary>
+    public static void SetPublishTimeouts(WebApplication app, TimeSpan total, TimeSpan? attempt = null)
+    {
+        var options = app.Services.GetRequiredService<IOptions<NatsBrokerOptions>>().Value.JetStream;
+        options.PublishTimeout = total;
+        options.PublishAttemptTimeout = attempt ?? options.PublishAttemptTimeout;
+    }
+
     /// <summary>Reads every message stored on <paramref name="subject"/> of <paramref name="stream"/> with a raw ordered consumer.</summary>
     public static async Task<List<INatsJSMsg<byte[]>>> ReadStoredAsync(NatsServer server, string stream, string subject, int expected, TimeSpan? timeout = null)
     {
@@ -33,7 +46,7 @@ internal static class JetStreamFixture
         var js = new NatsJSContext(connection);
         var consumer = await js.CreateOrderedConsumerAsync(stream, new NatsJSOrderedConsumerOpts { FilterSubjects = [subject] });
         var messages = new List<INatsJSMsg<byte[]>>();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
         {
             await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cts.Token))

@@ -28,7 +28,10 @@ internal static class JetStreamNode
             configure: m => m.AddNatsJetStream(o =>
             {
                 o.Url = url;
-                o.JetStream.AckWait = TimeSpan.FromSeconds(2);
+                // How soon a killed node's messages come back. Messages fetched ahead (Prefetch) get no in-progress acks:
+                // 16 of them must be handled within it, or they come back as duplicates the crash did not cause; 2 s was
+                // short for that on a starved machine.
+                o.JetStream.AckWait = TimeSpan.FromSeconds(5);
                 o.JetStream.InstanceName = instance;
                 o.JetStream.Prefetch = 16;
             }),

@@ -126,8 +126,12 @@ public sealed class EtcdRegistryTests(EtcdFixture fixture)
     {
         var name = TestData.UniqueName("expire");
         await using var registry = TestData.Registry(Server.ClientAddress);
+        await using var watch = await WatchReader.StartAsync(registry, name);
         await registry.RegisterAsync(TestData.Service(name, $"{name}-1"), TimeSpan.FromSeconds(2));
-        Assert.Single(await registry.GetServiceAsync(name));
+
+        // It was there: the watch saw it created (a lookup now could come after the 2 s on a loaded machine).
+        var created = await watch.NextAsync(_ => true);
+        Assert.Equal((RegistryEventType.Create, $"{name}-1"), (created.Type, created.Service.Nodes[0].Id));
 
         var gone = await Eventually.TrueAsync(async () => (await registry.GetServiceAsync(name)).Count == 0, TimeSpan.FromSeconds(15));
 

@@ -31,7 +31,7 @@ public sealed class MessageSink<T>
         }
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> items arrived; fails the test after <paramref name="timeout"/> (default 10 s).</summary>
+    /// <summary>Waits until at least <paramref name="count"/> items arrived; fails the test after <paramref name="timeout"/> (default 30 s).</summary>
     /// <param name="count">The number of items.</param>
     /// <param name="timeout">How long to wait.</param>
     /// <returns>The items.</returns>
@@ -40,7 +40,7 @@ public sealed class MessageSink<T>
 
     /// <summary>
     /// Waits until at least <paramref name="count"/> different items arrived (an at-least-once broker may deliver one twice);
-    /// fails the test after <paramref name="timeout"/> (default 10 s).
+    /// fails the test after <paramref name="timeout"/> (default 30 s).
     /// </summary>
     /// <param name="count">The number of different items.</param>
     /// <param name="timeout">How long to wait.</param>
@@ -62,7 +62,7 @@ public sealed class MessageSink<T>
             _waiters.Add((enough, done));
         }
 
-        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
         try
         {
             await done.Task.WaitAsync(limit).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Xunit;
 
 namespace MicroHosting.TestUtilities;
@@ -10,7 +9,13 @@ namespace MicroHosting.TestUtilities;
 /// </summary>
 public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
 {
+    private const string ReadyLine = "Server is ready";
+
+    /// <summary>How long a start may take: seconds on a loaded 2-core CI machine, rarely more; the wait ends as soon as it is ready.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     private readonly List<string> _arguments = [];
+    private OutputLog _output = new();
     private Process? _process;
     private string? _storeDirectory;
 
@@ -71,8 +76,19 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             return; // the tests skip themselves with the install hint
         }
 
-        Port = ExternalServer.FreeTcpPort();
-        await StartProcessAsync().ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = ExternalServer.FreeTcpPort();
+            try
+            {
+                await StartProcessAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && _output.ToString().Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Another process took the free port before the server bound it: a new port, as no client knows this one yet.
+            }
+        }
     }
 
     /// <summary>Kills the server (no goodbye to clients, like a crash) and starts it again on the same port after <paramref name="downtime"/>.</summary>
@@ -123,29 +139,22 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        _process = Process.Start(info) ?? throw new InvalidOperationException("nats-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        // Ready when this process says so (after it listens, JetStream and its stored streams recovered), not when
+        // something accepts connections on the port: that could be another process that took the port meanwhile.
+        var output = new OutputLog();
+        _output = output;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("nats-server did not start.");
+        _process = process;
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        var ready = await Poll.UntilAsync(() => output.Contains(ReadyLine) || process.HasExited, StartTimeout).ConfigureAwait(false);
+        if (!ready || !output.Contains(ReadyLine))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(50).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new InvalidOperationException($"nats-server did not accept connections on 127.0.0.1:{Port} (exited: {_process.HasExited}).", ex);
-            }
+            Kill();
+            throw new InvalidOperationException($"nats-server did not get ready on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds} s (exited: {process.HasExited}). Output:{Environment.NewLine}{output}");
         }
     }
 
@@ -157,7 +166,9 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             try
             {
                 process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
+
+                // Until it is gone: a restart binds the same port, which the old process holds until then.
+                process.WaitForExit();
             }
             catch (InvalidOperationException)
             {
@@ -165,6 +176,41 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             }
 
             process.Dispose();
+        }
+    }
+
+    /// <summary>The server's output, kept for the readiness check and for the message of a failed start.</summary>
+    private sealed class OutputLog
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public void Add(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_text)
+            {
+                _text.AppendLine(line);
+            }
+        }
+
+        public bool Contains(string value)
+        {
+            lock (_text)
+            {
+                return _text.ToString().Contains(value, StringComparison.Ordinal);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
         }
     }
 }
