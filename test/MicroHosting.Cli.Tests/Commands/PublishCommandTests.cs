@@ -20,7 +20,7 @@ public sealed class PublishCommandTests(CliFixture fixture)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(JsonDocument.Parse(result.Output).RootElement.GetProperty("published").GetBoolean());
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // the subscriber in this process; generous for a loaded machine
         while (true)
         {
             var message = await fixture.Received.Reader.ReadAsync(wait.Token);
