@@ -377,12 +377,12 @@ public sealed class JetStreamBrokerTests(ITestOutputHelper output)
                 calls.Add(c.DeliveryCount);
                 await Task.Delay(TimeSpan.FromSeconds(7), ct);
             }),
-            o => o.JetStream.AckWait = TimeSpan.FromSeconds(2));
+            o => o.JetStream.AckWait = TimeSpan.FromSeconds(3)); // in-progress acks every 0.75 s, the first by 1.5 s: room for a late timer under load
         await Publisher(subscriber).PublishAsync("js.slowack", new JetStreamTestMessage(1));
 
         await calls.WaitForAsync(1);
 
-        // Without in-progress acks the server would redeliver after 2 s, and the copy would run once this one is done.
+        // Without in-progress acks the server would redeliver after 3 s, and the copy would run once this one is done.
         await Task.Delay(TimeSpan.FromSeconds(10));
         Assert.Equal([1], calls.Items);
     }
