@@ -1,5 +1,6 @@
 using MicroHosting.Client;
 using MicroHosting.Registry;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroHosting.Tests.Client;
@@ -29,22 +30,8 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
             return new HelloReply("slow");
         });
         await using var fast = await TestClient.StartGreeterAsync(_registry, idempotent: idempotent);
-        var slowPort = new Uri(slow.Urls.First()).Port;
-        var attemptsToSlow = 0;
-        await using var services = TestClient.Create(
-            _registry,
-            new()
-            {
-                ["Micro:Client:Selector"] = "roundrobin",
-                ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeDelay"] = "00:00:00.500",
-            },
-            s => s.AddHttpClient(MicroClientOptions.HttpClientName).AddHttpMessageHandler(() => new CountingHandler(port =>
-            {
-                if (port == slowPort)
-                {
-                    Interlocked.Increment(ref attemptsToSlow);
-                }
-            })));
+        var toSlow = new AttemptCounter(slow);
+        await using var services = CreateHedgingClient("HedgeDelay", "00:00:00.500", toSlow);
         var client = services.GetRequiredService<IMicroClient>();
 
         // No retries: a slow attempt is not cut at half the budget and retried elsewhere, so only a hedge can avoid the slow node.
@@ -52,9 +39,9 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
 
         // Round robin starts about every other call on the slow node; only idempotent ones are hedged to the fast one.
         // Attempts are counted by the client: a hedge that wins early cancels the slow attempt before its handler runs.
-        Assert.InRange(attemptsToSlow, 1, 3);
+        Assert.InRange(toSlow.Count, 1, 3);
         var servedBySlow = replies.Count(r => r.Node.Id == TestClient.NodeId(slow));
-        Assert.Equal(idempotent ? 0 : attemptsToSlow, servedBySlow);
+        Assert.Equal(idempotent ? 0 : toSlow.Count, servedBySlow);
     }
 
     [Fact]
@@ -66,22 +53,8 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
             return new HelloReply("slow");
         });
-        var slowPort = new Uri(slow.Urls.First()).Port;
-        var attemptsToSlow = 0;
-        await using var services = TestClient.Create(
-            _registry,
-            new()
-            {
-                ["Micro:Client:Selector"] = "roundrobin",
-                ["Micro:Client:Services:greeter:Endpoints:Greeter.Hello:HedgeAfterPercentile"] = "0.9",
-            },
-            s => s.AddHttpClient(MicroClientOptions.HttpClientName).AddHttpMessageHandler(() => new CountingHandler(port =>
-            {
-                if (port == slowPort)
-                {
-                    Interlocked.Increment(ref attemptsToSlow);
-                }
-            })));
+        var toSlow = new AttemptCounter(slow);
+        await using var services = CreateHedgingClient("HedgeAfterPercentile", "0.9", toSlow);
         var client = services.GetRequiredService<IMicroClient>();
         var runtime = services.GetRequiredService<MicroHosting.Client.Internal.MicroClientRuntime>();
 
@@ -94,14 +67,14 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
         }
 
         Assert.Equal(MicroHosting.Client.Internal.LatencyWindow.MinSamples, runtime.Latencies("greeter", "Greeter.Hello").Count);
-        Assert.Equal(0, attemptsToSlow);
+        Assert.Equal(0, toSlow.Count);
 
         // No retries: only the hedge (not a retry after half the budget) can take a call off the slow node.
         var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.HelloAsync(options: new MicroCallOptions { Timeout = TimeSpan.FromSeconds(60), Retries = 0 })));
 
         // Calls that started on the slow node (which answers after 30 s) were hedged after the fast node's p90 and
         // answered by the fast node (the slow handler may not even have started before the hedge won).
-        Assert.InRange(attemptsToSlow, 1, 4);
+        Assert.InRange(toSlow.Count, 1, 4);
         Assert.All(replies, r => Assert.Equal(fastId, r.Node.Id));
     }
 
@@ -130,12 +103,39 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
         Assert.Equal(slowRuns, replies.Count(r => r.Node.Id == TestClient.NodeId(slow)));
     }
 
+    /// <summary>A round-robin client hedging <c>Greeter.Hello</c> by <paramref name="setting"/>, its attempts counted by <paramref name="counter"/>.</summary>
+    private ServiceProvider CreateHedgingClient(string setting, string value, AttemptCounter counter) => TestClient.Create(
+        _registry,
+        new()
+        {
+            ["Micro:Client:Selector"] = "roundrobin",
+            [$"Micro:Client:Services:greeter:Endpoints:Greeter.Hello:{setting}"] = value,
+        },
+        s => s.AddHttpClient(MicroClientOptions.HttpClientName).AddHttpMessageHandler(() => new CountingHandler(counter)));
+
+    /// <summary>Counts the client's attempts sent to one node (a hedge that wins early cancels an attempt before its handler runs).</summary>
+    private sealed class AttemptCounter(WebApplication node)
+    {
+        private readonly int _port = new Uri(node.Urls.First()).Port;
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Saw(int port)
+        {
+            if (port == _port)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
+
     /// <summary>Reports the port of each attempt (the innermost handler of the client, once per attempt).</summary>
-    private sealed class CountingHandler(Action<int> attempt) : DelegatingHandler
+    private sealed class CountingHandler(AttemptCounter counter) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            attempt(request.RequestUri!.Port);
+            counter.Saw(request.RequestUri!.Port);
             return base.SendAsync(request, cancellationToken);
         }
     }
