@@ -63,8 +63,7 @@ internal sealed partial class JetStreamBroker(
         var options = topology.Options;
         var started = timeProvider.GetTimestamp();
         var delay = FirstRetryDelay;
-        var triedToAddSubject = !addSubject;
-        string? subjectToAdd = null;
+        string? subjectToAdd = null; // set once the stream was found not to store the subject (then tried at most once)
         string? lastError = null;
         while (true)
         {
@@ -124,11 +123,10 @@ internal sealed partial class JetStreamBroker(
                 metrics.Dropped(Name, subject, "refused");
                 throw new MicroException("go.micro.broker", 503, $"JetStream cannot store the message to '{subject}' (Nats-Msg-Id {id}): {ex.Message} It is not stored.", innerException: ex);
             }
-            catch (NatsJSPublishNoResponseException) when (!triedToAddSubject && options.CreateStreams && provider.State == NatsConnectionState.Open)
+            catch (NatsJSPublishNoResponseException) when (addSubject && subjectToAdd is null && options.CreateStreams && provider.State == NatsConnectionState.Open)
             {
                 // No stream stores the subject yet: a publisher that does not subscribe adds its topic, as subscribers do,
                 // in the next attempt (at once).
-                triedToAddSubject = true;
                 subjectToAdd = subject;
                 lastError = $"no JetStream stream stores '{subject}'";
                 continue;
