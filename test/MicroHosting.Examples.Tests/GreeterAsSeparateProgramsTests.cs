@@ -11,8 +11,6 @@ namespace MicroHosting.Examples.Tests;
 /// </summary>
 public sealed partial class GreeterAsSeparateProgramsTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90); // a cold .NET start on a loaded 2-core machine
-
     [NetnsFact]
     public Task DotnetRunFromRepositoryRoot_ClientFindsTheServiceOverMdnsOnLoOnly()
         => FindEachOtherAsync((host, project, arguments, environment)
@@ -35,7 +33,7 @@ public sealed partial class GreeterAsSeparateProgramsTests
         };
 
         await using var service = start(net.A, "examples/Greeter.Service", [], environment);
-        await service.WaitForAsync("Registered greeter node .* in the mdns registry", Generous);
+        await service.WaitForAsync("Registered greeter node .* in the mdns registry", ChildProcess.Generous);
         var onLoopback = await NetworkNamespaces.MulticastGroupsAsync(net.A, "lo");
         var onLink = await NetworkNamespaces.MulticastGroupsAsync(net.A, net.A.Interface);
 

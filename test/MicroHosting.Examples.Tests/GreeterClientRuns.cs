@@ -13,7 +13,7 @@ internal static class GreeterClientRuns
     public static async Task<string> RunAsync(Func<ChildProcess> start)
     {
         await using var client = start();
-        var exitCode = await client.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var exitCode = await client.WaitForExitAsync(ChildProcess.Generous);
         Assert.True(exitCode == 0, $"The client exited {exitCode}:{Environment.NewLine}{client.Output}");
         return client.Output;
     }

@@ -12,7 +12,7 @@ public sealed partial class GreeterDemoTests
         // As the README's quick start runs it: dotnet run --project examples/Greeter, from the repository root.
         await using var demo = ChildProcess.DotnetRun("examples/Greeter", ["--name", "Ann"]);
 
-        Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(0, await demo.WaitForExitAsync(ChildProcess.Generous));
         var output = demo.Output;
         var calls = CallLine().Matches(output);
         Assert.Equal(10, calls.Count);
@@ -34,11 +34,11 @@ public sealed partial class GreeterDemoTests
             ["MICRO_SERVER_ADDRESS"] = $"127.0.0.1:{port}",
             ["MICRO_REGISTRY"] = "memory",
         });
-        await service.WaitForAsync("Registered greeter node", TimeSpan.FromSeconds(90));
+        await service.WaitForAsync("Registered greeter node", ChildProcess.Generous);
 
         await using var client = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "John"], StaticRegistry(port));
 
-        Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(0, await client.WaitForExitAsync(ChildProcess.Generous));
         Assert.Contains("Hello John", client.Output, StringComparison.Ordinal);
     }
 
@@ -48,7 +48,7 @@ public sealed partial class GreeterDemoTests
         var port = ExternalServer.FreeTcpPort();
         await using var client = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "John"], StaticRegistry(port));
 
-        Assert.Equal(1, await client.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(1, await client.WaitForExitAsync(ChildProcess.Generous));
         Assert.Contains("Calling greeter failed: call to greeter Greeter.Hello failed on every node tried", client.Output, StringComparison.Ordinal);
     }
 

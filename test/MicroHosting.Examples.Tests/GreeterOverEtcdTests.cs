@@ -17,10 +17,10 @@ public sealed class GreeterOverEtcdTests
             ["MICRO_SERVER_ADDRESS"] = "127.0.0.1:0",
         };
         await using var service = ChildProcess.StartProject("examples/Greeter.Service", environment: environment);
-        await service.WaitForAsync(@"Registered greeter node .* in the etcd registry", TimeSpan.FromSeconds(90));
+        await service.WaitForAsync(@"Registered greeter node .* in the etcd registry", ChildProcess.Generous);
 
         await using var client = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Etcd"], environment);
-        var exitCode = await client.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var exitCode = await client.WaitForExitAsync(ChildProcess.Generous);
 
         Assert.True(exitCode == 0, client.Output);
         Assert.Contains("Hello Etcd", client.Output, StringComparison.Ordinal);

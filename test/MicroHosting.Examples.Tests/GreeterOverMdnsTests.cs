@@ -16,14 +16,14 @@ public sealed class GreeterOverMdnsTests
             ["Micro__Mdns__Domain"] = "t" + Guid.NewGuid().ToString("N")[..10],
         };
         await using var service = ChildProcess.StartProject("examples/Greeter.Service", environment: environment);
-        await service.WaitForAsync(@"Registered greeter node .* in the mdns registry", TimeSpan.FromSeconds(90));
+        await service.WaitForAsync(@"Registered greeter node .* in the mdns registry", ChildProcess.Generous);
 
         var found = await GreeterClientRuns.RunAsync(() => ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Mdns"], environment));
         Assert.Contains("Hello Mdns", found, StringComparison.Ordinal);
 
         await service.StopAsync(TimeSpan.FromSeconds(15));
         await using var after = ChildProcess.StartProject("examples/Greeter.Client", ["--name", "Gone"], environment);
-        Assert.True(await after.WaitForExitAsync(TimeSpan.FromSeconds(90)) == 1, after.Output);
+        Assert.True(await after.WaitForExitAsync(ChildProcess.Generous) == 1, after.Output);
         Assert.Contains("Calling greeter failed", after.Output, StringComparison.Ordinal);
     }
 }

@@ -50,7 +50,7 @@ public sealed class GreeterServiceNativeAotTests(ITestOutputHelper output)
                 // The default registry, mDNS, pinned to lo by the example's settings and by ChildProcess.
                 ["Logging__LogLevel__MicroHosting"] = "Information",
             });
-            await service.WaitForAsync(@"Registered greeter node greeter-\S+ at 127\.0\.0\.1:" + port, TimeSpan.FromSeconds(90));
+            await service.WaitForAsync(@"Registered greeter node greeter-\S+ at 127\.0\.0\.1:" + port, ChildProcess.Generous);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
             var reply = await (await http.PostAsJsonAsync("/Greeter/Hello", new { name = "John" })).Content.ReadFromJsonAsync<Dictionary<string, string>>();

@@ -19,7 +19,7 @@ public sealed class GreeterServiceTests
             ["MICRO_SERVER_ADDRESS"] = $"127.0.0.1:{port}",
             ["MICRO_REGISTRY"] = "memory",
         });
-        await service.WaitForAsync(@"Registered greeter node greeter-\S+ at 127\.0\.0\.1:" + port, TimeSpan.FromSeconds(90));
+        await service.WaitForAsync(@"Registered greeter node greeter-\S+ at 127\.0\.0\.1:" + port, ChildProcess.Generous);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         var reply = await (await http.PostAsJsonAsync("/Greeter/Hello", new { name = "John" })).Content.ReadFromJsonAsync<Dictionary<string, string>>();
@@ -48,7 +48,7 @@ public sealed class GreeterServiceTests
             ["MICRO_REGISTRY"] = "memory",
         });
 
-        Assert.NotEqual(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        Assert.NotEqual(0, await service.WaitForExitAsync(ChildProcess.Generous));
         Assert.Contains("The server address 'not-an-address' (Micro:Address / MICRO_SERVER_ADDRESS) is not host:port", service.Output, StringComparison.Ordinal);
     }
 }

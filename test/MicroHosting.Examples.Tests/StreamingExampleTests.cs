@@ -9,7 +9,7 @@ public sealed class StreamingExampleTests
     {
         await using var example = ChildProcess.StartProject("examples/Streaming");
 
-        var exitCode = await example.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var exitCode = await example.WaitForExitAsync(ChildProcess.Generous);
 
         Assert.True(exitCode == 0, example.Output);
         Assert.Contains("Numbers.Count: 100000 numbers, sum 5000050000", example.Output, StringComparison.Ordinal);

@@ -10,7 +10,7 @@ namespace MicroHosting.Interop.Tests;
 /// </summary>
 public sealed class InteropNetwork : IAsyncLifetime
 {
-    public static readonly TimeSpan Generous = TimeSpan.FromSeconds(90); // a cold .NET start on a loaded 2-core machine
+    public static readonly TimeSpan Generous = ChildProcess.Generous;
     private readonly List<ChildProcess> _servers = [];
     private readonly Dictionary<string, Task<Pair>> _pairs = [];
     private NetworkNamespaces? _net;

@@ -10,6 +10,9 @@ namespace MicroHosting.TestUtilities;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>How long a test waits for a child process to get somewhere (start, register, exit): a cold .NET start on a loaded 2-core machine.</summary>
+    public static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _lineAdded = new(0);
