@@ -39,7 +39,9 @@ public sealed class MicroClientHedgingTests : IAsyncDisposable
 
         // Round robin starts about every other call on the slow node; only idempotent ones are hedged to the fast one.
         // Attempts are counted by the client: a hedge that wins early cancels the slow attempt before its handler runs.
-        Assert.InRange(toSlow.Count, 1, 3);
+        // An idempotent call that started on the fast node hedges to the slow one too when the fast reply takes over 500 ms
+        // (a cold node on a loaded machine): one hedge per call, so at most 4; the slow node never answers in time.
+        Assert.InRange(toSlow.Count, 1, idempotent ? 4 : 3);
         var servedBySlow = replies.Count(r => r.Node.Id == TestClient.NodeId(slow));
         Assert.Equal(idempotent ? 0 : toSlow.Count, servedBySlow);
     }
